@@ -1,0 +1,1 @@
+"""Technology transfer market (policy clause 9(4)): offers, needs, interest, deals, sessions."""

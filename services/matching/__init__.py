@@ -1,0 +1,1 @@
+"""Matching service: finds counterparts between supply and demand records, both ways."""

@@ -1,0 +1,44 @@
+"""Ranking core of the matching service: pure builders around one OpenSearch index per kind.
+
+- ``kinds``: which supply kind answers which demand kind (``PAIRS``, ``REVERSE_PAIRS``).
+- ``mappings.index_definition(kind)``: settings + mappings (cjk bigrams, jieba words,
+  typed constraint fields, a percolator field on demand indices).
+- ``projection.to_index_doc(record)``: record → indexed document.
+- ``query.build_match_query(demand)`` / ``build_reverse_query(supply)`` /
+  ``build_percolate_query(supply)``: search bodies; hard constraints are filters.
+- ``explain.explain(demand, supply)``: constraints passed/failed and text overlap.
+"""
+
+from .constraints import CONSTRAINTS, Check, check_all
+from .explain import explain
+from .kinds import PAIRS, REVERSE_PAIRS, counterpart, index_name, is_demand
+from .mappings import index_definition
+from .projection import to_index_doc
+from .query import (
+    DEFAULT_PARAMS,
+    RankingParams,
+    build_match_query,
+    build_percolate_query,
+    build_reverse_query,
+    standing_query,
+)
+
+__all__ = [
+    "CONSTRAINTS",
+    "DEFAULT_PARAMS",
+    "PAIRS",
+    "REVERSE_PAIRS",
+    "Check",
+    "RankingParams",
+    "build_match_query",
+    "build_percolate_query",
+    "build_reverse_query",
+    "check_all",
+    "counterpart",
+    "explain",
+    "index_definition",
+    "index_name",
+    "is_demand",
+    "standing_query",
+    "to_index_doc",
+]

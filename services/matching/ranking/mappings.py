@@ -14,11 +14,20 @@ from typing import Any
 
 from .kinds import ALL_KINDS, is_demand
 
-_KEYWORD = ["id", "kind", "status", "domains", "cooperation_modes", "accepted_modes", "qualifications", "required_qualifications", "stage", "stages", "seniority", "seniority_range", "specialisms", "district", "fund_type"]
-_INTEGER = ["trl", "min_trl", "required_qualifications_count", "count", "ip"]
-_LONG = (
-    ["price_min", "price_max", "budget_min", "budget_max", "ask_cny", "revenue_cny", "ticket_min", "ticket_max"]
-)
+_KEYWORD_NAMES = """
+    id kind status domains cooperation_modes accepted_modes qualifications
+    required_qualifications stage stages seniority seniority_range specialisms district
+    fund_type
+"""
+_KEYWORD = _KEYWORD_NAMES.split()
+_INTEGER_NAMES = """
+    trl min_trl required_qualifications_count count ip
+"""
+_INTEGER = _INTEGER_NAMES.split()
+_LONG_NAMES = """
+    price_min price_max budget_min budget_max ask_cny revenue_cny ticket_min ticket_max
+"""
+_LONG = _LONG_NAMES.split()
 
 CJK_FIELDS = ("title", "description", "keywords")
 SEG_FIELDS = ("title_seg", "description_seg", "keywords_seg")

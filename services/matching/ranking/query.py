@@ -180,7 +180,7 @@ def standing_query(demand: Doc, params: RankingParams = DEFAULT_PARAMS) -> dict[
 
 
 def build_percolate_query(supply: Doc, size: int = 10) -> dict[str, Any]:
-    """Search body for the demand index: published demands whose standing query admits ``supply``."""
+    """Body for the demand index: published demands whose standing query admits ``supply``."""
     s = as_doc(supply)
     return {
         "size": size,

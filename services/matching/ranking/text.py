@@ -18,9 +18,15 @@ import jieba
 jieba.setLogLevel(logging.WARNING)
 
 # Function words carry no topical signal; a general list, not tuned on any data.
-STOPWORDS: frozenset[str] = frozenset(
-    ["的", "了", "和", "与", "及", "或", "等", "在", "对", "为", "以", "将", "把", "被", "从", "向", "于", "并", "且", "也", "都", "而", "其", "之", "中", "上", "下", "内", "可", "能", "是", "有", "无", "不", "要", "需", "须", "已", "由", "该", "此", "这", "那", "各", "每", "个", "年", "月", "日", "我们", "我", "公司", "一", "一种", "一套", "进行", "通过", "相关", "提供", "实现", "具有", "具备", "主要", "以及", "及其", "并且", "其中", "可以", "能够", "需要", "要求", "希望", "拟", "基于", "用于", "支持", "包括", "a", "an", "and", "or", "of", "the", "to", "in", "for", "on", "with", "by", "from", "as", "at", "is", "are", "be"]
-)
+_STOPWORDS_TEXT = """
+    的 了 和 与 及 或 等 在 对 为 以 将 把 被 从 向 于 并 且 也 都 而 其
+    之 中 上 下 内 可 能 是 有 无 不 要 需 须 已 由 该 此 这 那 各 每 个
+    年 月 日 我们 我 公司 一 一种 一套 进行 通过 相关 提供 实现 具有 具备 主要
+    以及 及其 并且 其中 可以 能够 需要 要求 希望 拟 基于 用于 支持 包括 a an
+    and or of the to in for on with by from as at
+    is are be
+"""
+STOPWORDS: frozenset[str] = frozenset(_STOPWORDS_TEXT.split())
 
 _TOKEN_OK = re.compile(r"[\w\u4e00-\u9fff]", re.UNICODE)
 

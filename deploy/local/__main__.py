@@ -1,0 +1,5 @@
+"""Entry point: ``python -m deploy.local``."""
+
+from deploy.local.cli import main
+
+main()

@@ -1,0 +1,82 @@
+"""FerretDB 1.x, the MongoDB wire protocol over an embedded SQLite backend.
+
+Built from the Go module proxy. ``go install ...@version`` compiles, but the binary
+panics at start because the module ships an empty ``build/version/version.txt``; so we
+``go mod download`` the module, write that file, and build ``cmd/ferretdb`` ourselves.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from pymongo import MongoClient
+from pymongo.errors import PyMongoError
+
+from deploy.local import versions
+from deploy.local.engines.base import Engine, cached, run
+
+
+class FerretDB(Engine):
+    name = "ferretdb"
+    tools = ("go",)
+
+    @property
+    def port(self) -> int:
+        return self.stack.ferretdb_port
+
+    @property
+    def url(self) -> str:
+        return f"mongodb://127.0.0.1:{self.port}"
+
+    @property
+    def binary(self) -> Path:
+        return self.stack.cache_dir / f"ferretdb-{versions.FERRETDB_VERSION}" / "ferretdb"
+
+    def fetch(self) -> None:
+        def build(scratch: Path) -> None:
+            module = f"{versions.FERRETDB_MODULE}@{versions.FERRETDB_VERSION}"
+            info = json.loads(run(["go", "mod", "download", "-json", module]))
+            source = scratch / "src"
+            shutil.copytree(info["Dir"], source)
+            for root, dirs, _files in os.walk(source):
+                for name in dirs:
+                    os.chmod(os.path.join(root, name), 0o755)
+            version_txt = source / "build" / "version" / "version.txt"
+            version_txt.write_text(f"{versions.FERRETDB_VERSION}\n")
+            run(["go", "build", "-o", str(scratch / "ferretdb"), "./cmd/ferretdb"], cwd=source)
+            shutil.rmtree(source)
+
+        cached(self.binary.parent, build)
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env["FERRETDB_TELEMETRY"] = "disable"
+        return env
+
+    def command(self) -> list[str]:
+        return [
+            str(self.binary),
+            "--handler=sqlite",
+            f"--sqlite-url=file:{self.home / 'data'}/",
+            f"--state-dir={self.home}",
+            f"--listen-addr=127.0.0.1:{self.port}",
+            f"--debug-addr=127.0.0.1:{self.stack.ferretdb_debug_port}",
+            "--telemetry=disable",
+            "--log-level=warn",
+        ]
+
+    def prepare(self) -> None:
+        (self.home / "data").mkdir(parents=True, exist_ok=True)
+
+    def healthy(self) -> bool:
+        """FerretDB answers ``ping``."""
+        client: MongoClient = MongoClient(self.url, serverSelectionTimeoutMS=1500)
+        try:
+            return client.admin.command("ping").get("ok") == 1.0
+        except PyMongoError:
+            return False
+        finally:
+            client.close()

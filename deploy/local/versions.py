@@ -1,0 +1,22 @@
+"""Every engine version the local stack uses, pinned in one place."""
+
+from __future__ import annotations
+
+# Kafka 4.x: aiokafka 0.14 produces, consumes and commits against it (tests/integration/stack).
+KAFKA_VERSION = "4.1.1"
+# The slf4j binding Kafka's own distribution ships, so the broker logs through log4j2.
+LOG4J_VERSION = "2.24.3"
+
+# OpenSearch's integ-test zip carries only transport-netty4; the modules we need are
+# published as jars under org.opensearch.plugin and assembled beside it.
+OPENSEARCH_VERSION = "2.19.4"
+# (module folder, Maven artifact, plugin class)
+OPENSEARCH_MODULES = (
+    ("analysis-common", "analysis-common", "org.opensearch.analysis.common.CommonAnalysisPlugin"),
+    ("percolator", "percolator-client", "org.opensearch.percolator.PercolatorPlugin"),
+    ("mapper-extras", "mapper-extras-client", "org.opensearch.index.mapper.MapperExtrasPlugin"),
+)
+
+# FerretDB 1.x: v2 needs a PostgreSQL extension we do not have; SQLite backend is embedded.
+FERRETDB_MODULE = "github.com/FerretDB/FerretDB"
+FERRETDB_VERSION = "v1.24.2"

@@ -7,11 +7,12 @@ from deploy.local.engines.base import Engine, EngineError
 from deploy.local.engines.ferretdb import FerretDB
 from deploy.local.engines.kafka import Kafka
 from deploy.local.engines.opensearch import OpenSearch
+from deploy.local.engines.smtp import SmtpSink
 
 
 def all_engines(stack: LocalStack) -> list[Engine]:
     """Every engine, in the order they are started."""
-    return [Kafka(stack), OpenSearch(stack), FerretDB(stack)]
+    return [Kafka(stack), OpenSearch(stack), FerretDB(stack), SmtpSink(stack)]
 
 
-__all__ = ["Engine", "EngineError", "FerretDB", "Kafka", "OpenSearch", "all_engines"]
+__all__ = ["Engine", "EngineError", "FerretDB", "Kafka", "OpenSearch", "SmtpSink", "all_engines"]

@@ -48,7 +48,7 @@ def fetch(engine: Annotated[list[str] | None, typer.Argument()] = None) -> None:
 
 @app.command()
 def up(
-    engine: Annotated[list[str] | None, typer.Argument(help="engines to start (default all)")] = None,
+    engine: Annotated[list[str] | None, typer.Argument(help="engines to start (all)")] = None,
     engines_only: EnginesOnly = False,
     seed: Annotated[bool, typer.Option(help="load demo data")] = True,
 ) -> None:

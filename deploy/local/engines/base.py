@@ -116,7 +116,7 @@ class Engine(ABC):
     def healthy(self) -> bool:
         """The engine answers a real request (not just an open port)."""
 
-    def prepare(self) -> None:
+    def prepare(self) -> None:  # noqa: B027 - most engines need no preparation
         """Write configuration and format storage before the first start."""
 
     def env(self) -> dict[str, str]:

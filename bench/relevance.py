@@ -44,17 +44,19 @@ from services.matching.ranking import (  # noqa: E402
 K = 10
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "matching-dev"
 app = typer.Typer(add_completion=False)
-console = Console(stderr=False)
+console = Console(width=140)
 
 ABLATIONS: dict[str, RankingParams] = {
-    "no filters": DEFAULT_PARAMS.but(filters=False),
-    "cjk only": DEFAULT_PARAMS.but(seg=False, domain_boost=0, exact_keyword_boost=0),
-    "seg only": DEFAULT_PARAMS.but(cjk=False, domain_boost=0, exact_keyword_boost=0),
-    "cjk+seg": DEFAULT_PARAMS.but(domain_boost=0, exact_keyword_boost=0),
-    "no domains": DEFAULT_PARAMS.but(domain_boost=0),
-    "no exact kw": DEFAULT_PARAMS.but(exact_keyword_boost=0),
-    "flat boosts": DEFAULT_PARAMS.but(title_boost=1, keywords_boost=1),
-    "best_fields": DEFAULT_PARAMS.but(multi_match_type="best_fields"),
+    "no hard filters": DEFAULT_PARAMS.but(filters=False),
+    "cjk bigrams only": DEFAULT_PARAMS.but(seg=False),
+    "jieba words only": DEFAULT_PARAMS.but(cjk=False),
+    "no domain factor": DEFAULT_PARAMS.but(domain_factor=0),
+    "text only (cjk)": DEFAULT_PARAMS.but(seg=False, domain_factor=0),
+    "most_fields": DEFAULT_PARAMS.but(multi_match_type="most_fields"),
+    "title^3 keywords^2": DEFAULT_PARAMS.but(title_boost=3, keywords_boost=2),
+    "+ additive domain terms": DEFAULT_PARAMS.but(domain_boost=1),
+    "+ exact keywords": DEFAULT_PARAMS.but(exact_keyword_boost=1),
+    "+ keyword phrases": DEFAULT_PARAMS.but(keyword_phrase_boost=1),
 }
 
 

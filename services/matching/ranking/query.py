@@ -25,14 +25,22 @@ class RankingParams:
     filters: bool = True
     cjk: bool = True
     seg: bool = True
-    title_boost: float = 3.0
-    keywords_boost: float = 2.0
+    title_boost: float = 1.0
+    keywords_boost: float = 1.0
     description_boost: float = 1.0
     seg_weight: float = 1.0
     cjk_weight: float = 1.0
-    domain_boost: float = 1.0
-    exact_keyword_boost: float = 1.0
-    multi_match_type: str = "most_fields"
+    domain_boost: float = 0.0
+    exact_keyword_boost: float = 0.0
+    multi_match_type: str = "best_fields"
+    tie_breaker: float | None = None
+    #: weight of the query built from the record's title + keywords, and from its description
+    head_weight: float = 1.0
+    body_weight: float = 1.0
+    #: each keyword of the record as a phrase (contiguous bigrams) in the other's text
+    keyword_phrase_boost: float = 0.0
+    #: text score x (1 + domain_factor x share of the record's domains the other side has)
+    domain_factor: float = 3.0
     #: words of the demand's title and keywords the standing query must meet
     standing_min_match: str = "2"
 
@@ -58,43 +66,51 @@ def _fields(p: RankingParams, suffix: str) -> list[str]:
     ]
 
 
-def raw_text(doc: Doc) -> str:
-    return " ".join(
-        [doc.get("title", ""), " ".join(doc.get("keywords", [])), doc.get("description", "")]
-    )
+def head_text(doc: Doc) -> str:
+    """Title and keywords: what the record is about, in few words."""
+    return " ".join([doc.get("title", ""), *doc.get("keywords", [])])
 
 
-def seg_text(doc: Doc) -> str:
-    return " ".join(
-        x for x in (doc.get("title_seg"), doc.get("keywords_seg"), doc.get("description_seg")) if x
-    )
+def head_seg(doc: Doc) -> str:
+    return " ".join(x for x in (doc.get("title_seg"), doc.get("keywords_seg")) if x)
+
+
+def _mm(query: str, fields: list[str], p: RankingParams, boost: float) -> dict[str, Any]:
+    mm: dict[str, Any] = {"query": query, "fields": fields, "type": p.multi_match_type}
+    if p.tie_breaker is not None:
+        mm["tie_breaker"] = p.tie_breaker
+    return {"multi_match": {**mm, "boost": boost}}
 
 
 def text_clauses(doc: Doc, p: RankingParams = DEFAULT_PARAMS) -> list[dict[str, Any]]:
-    """Scoring clauses comparing ``doc``'s text with the counterpart index's fields."""
+    """Scoring clauses comparing ``doc``'s text with the counterpart index's fields.
+
+    The record's head (title + keywords) and body (description) are separate
+    queries, so the few words that say what the record is about can weigh more
+    than the long description around them.
+    """
     out: list[dict[str, Any]] = []
-    if p.cjk:
-        out.append(
-            {
-                "multi_match": {
-                    "query": raw_text(doc),
-                    "fields": _fields(p, ""),
-                    "type": p.multi_match_type,
-                    "boost": p.cjk_weight,
+    parts = [
+        (head_text(doc), head_seg(doc), p.head_weight),
+        (doc.get("description", ""), doc.get("description_seg", ""), p.body_weight),
+    ]
+    for raw, seg, weight in parts:
+        if p.cjk and raw.strip() and weight:
+            out.append(_mm(raw, _fields(p, ""), p, p.cjk_weight * weight))
+        if p.seg and seg and weight:
+            out.append(_mm(seg, _fields(p, "_seg"), p, p.seg_weight * weight))
+    if p.keyword_phrase_boost and doc.get("keywords"):
+        for kw in doc["keywords"]:
+            out.append(
+                {
+                    "multi_match": {
+                        "query": kw,
+                        "fields": ["title", "keywords", "description"],
+                        "type": "phrase",
+                        "boost": p.keyword_phrase_boost,
+                    }
                 }
-            }
-        )
-    if p.seg and seg_text(doc):
-        out.append(
-            {
-                "multi_match": {
-                    "query": seg_text(doc),
-                    "fields": _fields(p, "_seg"),
-                    "type": p.multi_match_type,
-                    "boost": p.seg_weight,
-                }
-            }
-        )
+            )
     if p.domain_boost and doc.get("domains"):
         out.append({"terms": {"domains": doc["domains"], "boost": p.domain_boost}})
         if doc.get("specialisms"):
@@ -103,6 +119,28 @@ def text_clauses(doc: Doc, p: RankingParams = DEFAULT_PARAMS) -> list[dict[str, 
         kws = [k.lower() for k in doc["keywords"]]
         out.append({"terms": {"keywords_exact": kws, "boost": p.exact_keyword_boost}})
     return out
+
+
+def _domains(doc: Doc) -> list[str]:
+    return list(dict.fromkeys([*doc.get("domains", []), *doc.get("specialisms", [])]))
+
+
+def with_domain_factor(query: dict[str, Any], doc: Doc, p: RankingParams) -> dict[str, Any]:
+    """Scale the text score by domain overlap: scale-free, unlike an added constant."""
+    domains = _domains(doc)
+    if not p.domain_factor or not domains:
+        return query
+    share = p.domain_factor / len(domains)
+    functions: list[dict[str, Any]] = [{"weight": 1.0}]
+    functions += [{"filter": {"term": {"domains": d}}, "weight": share} for d in domains]
+    return {
+        "function_score": {
+            "query": query,
+            "functions": functions,
+            "score_mode": "sum",
+            "boost_mode": "multiply",
+        }
+    }
 
 
 def _highlight() -> dict[str, Any]:
@@ -127,7 +165,9 @@ def build_match_query(
         "size": size,
         "track_total_hits": False,
         "_source": {"excludes": ["*_seg", "keywords_exact"]},
-        "query": {"bool": {"filter": filters, "should": text_clauses(d, params)}},
+        "query": with_domain_factor(
+            {"bool": {"filter": filters, "should": text_clauses(d, params)}}, d, params
+        ),
     }
     if highlight:
         body["highlight"] = _highlight()
@@ -145,7 +185,9 @@ def build_reverse_query(
         "size": size,
         "track_total_hits": False,
         "_source": {"excludes": ["*_seg", "keywords_exact", "standing_query"]},
-        "query": {"bool": {"filter": filters, "should": text_clauses(s, params)}},
+        "query": with_domain_factor(
+            {"bool": {"filter": filters, "should": text_clauses(s, params)}}, s, params
+        ),
     }
     if highlight:
         body["highlight"] = _highlight()

@@ -1,0 +1,73 @@
+"""Identity's events: build the contract payloads and wrap them in envelopes for the outbox."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+from shared.events import Envelope, new_event
+from shared.events.contracts.identity import (
+    EnterpriseTierChanged,
+    OrganisationRegistered,
+    OrganisationSnapshot,
+    OrganisationUpdated,
+)
+
+from services.identity.domain.organisations import EnterpriseProfile
+from services.identity.domain.records import Organisation
+from services.identity.domain.tiers import TierChange
+
+SOURCE = "identity"
+
+
+def snapshot(org: Organisation) -> OrganisationSnapshot:
+    """The organisation as other services may know it (no personal data)."""
+    p = org.profile
+    cert = p.high_tech_certificate if isinstance(p, EnterpriseProfile) else None
+    return OrganisationSnapshot(
+        organisation_id=org.id,
+        type=p.type.value,
+        name=p.name,
+        kind=getattr(p, "kind", None),
+        district=getattr(p, "district", None),
+        domains=[d.value for d in getattr(p, "domains", [])],
+        credit_code=getattr(p, "credit_code", None),
+        founding_date=p.founding_date if isinstance(p, EnterpriseProfile) else None,
+        fund_type=getattr(p, "fund_type", None),
+        high_tech_certificate_expires_on=cert.expires_on if cert else None,
+        tiers=sorted(t.value for t in org.tiers.memberships),
+    )
+
+
+def _wrap(payload: BaseModel, org: Organisation, correlation_id: str | None) -> Envelope:
+    return new_event(
+        payload, subject=org.id, version=org.version, source=SOURCE, correlationid=correlation_id
+    )
+
+
+def registered(org: Organisation, correlation_id: str | None = None) -> Envelope:
+    return _wrap(OrganisationRegistered(**snapshot(org).model_dump()), org, correlation_id)
+
+
+def updated(org: Organisation, changed: list[str], correlation_id: str | None = None) -> Envelope:
+    payload = OrganisationUpdated(**snapshot(org).model_dump(), changed_fields=sorted(changed))
+    return _wrap(payload, org, correlation_id)
+
+
+def tier_changed(
+    org: Organisation, change: TierChange, correlation_id: str | None = None
+) -> Envelope:
+    profile = org.profile
+    assert isinstance(profile, EnterpriseProfile)
+    payload = EnterpriseTierChanged(
+        enterprise_id=org.id,
+        enterprise_name=profile.name,
+        district=profile.district.value,
+        tier=change.tier.value,
+        action=change.action,
+        reason=change.reason,
+        automatic=change.automatic,
+        sequence=change.seq,
+        changed_at=change.at,
+        changed_by_organisation_id=change.by.organisation_id,
+        tiers=sorted(t.value for t in org.tiers.memberships),
+    )
+    return _wrap(payload, org, correlation_id)

@@ -1,0 +1,41 @@
+"""Identity's MongoDB repositories (one module per collection) and index creation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from services.identity.storage.keys import MongoSigningKeyRepository
+from services.identity.storage.organisations import MongoOrganisationRepository
+from services.identity.storage.sessions import MongoRefreshTokenRepository
+from services.identity.storage.throttle import MongoSignInThrottle
+from services.identity.storage.users import MongoUserRepository
+
+
+@dataclass(frozen=True)
+class Repositories:
+    """Every repository identity uses, over one database."""
+
+    organisations: MongoOrganisationRepository
+    users: MongoUserRepository
+    keys: MongoSigningKeyRepository
+    refresh_tokens: MongoRefreshTokenRepository
+    throttle: MongoSignInThrottle
+
+    @classmethod
+    def over(cls, db: AsyncDatabase) -> Repositories:
+        return cls(
+            organisations=MongoOrganisationRepository(db),
+            users=MongoUserRepository(db),
+            keys=MongoSigningKeyRepository(db),
+            refresh_tokens=MongoRefreshTokenRepository(db),
+            throttle=MongoSignInThrottle(db),
+        )
+
+    async def ensure_indexes(self) -> None:
+        for repo in (self.organisations, self.users, self.keys, self.refresh_tokens):
+            await repo.ensure_indexes()
+
+
+ORGANISATIONS = MongoOrganisationRepository.collection_name

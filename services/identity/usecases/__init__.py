@@ -1,0 +1,42 @@
+"""Identity's use cases: what the API and the CLI ask for, over the domain and storage.
+
+Each use case takes :class:`Deps` (built once in ``main.py``) and the verified caller where
+authorisation depends on the data; it never sees HTTP or driver objects beyond storage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from services.identity.settings import IdentitySettings
+from services.identity.storage import Repositories
+
+BEIJING = dt.timezone(dt.timedelta(hours=8), "CST")
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+@dataclass
+class Deps:
+    """What every use case needs: repositories, settings, the clock, and the outbox waker."""
+
+    repos: Repositories
+    settings: IdentitySettings
+    clock: Callable[[], dt.datetime] = utc_now
+    wake_outbox: Callable[[], None] = field(default=lambda: None)
+
+    def now(self) -> dt.datetime:
+        return self.clock()
+
+    def today(self) -> dt.date:
+        """Policy dates are Beijing dates (a company turns two at midnight in Beijing)."""
+        return self.clock().astimezone(BEIJING).date()

@@ -1,0 +1,1 @@
+"""Unit tests of the techtransfer domain core (no I/O)."""

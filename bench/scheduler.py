@@ -57,7 +57,7 @@ def generate(seed: int) -> tuple[dict, dict, dict]:
 
 def check(result: ScheduleResult, meetings, unavailable, locked, tables: int) -> None:
     seen: set[tuple[str, int]] = set()
-    per_slot = Counter()
+    per_slot: Counter[int] = Counter()
     cells = set()
     for mid, (slot, table) in result.placed.items():
         per_slot[slot] += 1
@@ -102,7 +102,7 @@ def run(meetings, unavailable, locked, tables: int, seed: int) -> dict:
         "participants": len(people),
         "with_a_meeting": covered(ours),
         "greedy_with_a_meeting": covered(greedy),
-        "unplaced_reasons": dict(Counter(ours.unplaced.values())),
+        "unplaced_reasons": dict(Counter(str(r) for r in ours.unplaced.values())),
     }
 
 

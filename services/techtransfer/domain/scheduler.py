@@ -8,10 +8,11 @@ and a vertex may not use the colours it is unavailable in. We maximise placed ed
 2. a DSatur-style greedy takes next the meeting with the fewest feasible slots (ties:
    meetings of lightly booked participants first, which spreads meetings across people)
    and gives it the slot that removes the fewest options from its neighbours;
-3. repair: each unplaced meeting tries an ejection chain (Kempe-style) — take a slot,
-   evict the meetings that block it (a participant's meeting there, or one table's
+3. repair (``repair.py``): each unplaced meeting tries an ejection chain (Kempe-style):
+   take a slot, evict what blocks it (a participant's meeting there, or one table's
    worth if the slot is full) and re-place those recursively, depth 1, then 2, then 3,
-   undoing a chain that fails.
+   undoing a chain that fails; then coverage swaps give participants left without any
+   meeting one, never lowering the placed count.
 
 Everything is seeded and budgeted by search steps, never by wall-clock time, so a given
 input always yields the same schedule. ``greedy_schedule`` is the plain first-fit
@@ -27,7 +28,9 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from .board import Board, bits
 from .errors import Invalid
+from .repair import Repair
 
 DEFAULT_EFFORT = 400_000  # search steps for the repair phase
 
@@ -58,77 +61,6 @@ class ScheduleResult(BaseModel):
 
     placed: dict[str, tuple[int, int]]
     unplaced: dict[str, UnplacedReason]
-
-
-def _bits(mask: int) -> Iterable[int]:
-    while mask:
-        low = mask & -mask
-        yield low.bit_length() - 1
-        mask ^= low
-
-
-class _Board:
-    """Mutable placement state over dense indices, with an undo journal."""
-
-    def __init__(self, caps: list[int], ends: list[tuple[int, int]], avail: list[int]) -> None:
-        n_slots, n_people = len(caps), len(avail)
-        self.caps, self.ends, self.avail = caps, ends, avail
-        self.slot_of = [-1] * len(ends)
-        self.at = [[-1] * n_slots for _ in range(n_people)]
-        self.busy = [0] * n_people
-        self.hard = [0] * n_people  # slots taken by locked meetings
-        self.count = [0] * n_slots
-        self.full = 0
-        self.members: list[dict[int, None]] = [{} for _ in range(n_slots)]
-        self.locked: set[int] = set()
-        self.journal: list[tuple[int, int, bool]] = []
-
-    def place(self, e: int, s: int) -> None:
-        a, b = self.ends[e]
-        bit = 1 << s
-        self.slot_of[e] = s
-        self.at[a][s] = self.at[b][s] = e
-        self.busy[a] |= bit
-        self.busy[b] |= bit
-        self.count[s] += 1
-        self.members[s][e] = None
-        if self.count[s] >= self.caps[s]:
-            self.full |= bit
-        self.journal.append((e, s, True))
-
-    def unplace(self, e: int) -> None:
-        s = self.slot_of[e]
-        a, b = self.ends[e]
-        bit = 1 << s
-        self.slot_of[e] = -1
-        self.at[a][s] = self.at[b][s] = -1
-        self.busy[a] &= ~bit
-        self.busy[b] &= ~bit
-        self.count[s] -= 1
-        del self.members[s][e]
-        self.full &= ~bit
-        self.journal.append((e, s, False))
-
-    def rollback(self, mark: int) -> None:
-        while len(self.journal) > mark:
-            e, s, placed = self.journal.pop()
-            if placed:
-                self.unplace(e)
-            else:
-                self.place(e, s)
-            self.journal.pop()
-
-    def common(self, e: int) -> int:
-        """Slots both sides are available in and not held by a locked meeting."""
-        a, b = self.ends[e]
-        return self.avail[a] & self.avail[b] & ~(self.hard[a] | self.hard[b])
-
-    def feasible(self, e: int) -> int:
-        a, b = self.ends[e]
-        return self.avail[a] & self.avail[b] & ~(self.busy[a] | self.busy[b] | self.full)
-
-    def free_tables(self) -> int:
-        return sum(self.caps) - sum(self.count)
 
 
 class _Problem:
@@ -199,8 +131,8 @@ class _Problem:
             locks[e] = (s, table)
         return locks
 
-    def board(self) -> _Board:
-        board = _Board(self.caps, self.ends, self.avail)
+    def board(self) -> Board:
+        board = Board(self.caps, self.ends, self.avail)
         for e, (s, _) in self.locks.items():
             board.place(e, s)
             board.locked.add(e)
@@ -209,7 +141,7 @@ class _Problem:
         board.journal.clear()
         return board
 
-    def result(self, board: _Board) -> ScheduleResult:
+    def result(self, board: Board) -> ScheduleResult:
         placed: dict[str, tuple[int, int]] = {}
         used: list[set[int]] = [set() for _ in self.slots]
         for s, table in self.locks.values():
@@ -229,7 +161,7 @@ class _Problem:
                 unplaced[mid] = self._reason(board, e)
         return ScheduleResult(placed=placed, unplaced=unplaced)
 
-    def _reason(self, board: _Board, e: int) -> UnplacedReason:
+    def _reason(self, board: Board, e: int) -> UnplacedReason:
         a, b = self.ends[e]
         shared = self.avail[a] & self.avail[b]
         if not shared:
@@ -253,7 +185,7 @@ def greedy_schedule(
     return problem.result(board)
 
 
-def _first_fit(board: _Board) -> None:
+def _first_fit(board: Board) -> None:
     for e in range(len(board.ends)):
         if board.slot_of[e] < 0:
             feasible = board.feasible(e)
@@ -285,11 +217,11 @@ def schedule(
     _first_fit(baseline)
     if sum(s >= 0 for s in baseline.slot_of) > sum(s >= 0 for s in board.slot_of):
         board = baseline  # never worse than first-fit; repair then works on its result
-    _Repair(board, rng, effort).run()
+    Repair(board, rng, effort).run()
     return problem.result(board)
 
 
-def _dsatur(board: _Board, rng: random.Random) -> None:
+def _dsatur(board: Board, rng: random.Random) -> None:
     ends, n = board.ends, len(board.ends)
     degree = [0] * len(board.avail)
     incident: list[list[int]] = [[] for _ in board.avail]
@@ -314,12 +246,12 @@ def _dsatur(board: _Board, rng: random.Random) -> None:
         if not feasible:
             continue
         a, b = ends[e]
-        damage = dict.fromkeys(_bits(feasible), 0.0)
+        damage = dict.fromkeys(bits(feasible), 0.0)
         for f in incident[a] + incident[b]:
             if not done[f]:
                 options = board.feasible(f)
                 weight = 1.0 / max(options.bit_count(), 1)
-                for s in _bits(options & feasible):
+                for s in bits(options & feasible):
                     damage[s] += weight
         s = min(damage, key=lambda s: (damage[s], board.count[s] - board.caps[s], slot_rank[s]))
         board.place(e, s)
@@ -333,120 +265,3 @@ def _dsatur(board: _Board, rng: random.Random) -> None:
                     current[f] = key
                     fa, fb = ends[f]
                     heapq.heappush(heap, (key, degree[fa] + degree[fb], tiebreak[f], f))
-
-
-class _Repair:
-    """Ejection chains: re-place blocking meetings elsewhere to make room for one more."""
-
-    CAPACITY_CHOICES = 3  # meetings tried for eviction when a slot's tables are all taken
-
-    def __init__(self, board: _Board, rng: random.Random, effort: int) -> None:
-        self.board, self.budget = board, effort
-        self.slot_rank = rng.sample(range(len(board.caps)), len(board.caps))
-        self.banned: set[int] = set()
-
-    def run(self) -> None:
-        board = self.board
-        pending = [e for e in range(len(board.ends)) if board.slot_of[e] < 0 and board.common(e)]
-        pending.sort(key=lambda e: board.common(e).bit_count())
-        for depth in (1, 2, 3):
-            if self.budget <= 0 or board.free_tables() == 0:
-                break
-            # Someone booked in every slot they can attend can take e only by dropping
-            # another of theirs, which gains nothing: skip those.
-            pending = [e for e in pending if self.saturated(e) or not self.insert(e, depth)]
-        self.cover(pending)
-
-    def saturated(self, e: int) -> bool:
-        board = self.board
-        return any(not board.avail[p] & ~board.busy[p] for p in board.ends[e])
-
-    def cover(self, pending: list[int]) -> None:
-        """Give people without any meeting one, at the cost of someone who keeps another.
-
-        A swap may leave at most one evicted meeting unplaced, and only if both its sides
-        still have a meeting, so the placed count never drops while coverage rises.
-        """
-        board = self.board
-        for e in pending:
-            a, b = board.ends[e]
-            if board.slot_of[e] >= 0 or (board.busy[a] and board.busy[b]):
-                continue
-            for s in _bits(board.common(e)):
-                self.budget -= 1
-                if self.budget <= 0:
-                    return
-                if self.swap_in(e, s):
-                    break
-
-    def swap_in(self, e: int, s: int) -> bool:
-        board = self.board
-        a, b = board.ends[e]
-        blockers = [f for f in {board.at[a][s], board.at[b][s]} if f >= 0]
-        if any(f in board.locked for f in blockers):
-            return False
-        evicted = list(blockers)
-        if board.count[s] - len(blockers) >= board.caps[s]:
-            spare = [g for g in board.members[s] if g not in board.locked and g not in evicted]
-            spare = [g for g in spare if all(board.busy[p].bit_count() > 1 for p in board.ends[g])]
-            if not spare:
-                return False
-            evicted.append(spare[0])
-        mark = len(board.journal)
-        for f in evicted:
-            board.unplace(f)
-        board.place(e, s)
-        self.banned.add(e)
-        dropped = [f for f in evicted if not self.insert(f, 1)]
-        self.banned.discard(e)
-        if len(dropped) <= 1 and all(board.busy[p] for f in dropped for p in board.ends[f]):
-            return True
-        board.rollback(mark)
-        return False
-
-    def insert(self, e: int, depth: int) -> bool:
-        """Place ``e``, evicting and re-placing at most ``depth`` levels; undo on failure."""
-        board = self.board
-        a, b = board.ends[e]
-        options = []
-        for s in _bits(board.common(e)):
-            blockers = [f for f in {board.at[a][s], board.at[b][s]} if f >= 0]
-            if any(f in self.banned for f in blockers):
-                continue
-            over = board.count[s] - len(blockers) >= board.caps[s]
-            options.append((len(blockers) + over, self.slot_rank[s], s, blockers, over))
-        options.sort()
-        self.banned.add(e)
-        try:
-            for cost, _, s, blockers, over in options:
-                self.budget -= 1
-                if self.budget <= 0:
-                    return False
-                if cost and depth == 0:
-                    break  # sorted: nothing cheaper follows
-                for evicted in self._evictions(s, blockers, over):
-                    mark = len(board.journal)
-                    for f in evicted:
-                        board.unplace(f)
-                    board.place(e, s)
-                    if all(self.insert(f, depth - 1) for f in evicted):
-                        return True
-                    board.rollback(mark)
-            return False
-        finally:
-            self.banned.discard(e)
-
-    def _evictions(self, s: int, blockers: list[int], over: bool) -> Iterable[list[int]]:
-        if not over:
-            yield blockers
-            return
-        board = self.board
-        # Prefer meetings that can move straight away; the slot's table count is the limit.
-        candidates = [
-            g
-            for g in board.members[s]
-            if g not in board.locked and g not in self.banned and g not in blockers
-        ]
-        candidates.sort(key=lambda g: -(board.feasible(g) & ~(1 << s)).bit_count())
-        for g in candidates[: self.CAPACITY_CHOICES]:
-            yield [*blockers, g]

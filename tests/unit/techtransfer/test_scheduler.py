@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from services.techtransfer.domain import scheduler
 from services.techtransfer.domain.errors import Invalid
+from services.techtransfer.domain.repair import Repair
 from services.techtransfer.domain.scheduler import UnplacedReason, greedy_schedule, schedule
 
 pytestmark = pytest.mark.unit
@@ -98,7 +99,7 @@ def test_repair_moves_a_meeting_to_make_room() -> None:
     problem = scheduler._Problem([1, 2], 1, {"ab": ("A", "B"), "cd": ("C", "D")}, {"C": {2}}, {})
     board = problem.board()
     board.place(0, 0)
-    scheduler._Repair(board, random.Random(0), effort=100).run()
+    Repair(board, random.Random(0), effort=100).run()
     assert problem.result(board).placed == {"ab": (2, 1), "cd": (1, 1)}
 
 

@@ -387,26 +387,40 @@ def _declares_caller(dependant: Any) -> bool:
     return False
 
 
+def api_routes(app: FastAPI) -> list[tuple[str, set[str], Any]]:
+    """(path, methods, dependant) of every API route, including those of included routers.
+
+    FastAPI >= 0.16x includes routers lazily; ``iter_route_contexts`` flattens them.
+    """
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # older FastAPI: routes are already flat
+        return [
+            (r.path, set(r.methods), r.dependant) for r in app.routes if isinstance(r, APIRoute)
+        ]
+    found = []
+    for ctx in iter_route_contexts(app.routes):
+        if isinstance(ctx.original_route, APIRoute):
+            found.append((ctx.path or "", set(ctx.methods or ()), ctx.dependant))
+    return found
+
+
 def undeclared_routes(
     app: FastAPI, public_paths: Iterable[str] = DEFAULT_PUBLIC_PATHS
 ) -> list[str]:
     """Routes that neither require a caller nor are marked public ("METHOD path")."""
     allowed = frozenset(public_paths)
     missing = []
-    for route in app.routes:
-        if not isinstance(route, APIRoute) or route.path in allowed:
-            continue
-        if not _declares_caller(route.dependant):
-            missing.extend(f"{method} {route.path}" for method in sorted(route.methods))
+    for path, methods, dependant in api_routes(app):
+        if path not in allowed and not _declares_caller(dependant):
+            missing.extend(f"{method} {path}" for method in sorted(methods))
     return missing
 
 
 def public_routes(app: FastAPI) -> list[str]:
     """Routes explicitly marked :data:`PUBLIC` ("METHOD path")."""
     found = []
-    for route in app.routes:
-        if isinstance(route, APIRoute) and any(
-            dep.call is public_endpoint for dep in route.dependant.dependencies
-        ):
-            found.extend(f"{method} {route.path}" for method in sorted(route.methods))
+    for path, methods, dependant in api_routes(app):
+        if any(dep.call is public_endpoint for dep in dependant.dependencies):
+            found.extend(f"{method} {path}" for method in sorted(methods))
     return found

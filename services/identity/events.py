@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from pydantic import BaseModel
+
+from services.identity.domain.organisations import EnterpriseProfile
+from services.identity.domain.records import Organisation
+from services.identity.domain.tiers import TierChange
 from shared.events import Envelope, new_event
 from shared.events.contracts.identity import (
     EnterpriseTierChanged,
@@ -10,10 +14,6 @@ from shared.events.contracts.identity import (
     OrganisationSnapshot,
     OrganisationUpdated,
 )
-
-from services.identity.domain.organisations import EnterpriseProfile
-from services.identity.domain.records import Organisation
-from services.identity.domain.tiers import TierChange
 
 SOURCE = "identity"
 

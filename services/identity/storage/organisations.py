@@ -6,9 +6,11 @@ from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
+from shared.outbox import outbox_push, with_outbox
 
 from services.identity.domain.records import Organisation
 from services.identity.domain.tiers import TierChange, TierState
+from shared.events import Envelope
 
 
 class DuplicateOrganisation(Exception):
@@ -41,9 +43,8 @@ class MongoOrganisationRepository:
         await self._col.create_index([("type", 1), ("profile.name", 1)])
         await self._col.create_index("profile.district")
 
-    async def add(self, org: Organisation, outbox: list[dict[str, Any]]) -> None:
-        doc = _to_doc(org)
-        doc["outbox"] = outbox
+    async def add(self, org: Organisation, envelopes: list[Envelope]) -> None:
+        doc = with_outbox(_to_doc(org), envelopes)
         try:
             await self._col.insert_one(doc)
         except DuplicateKeyError as exc:
@@ -78,7 +79,7 @@ class MongoOrganisationRepository:
         *,
         expected_version: int,
         new_history: list[TierChange] | None = None,
-        outbox: list[dict[str, Any]],
+        envelopes: list[Envelope],
     ) -> bool:
         """Write the new state if nobody wrote since ``expected_version`` was read.
 
@@ -86,7 +87,7 @@ class MongoOrganisationRepository:
         """
         doc = _to_doc(org)
         state = {k: doc[k] for k in ("profile", "updated_at", "version", "tiers", "registry_key")}
-        push: dict[str, Any] = {"outbox": {"$each": outbox}}
+        push: dict[str, Any] = dict(outbox_push(envelopes)["$push"])
         if new_history:
             push["tier_history"] = {"$each": [c.model_dump(mode="json") for c in new_history]}
         try:

@@ -61,13 +61,15 @@ async def _make_user(deps: Deps, org_id: str, new: NewUser, field: str) -> User:
 
 
 async def register_organisation(
-    deps: Deps, caller: Caller, profile: Profile, admin: NewUser
+    deps: Deps, caller: Caller, profile: Profile, admin: NewUser, *, org_id: str | None = None
 ) -> tuple[Organisation, User]:
     """Operators only: create the organisation and its first admin user."""
     if not caller.is_operator:
         raise forbidden("org_type_not_allowed", "仅运营方可注册机构 / operators only")
     now = deps.now()
-    org = Organisation(id=new_id(), profile=profile, created_at=now, updated_at=now, version=1)
+    org = Organisation(
+        id=org_id or new_id(), profile=profile, created_at=now, updated_at=now, version=1
+    )
     user = await _make_user(deps, org.id, admin.model_copy(update={"role": Role.admin}), "admin")
     envelopes = [events.registered(org)]
     planned = due_automatic(deps, org)
@@ -131,7 +133,7 @@ async def update_organisation(
         envelopes = [events.updated(org, changed), *tier_envelopes]
         try:
             saved = await deps.repos.organisations.save(
-                org, expected_version=expected, new_history=history, outbox=envelopes
+                org, expected_version=expected, new_history=history, envelopes=envelopes
             )
         except DuplicateOrganisation:
             raise _conflict(

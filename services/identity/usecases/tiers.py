@@ -6,8 +6,6 @@ from __future__ import annotations
 import logging
 from typing import Literal
 
-from shared.events import Envelope
-
 from services.identity import events
 from services.identity.domain.organisations import EnterpriseProfile
 from services.identity.domain.records import Organisation
@@ -24,6 +22,7 @@ from services.identity.domain.tiers import (
 from services.identity.errors import IdentityError, forbidden, not_found
 from services.identity.usecases import Deps
 from shared.auth import Caller
+from shared.events import Envelope
 
 log = logging.getLogger(__name__)
 SYSTEM = Actor()
@@ -81,7 +80,7 @@ async def reconcile(deps: Deps, enterprise_id: str) -> Organisation:
         org = org.model_copy(update={"version": expected + 1, "updated_at": deps.now()})
         org, history, envelopes = record_changes(deps, org, planned, SYSTEM)
         if await deps.repos.organisations.save(
-            org, expected_version=expected, new_history=history, outbox=envelopes
+            org, expected_version=expected, new_history=history, envelopes=envelopes
         ):
             deps.wake_outbox()
             return org
@@ -137,7 +136,7 @@ async def change_tier(
         org = org.model_copy(update={"version": expected + 1, "updated_at": deps.now()})
         org, history, envelopes = record_changes(deps, org, [*planned, requested], actor)
         if await deps.repos.organisations.save(
-            org, expected_version=expected, new_history=history, outbox=envelopes
+            org, expected_version=expected, new_history=history, envelopes=envelopes
         ):
             deps.wake_outbox()
             log.info("tier %s %s for %s by org %s", tier, action, org.id, caller.organisation_id)

@@ -41,6 +41,13 @@ class RankingParams:
     keyword_phrase_boost: float = 0.0
     #: text score x (1 + domain_factor x share of the record's domains the other side has)
     domain_factor: float = 3.0
+    #: second-phase window: the costly signals (description bigrams, domain factor) are
+    #: computed on the top N hits of the cheap first phase (0: on every hit, slower)
+    rescore_window: int = 100
+    #: score the record's description (its many words and bigrams) in the second phase only
+    body_rescore: bool = True
+    #: send each query word once (the long description repeats words)
+    dedupe_words: bool = True
     #: words of the demand's title and keywords the standing query must meet
     standing_min_match: str = "2"
 
@@ -82,23 +89,41 @@ def _mm(query: str, fields: list[str], p: RankingParams, boost: float) -> dict[s
     return {"multi_match": {**mm, "boost": boost}}
 
 
+def _dedupe(text: str) -> str:
+    return " ".join(dict.fromkeys(text.split()))
+
+
 def text_clauses(doc: Doc, p: RankingParams = DEFAULT_PARAMS) -> list[dict[str, Any]]:
+    """Every scoring clause, first and second phase together (see ``split_clauses``)."""
+    first, second = split_clauses(doc, p)
+    return first + second
+
+
+def split_clauses(
+    doc: Doc, p: RankingParams = DEFAULT_PARAMS
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Scoring clauses comparing ``doc``'s text with the counterpart index's fields.
 
     The record's head (title + keywords) and body (description) are separate
     queries, so the few words that say what the record is about can weigh more
-    than the long description around them.
+    than the long description around them. Returns (first phase, second phase):
+    the second-phase clauses are costly on a large index (the description's many
+    bigrams) and are added to the score of the top ``rescore_window`` hits only.
     """
     out: list[dict[str, Any]] = []
+    later: list[dict[str, Any]] = []
     parts = [
-        (head_text(doc), head_seg(doc), p.head_weight),
-        (doc.get("description", ""), doc.get("description_seg", ""), p.body_weight),
+        (head_text(doc), head_seg(doc), p.head_weight, False),
+        (doc.get("description", ""), doc.get("description_seg", ""), p.body_weight, True),
     ]
-    for raw, seg, weight in parts:
+    for raw, seg, weight, is_body in parts:
+        if p.dedupe_words:
+            seg = _dedupe(seg)
+        target = later if is_body and p.body_rescore and p.rescore_window else out
         if p.cjk and raw.strip() and weight:
-            out.append(_mm(raw, _fields(p, ""), p, p.cjk_weight * weight))
+            target.append(_mm(raw, _fields(p, ""), p, p.cjk_weight * weight))
         if p.seg and seg and weight:
-            out.append(_mm(seg, _fields(p, "_seg"), p, p.seg_weight * weight))
+            target.append(_mm(seg, _fields(p, "_seg"), p, p.seg_weight * weight))
     if p.keyword_phrase_boost and doc.get("keywords"):
         for kw in doc["keywords"]:
             out.append(
@@ -118,29 +143,55 @@ def text_clauses(doc: Doc, p: RankingParams = DEFAULT_PARAMS) -> list[dict[str, 
     if p.exact_keyword_boost and doc.get("keywords"):
         kws = [k.lower() for k in doc["keywords"]]
         out.append({"terms": {"keywords_exact": kws, "boost": p.exact_keyword_boost}})
-    return out
+    return out, later
 
 
 def _domains(doc: Doc) -> list[str]:
     return list(dict.fromkeys([*doc.get("domains", []), *doc.get("specialisms", [])]))
 
 
-def with_domain_factor(query: dict[str, Any], doc: Doc, p: RankingParams) -> dict[str, Any]:
-    """Scale the text score by domain overlap: scale-free, unlike an added constant."""
+def _domain_functions(doc: Doc, p: RankingParams) -> list[dict[str, Any]]:
+    """Functions summing to 1 + domain_factor x (share of ``doc``'s domains matched)."""
     domains = _domains(doc)
     if not p.domain_factor or not domains:
-        return query
+        return []
     share = p.domain_factor / len(domains)
     functions: list[dict[str, Any]] = [{"weight": 1.0}]
     functions += [{"filter": {"term": {"domains": d}}, "weight": share} for d in domains]
-    return {
-        "function_score": {
-            "query": query,
-            "functions": functions,
-            "score_mode": "sum",
-            "boost_mode": "multiply",
-        }
-    }
+    return functions
+
+
+def with_second_phase(
+    body: dict[str, Any], doc: Doc, later: list[dict[str, Any]], p: RankingParams
+) -> dict[str, Any]:
+    """Add the deferred text clauses, then scale by domain overlap (scale-free,
+    unlike an added constant): as rescorers on the top hits, or in the main query
+    when ``rescore_window`` is 0."""
+    functions = _domain_functions(doc, p)
+    fs = {"functions": functions, "score_mode": "sum"}
+    if not p.rescore_window:
+        if functions:
+            body["query"] = {
+                "function_score": {"query": body["query"], **fs, "boost_mode": "multiply"}
+            }
+        return body
+    window = max(p.rescore_window, body.get("size", 10))
+    rescore: list[dict[str, Any]] = []
+    if later:
+        rescore.append(
+            {
+                "window_size": window,
+                "query": {"rescore_query": {"bool": {"should": later}}, "score_mode": "total"},
+            }
+        )
+    if functions:
+        factor = {"function_score": {"query": {"match_all": {}}, **fs, "boost_mode": "replace"}}
+        rescore.append(
+            {"window_size": window, "query": {"rescore_query": factor, "score_mode": "multiply"}}
+        )
+    if rescore:
+        body["rescore"] = rescore
+    return body
 
 
 def _highlight() -> dict[str, Any]:
@@ -158,6 +209,7 @@ def build_match_query(
     """Search body for the counterpart index of ``demand``: supply ranked for it."""
     d = as_doc(demand)
     supply_kind = PAIRS[d["kind"]]
+    first, later = split_clauses(d, params)
     filters: list[dict[str, Any]] = [{"term": {"kind": supply_kind}}]
     if params.filters:
         filters += forward_filters(d)
@@ -165,10 +217,9 @@ def build_match_query(
         "size": size,
         "track_total_hits": False,
         "_source": {"excludes": ["*_seg", "keywords_exact"]},
-        "query": with_domain_factor(
-            {"bool": {"filter": filters, "should": text_clauses(d, params)}}, d, params
-        ),
+        "query": {"bool": {"filter": filters, "should": first}},
     }
+    body = with_second_phase(body, d, later, params)
     if highlight:
         body["highlight"] = _highlight()
     return body
@@ -181,14 +232,14 @@ def build_reverse_query(
     s = as_doc(supply)
     demand_kind = REVERSE_PAIRS[s["kind"]]
     filters = [{"term": {"kind": demand_kind}}, *reverse_filters(s, demand_kind)]
+    first, later = split_clauses(s, params)
     body: dict[str, Any] = {
         "size": size,
         "track_total_hits": False,
         "_source": {"excludes": ["*_seg", "keywords_exact", "standing_query"]},
-        "query": with_domain_factor(
-            {"bool": {"filter": filters, "should": text_clauses(s, params)}}, s, params
-        ),
+        "query": {"bool": {"filter": filters, "should": first}},
     }
+    body = with_second_phase(body, s, later, params)
     if highlight:
         body["highlight"] = _highlight()
     return body

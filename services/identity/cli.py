@@ -20,7 +20,7 @@ from pymongo import AsyncMongoClient
 from services.identity.demo import DEMO_PASSWORD, seed_demo
 from services.identity.domain.organisations import OperatorProfile, Role
 from services.identity.errors import IdentityError
-from services.identity.main import database_name
+from services.identity.main import database_name, quiet_driver_logs
 from services.identity.settings import get_identity_settings
 from services.identity.storage import Repositories
 from services.identity.usecases import Deps
@@ -42,6 +42,7 @@ CLI_CALLER = Caller(
 
 def run(action: Callable[[Deps], Awaitable[T]]) -> T:
     async def main() -> T:
+        quiet_driver_logs()
         settings = get_settings()
         identity = get_identity_settings()
         client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(

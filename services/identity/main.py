@@ -54,6 +54,14 @@ async def sweep_forever(deps: Deps) -> None:
         await asyncio.sleep(deps.settings.tier_sweep_seconds)
 
 
+def quiet_driver_logs() -> None:
+    """PyMongo logs whole commands and replies at DEBUG: that would put password hashes and
+    private keys in the logs, so identity keeps that logger at INFO whatever the root says."""
+    command_log = logging.getLogger("pymongo.command")
+    if command_log.level < logging.INFO:  # NOTSET (inherit) counts as below
+        command_log.setLevel(logging.INFO)
+
+
 def create_app(
     settings: Settings | None = None,
     identity_settings: IdentitySettings | None = None,
@@ -62,6 +70,7 @@ def create_app(
 ) -> FastAPI:
     settings = settings or get_settings()
     identity = identity_settings or get_identity_settings()
+    quiet_driver_logs()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

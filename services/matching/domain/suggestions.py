@@ -1,0 +1,54 @@
+"""When a ranked pair becomes a ``matching.match.suggested`` event.
+
+A pair is suggested when it first enters the demand's top N, or when it has risen
+markedly (``rise_ranks`` places or more) since it was last suggested — never on a
+small move, never when it fell, and never once the demander dismissed it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Reason(StrEnum):
+    entered_top = "entered_top"
+    rose = "rose"
+    saved_search = "saved_search"
+
+
+@dataclass(frozen=True)
+class SuggestionPolicy:
+    top_n: int = 10
+    rise_ranks: int = 3
+
+
+def decide(
+    policy: SuggestionPolicy,
+    *,
+    rank: int | None,
+    suggested_rank: int | None,
+    dismissed: bool,
+) -> Reason | None:
+    """The reason to suggest a pair now at ``rank`` (None: do not).
+
+    ``suggested_rank`` is the rank at the last suggestion (None: never suggested).
+    """
+    if dismissed or rank is None or rank > policy.top_n:
+        return None
+    if suggested_rank is None:
+        return Reason.entered_top
+    if suggested_rank - rank >= policy.rise_ranks:
+        return Reason.rose
+    return None
+
+
+def summary(reason: Reason, rank: int, previous: int | None, terms: list[str]) -> str:
+    """A short, human-readable reason (no personal data: ids and matched words only)."""
+    shown = "、".join(terms[:5])
+    words = f"; matched: {shown}" if shown else ""
+    if reason is Reason.rose and previous is not None:
+        return f"rose from #{previous} to #{rank}{words}"
+    if reason is Reason.saved_search:
+        return f"new record matches a saved search{words}"
+    return f"entered the top results at #{rank}{words}"

@@ -1,0 +1,30 @@
+"""Matching's storage: MongoDB repositories (matches, saved searches) and the OpenSearch
+projection (``search``). Indexes are created at start-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from services.matching.storage.matches import MongoMatchRepository
+from services.matching.storage.saved_searches import MongoSavedSearchRepository
+
+MATCHES = MongoMatchRepository.collection_name
+SAVED_SEARCH_HITS = MongoSavedSearchRepository.hits_name
+#: collections whose documents carry an outbox the relay drains
+OUTBOX_COLLECTIONS = [MATCHES, SAVED_SEARCH_HITS]
+
+
+@dataclass(frozen=True)
+class Repositories:
+    matches: MongoMatchRepository
+    saved_searches: MongoSavedSearchRepository
+
+    @classmethod
+    def over(cls, db: AsyncDatabase) -> Repositories:
+        return cls(matches=MongoMatchRepository(db), saved_searches=MongoSavedSearchRepository(db))
+
+    async def ensure_indexes(self) -> None:
+        await self.matches.ensure_indexes()
+        await self.saved_searches.ensure_indexes()

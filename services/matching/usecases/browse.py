@@ -1,0 +1,36 @@
+"""Browse and search any kind: full text with highlights, facets, filters, pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.matching.domain.browse import BrowseQuery, facets_of, search_body
+from services.matching.domain.errors import Invalid
+from services.matching.ranking.kinds import ALL_KINDS
+from services.matching.usecases import Deps
+
+MAX_WINDOW = 10_000
+
+
+async def browse(
+    deps: Deps, kind: str, query: BrowseQuery, *, page: int, size: int
+) -> dict[str, Any]:
+    if kind not in ALL_KINDS:
+        raise Invalid("kind", "unknown_kind", f"unknown record kind {kind!r}")
+    if unknown := query.unknown_filters():
+        raise Invalid("filters", "unknown_filter", f"unknown filters: {', '.join(unknown)}")
+    if page * size > MAX_WINDOW:
+        raise Invalid("page", "too_deep", f"at most {MAX_WINDOW} results can be paged through")
+    response = await deps.search.search(kind, search_body(kind, query, page=page, size=size))
+    hits = response["hits"]
+    return {
+        "kind": kind,
+        "total": hits["total"]["value"],
+        "page": page,
+        "size": size,
+        "items": [
+            {"record": h["_source"], "score": h.get("_score"), "highlights": h.get("highlight", {})}
+            for h in hits["hits"]
+        ],
+        "facets": facets_of(kind, response.get("aggregations", {})),
+    }

@@ -1,0 +1,113 @@
+"""Reading matches, giving feedback, and the organisation-pair history.
+
+A caller sees a pair only when its organisation owns the demand or the supply
+(operators see all). Only the demander gives feedback.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.matching.domain.errors import Forbidden, NotFound
+from services.matching.domain.feedback import HISTORY_FOR, Feedback, dismissed_after
+from services.matching.storage.matches import pair_id
+from services.matching.usecases import Deps
+from shared.auth import Caller
+
+Doc = dict[str, Any]
+MAX_RETRIES = 5
+
+
+def may_see(caller: Caller, pair: Doc) -> bool:
+    return caller.is_operator or caller.organisation_id in (
+        pair.get("demand_org_id"),
+        pair.get("supply_org_id"),
+    )
+
+
+async def list_matches(
+    deps: Deps,
+    caller: Caller,
+    *,
+    demand_id: str | None = None,
+    supply_id: str | None = None,
+    include_dismissed: bool = False,
+    page: int = 1,
+    size: int = 20,
+) -> tuple[list[Doc], int]:
+    """Ranked, active pairs of the caller's own records (optionally of one record)."""
+    query: Doc = {"active": True, "rank": {"$ne": None}}
+    if not caller.is_operator:
+        org = caller.organisation_id
+        query["$or"] = [{"demand_org_id": org}, {"supply_org_id": org}]
+    if demand_id:
+        query["demand_id"] = demand_id
+    if supply_id:
+        query["supply_id"] = supply_id
+    if not include_dismissed:
+        query["dismissed"] = {"$ne": True}
+    return await deps.repos.matches.list(query, skip=(page - 1) * size, limit=size)
+
+
+async def get_match(deps: Deps, caller: Caller, demand_id: str, supply_id: str) -> Doc:
+    pair = await deps.repos.matches.get(pair_id(demand_id, supply_id))
+    if pair is None or not may_see(caller, pair):
+        # the same answer for "absent" and "not yours": ids of others' pairs do not leak
+        raise NotFound("match", "not_found", "no such match for your organisation")
+    return pair
+
+
+async def give_feedback(
+    deps: Deps, caller: Caller, demand_id: str, supply_id: str, feedback: Feedback
+) -> Doc:
+    """The demander marks a pair; ``not_relevant`` dismisses it for good."""
+    mid = pair_id(demand_id, supply_id)
+    for _attempt in range(MAX_RETRIES):
+        pair = await get_match(deps, caller, demand_id, supply_id)
+        if pair["demand_org_id"] != caller.organisation_id:
+            raise Forbidden("match", "not_demander", "only the demander gives feedback")
+        if pair.get("feedback") == feedback.value:
+            return pair
+        now = deps.clock()
+        update = {
+            "$set": {
+                "feedback": feedback.value,
+                "feedback_at": now,
+                "dismissed": dismissed_after(feedback, bool(pair.get("dismissed"))),
+                "updated_at": now,
+                "version": pair["version"] + 1,
+            },
+            "$push": {
+                "history": {
+                    "action": HISTORY_FOR[feedback].value,
+                    "at": now,
+                    "by_user_id": caller.user_id,
+                }
+            },
+        }
+        if await deps.repos.matches.update_at_version(mid, pair["version"], update):
+            return await get_match(deps, caller, demand_id, supply_id)
+    raise RuntimeError(f"match {mid} kept changing; feedback not saved")
+
+
+async def pair_history(deps: Deps, caller: Caller, counterpart_org_id: str) -> list[Doc]:
+    """Every suggested / relevant / contacted / declined entry between the caller's
+    organisation and another one, across all markets, oldest first."""
+    entries = []
+    for pair in await deps.repos.matches.between(caller.organisation_id, counterpart_org_id):
+        for entry in pair.get("history", []):
+            entries.append(
+                {
+                    **entry,
+                    "match_id": pair["_id"],
+                    "market": pair.get("market"),
+                    "demand_id": pair["demand_id"],
+                    "demand_kind": pair["demand_kind"],
+                    "demand_org_id": pair["demand_org_id"],
+                    "supply_id": pair["supply_id"],
+                    "supply_kind": pair["supply_kind"],
+                    "supply_org_id": pair["supply_org_id"],
+                }
+            )
+    entries.sort(key=lambda e: (e["at"], e["match_id"]))
+    return entries

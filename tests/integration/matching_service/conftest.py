@@ -1,0 +1,50 @@
+"""Real engines, unique names: each test gets its own index prefix and database,
+dropped afterwards."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from opensearchpy import AsyncOpenSearch
+from pymongo import AsyncMongoClient
+
+from tests.integration.matching_service import backbone
+
+backbone.install()
+
+from services.matching.settings import MatchingSettings  # noqa: E402
+from services.matching.storage import Repositories  # noqa: E402
+from services.matching.storage.search import SearchProjection  # noqa: E402
+from services.matching.usecases import Deps  # noqa: E402
+from shared.settings import Settings  # noqa: E402
+
+
+@pytest.fixture
+def settings() -> Settings:
+    run = uuid.uuid4().hex[:10]
+    return Settings(
+        index_prefix=f"t-{run}",
+        db_prefix=f"t_{run}",
+        topic_prefix=f"t-{run}.",
+        group_prefix=f"t-{run}",
+    )
+
+
+@pytest.fixture
+async def deps(settings: Settings) -> AsyncIterator[Deps]:
+    client = AsyncOpenSearch(hosts=[settings.opensearch_url])
+    mongo: AsyncMongoClient = AsyncMongoClient(settings.mongo_url, tz_aware=True)
+    db_name = f"{settings.db_prefix}_matching"
+    search = SearchProjection(client, settings.index_prefix)
+    repos = Repositories.over(mongo[db_name])
+    try:
+        await search.ensure_indexes()
+        await repos.ensure_indexes()
+        yield Deps(repos=repos, search=search, settings=MatchingSettings())
+    finally:
+        await search.drop_all()
+        await mongo.drop_database(db_name)
+        await mongo.close()
+        await client.close()

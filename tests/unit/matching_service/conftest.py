@@ -1,0 +1,3 @@
+from tests.integration.matching_service import backbone
+
+backbone.install()

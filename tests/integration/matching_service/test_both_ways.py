@@ -24,7 +24,7 @@ async def test_a_demand_published_first_is_found_when_its_supply_arrives(
     assert pair is not None, "the supply side found the standing demand"
     assert pair["rank"] == 1 and pair["score"] > 0
     assert pair["explanation"]["eligible"] and pair["explanation"]["highlights"]
-    assert [c["name"] for c in pair["explanation"]["constraints"]][0] == "status"
+    assert next(c["name"] for c in pair["explanation"]["constraints"]) == "status"
     assert second.ranking.suggested == [pair["_id"]]
     assert second.seconds < 1.0
 

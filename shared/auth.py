@@ -398,7 +398,7 @@ def api_routes(app: FastAPI) -> list[tuple[str, set[str], Any]]:
         return [
             (r.path, set(r.methods), r.dependant) for r in app.routes if isinstance(r, APIRoute)
         ]
-    found = []
+    found: list[tuple[str, set[str], Any]] = []
     for ctx in iter_route_contexts(app.routes):
         if isinstance(ctx.original_route, APIRoute):
             found.append((ctx.path or "", set(ctx.methods or ()), ctx.dependant))
@@ -419,7 +419,7 @@ def undeclared_routes(
 
 def public_routes(app: FastAPI) -> list[str]:
     """Routes explicitly marked :data:`PUBLIC` ("METHOD path")."""
-    found = []
+    found: list[str] = []
     for path, methods, dependant in api_routes(app):
         if any(dep.call is public_endpoint for dep in dependant.dependencies):
             found.extend(f"{method} {path}" for method in sorted(methods))

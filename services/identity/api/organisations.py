@@ -70,10 +70,10 @@ async def list_organisations(
 ) -> list[OrganisationPublic]:
     """Operators: all. District governments: the enterprises in their district only."""
     if caller.is_district_government:
-        type, district = OrgType.enterprise, District(caller.district)
+        type, district = OrgType.enterprise, District(caller.district or "")
     elif caller.org_type is not CallerOrgType.operator:
         raise forbidden("org_type_not_allowed", "仅运营方与区政府可浏览 / operators, districts")
-    found = await deps.repos.organisations.list(
+    found = await deps.repos.organisations.search(
         org_type=type.value if type else None,
         district=district.value if district else None,
         limit=limit,

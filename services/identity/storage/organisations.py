@@ -54,7 +54,7 @@ class MongoOrganisationRepository:
         doc = await self._col.find_one({"_id": org_id}, {"outbox": 0})
         return _from_doc(doc) if doc else None
 
-    async def list(
+    async def search(
         self,
         *,
         org_type: str | None = None,

@@ -1,0 +1,1 @@
+"""Notifications: turns events into messages (in-app inbox, e-mail, signed webhooks)."""

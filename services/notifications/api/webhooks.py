@@ -1,0 +1,118 @@
+"""An organisation's webhook endpoints and deliveries: its own admin only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+from pydantic import AnyHttpUrl, BaseModel, Field
+
+from services.notifications.api import DepsDep, OrgAdmin, operation_id
+from services.notifications.domain.records import DeliveryJob, JobStatus, WebhookEndpoint
+from services.notifications.usecases import webhooks
+
+router = APIRouter(tags=["webhooks"], generate_unique_id_function=operation_id)
+
+
+class EndpointCreate(BaseModel):
+    url: AnyHttpUrl = Field(examples=["https://erp.example.cn/duijie/webhook"])
+    description: str = Field("", max_length=200)
+
+
+class EndpointPublic(BaseModel):
+    id: str
+    organisation_id: str
+    url: str
+    description: str
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, e: WebhookEndpoint) -> EndpointPublic:
+        return cls(id=e.id, organisation_id=e.organisation_id, url=e.url,
+                   description=e.description, created_at=e.created_at)  # fmt: skip
+
+
+class EndpointCreated(BaseModel):
+    endpoint: EndpointPublic
+    secret: str = Field(description="signing secret; shown only now, keep it safe")
+
+
+class DeliveryPublic(BaseModel):
+    id: str
+    endpoint_id: str | None
+    event_id: str | None
+    event_type: str | None
+    status: JobStatus
+    attempts: int
+    next_attempt_at: dt.datetime
+    last_error: str | None
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, job: DeliveryJob) -> DeliveryPublic:
+        return cls.model_validate(job.model_dump(include=set(cls.model_fields)))
+
+
+@router.post(
+    "/organisations/{organisation_id}/webhooks",
+    status_code=status.HTTP_201_CREATED,
+    summary="Register a webhook endpoint",
+)
+async def register_endpoint(
+    organisation_id: str, body: EndpointCreate, caller: OrgAdmin, deps: DepsDep
+) -> EndpointCreated:
+    """The organisation's admin. The response carries the signing secret, once."""
+    registered = await webhooks.register(
+        deps, organisation_id, caller.user_id, str(body.url), body.description
+    )
+    return EndpointCreated(
+        endpoint=EndpointPublic.of(registered.endpoint), secret=registered.secret
+    )
+
+
+@router.get("/organisations/{organisation_id}/webhooks", summary="List webhook endpoints")
+async def list_endpoints(
+    organisation_id: str, caller: OrgAdmin, deps: DepsDep
+) -> list[EndpointPublic]:
+    """The organisation's admin (secrets are never shown again)."""
+    return [EndpointPublic.of(e) for e in await webhooks.endpoints(deps, organisation_id)]
+
+
+@router.delete(
+    "/organisations/{organisation_id}/webhooks/{endpoint_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Remove a webhook endpoint",
+)
+async def remove_endpoint(
+    organisation_id: str, endpoint_id: str, caller: OrgAdmin, deps: DepsDep
+) -> None:
+    """The organisation's admin; pending deliveries to it are cancelled when due."""
+    await webhooks.remove(deps, organisation_id, endpoint_id)
+
+
+@router.get(
+    "/organisations/{organisation_id}/webhook-deliveries", summary="List webhook deliveries"
+)
+async def list_deliveries(
+    organisation_id: str,
+    caller: OrgAdmin,
+    deps: DepsDep,
+    status: Annotated[JobStatus | None, Query(description="e.g. failed")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> list[DeliveryPublic]:
+    """The organisation's admin: newest first, with attempts and the last error."""
+    jobs = await webhooks.deliveries(deps, organisation_id, status, limit)
+    return [DeliveryPublic.of(j) for j in jobs]
+
+
+@router.post(
+    "/organisations/{organisation_id}/webhook-deliveries/{delivery_id}/retry",
+    summary="Retry a failed webhook delivery",
+)
+async def retry_delivery(
+    organisation_id: str, delivery_id: str, caller: OrgAdmin, deps: DepsDep
+) -> DeliveryPublic:
+    """The organisation's admin, for a delivery that failed (409 otherwise)."""
+    return DeliveryPublic.of(await webhooks.retry(deps, organisation_id, delivery_id))

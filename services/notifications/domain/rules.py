@@ -1,0 +1,214 @@
+"""Who hears what: one rule per event type names the category, the audience (which
+organisation, and optionally which user or roles in it), the record the message is
+about and the parameters its text needs.
+
+Rules read the event's ``data`` as plain JSON (already validated against its contract at
+the edge, where a contract exists). Producing services that do not exist yet are covered
+by tolerant field lookups (``owner.org_id`` or ``owner_org_id``); add a rule here when a
+new workflow event appears, and its texts in ``texts.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from services.notifications.domain.preferences import Category
+
+Data = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class IncomingEvent:
+    """What the handlers hand inward: the envelope's facts and its payload as JSON."""
+
+    id: str
+    type: str
+    subject: str | None
+    time: dt.datetime
+    data: Data
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Users of ``organisation_id``: all, only ``user_id``, or only those holding ``roles``."""
+
+    organisation_id: str
+    user_id: str | None = None
+    roles: frozenset[str] | None = None
+
+    def includes(self, user_id: str, role: str) -> bool:
+        if self.user_id is not None and user_id != self.user_id:
+            return False
+        return self.roles is None or role in self.roles
+
+
+@dataclass(frozen=True)
+class Notice:
+    """An event turned into something to tell, before it is split per recipient."""
+
+    event: IncomingEvent
+    category: Category
+    audiences: tuple[Audience, ...]
+    subject_kind: str
+    subject_id: str
+    params: dict[str, str] = field(default_factory=dict)
+    template: str = ""
+
+
+def pick(data: Data, *paths: str) -> Any:
+    """The first present, non-empty value among dotted ``paths``."""
+    for path in paths:
+        value: Any = data
+        for part in path.split("."):
+            value = value.get(part) if isinstance(value, Mapping) else None
+        if value not in (None, ""):
+            return value
+    return None
+
+
+def orgs(*paths: str) -> Callable[[Data], list[Audience]]:
+    """Audience: every user of each organisation found at ``paths``."""
+
+    def audience(data: Data) -> list[Audience]:
+        found: list[Audience] = []
+        for path in paths:
+            org = pick(data, path)
+            if isinstance(org, str) and all(a.organisation_id != org for a in found):
+                found.append(Audience(org))
+        return found
+
+    return audience
+
+
+def _match_audience(data: Data) -> list[Audience]:
+    org = pick(data, "recipient_org_id", "demand_org_id")
+    if not org:
+        return []
+    return [Audience(org, user_id=pick(data, "user_id"))]
+
+
+def _match_subject(data: Data, _: str | None) -> tuple[str, str]:
+    if pick(data, "trigger") == "saved_search":
+        return str(pick(data, "record_kind") or "record"), str(pick(data, "record_id") or "")
+    return str(pick(data, "supply_kind") or "record"), str(pick(data, "supply_id") or "")
+
+
+def _match_params(data: Data) -> dict[str, str]:
+    return {
+        "demand_kind": str(pick(data, "demand_kind") or ""),
+        "supply_kind": str(pick(data, "supply_kind", "record_kind") or ""),
+        "rank": str(pick(data, "rank") or ""),
+        "previous_rank": str(pick(data, "previous_rank") or ""),
+        "summary": str(pick(data, "summary") or ""),
+    }
+
+
+def _match_template(data: Data) -> str:
+    if pick(data, "trigger") == "saved_search":
+        return "matching.match.saved_search"
+    return "matching.match.suggested"
+
+
+def fields(*names: str) -> Callable[[Data], dict[str, str]]:
+    return lambda data: {n: str(pick(data, n) or "") for n in names}
+
+
+def subject_of(kind: str, *paths: str) -> Callable[[Data, str | None], tuple[str, str]]:
+    """The record a message links to: ``kind`` and the id at ``paths`` (else the subject)."""
+
+    def subject(data: Data, envelope_subject: str | None) -> tuple[str, str]:
+        return kind, str(pick(data, *paths) or envelope_subject or "")
+
+    return subject
+
+
+@dataclass(frozen=True)
+class Rule:
+    event_type: str
+    category: Category
+    audience: Callable[[Data], list[Audience]]
+    subject: Callable[[Data, str | None], tuple[str, str]]
+    params: Callable[[Data], dict[str, str]] = field(default=lambda data: {})
+    template: Callable[[Data], str] | None = None
+
+
+def _rules() -> list[Rule]:
+    interest = subject_of("interest", "interest_id", "id")
+    meeting = subject_of("meeting", "meeting_id", "request_id", "id")
+    claim = subject_of("claim", "claim_id", "id")
+    owner = orgs("owner.org_id", "owner_org_id")
+    interested = orgs("interested.org_id", "interested_org_id")
+    requester = orgs("requester.org_id", "requester_org_id")
+    invitee = orgs("invitee.org_id", "invitee_org_id")
+    record = fields("record_kind", "record_title")
+    return [
+        Rule(
+            "matching.match.suggested", Category.match, _match_audience, _match_subject,
+            _match_params, _match_template,
+        ),
+        Rule(
+            "identity.enterprise.tier_changed", Category.tier, orgs("enterprise_id"),
+            subject_of("enterprise", "enterprise_id"), fields("tier", "action", "reason"),
+        ),
+        Rule("techtransfer.interest.expressed", Category.interest, owner, interest, record),
+        Rule("techtransfer.interest.accepted", Category.interest, interested, interest, record),
+        Rule(
+            "techtransfer.interest.declined", Category.interest, interested, interest,
+            fields("record_kind", "record_title", "decline_reason"),
+        ),
+        Rule("techtransfer.interest.expired", Category.interest, interested, interest, record),
+        Rule("techtransfer.interest.expiring", Category.interest, owner, interest, record),
+        Rule("techtransfer.meeting.requested", Category.meeting, invitee, meeting),
+        Rule("techtransfer.meeting.accepted", Category.meeting, requester, meeting),
+        Rule("techtransfer.meeting.declined", Category.meeting, requester, meeting),
+        Rule(
+            "techtransfer.meeting.expiring", Category.meeting,
+            orgs("requester.org_id", "requester_org_id", "invitee.org_id", "invitee_org_id"),
+            meeting,
+        ),
+        Rule(
+            "talent.claim.expiring", Category.claim, orgs("agency.org_id", "agency_org_id"),
+            claim, fields("demand_title", "expires_at"),
+        ),
+        Rule(
+            "catalogue.registration.promoted", Category.seat,
+            orgs("participant.org_id", "organisation_id", "org_id"),
+            subject_of("event", "event_id", "launch_event_id"), fields("event_title"),
+        ),
+        Rule(
+            "roadshows.seat.promoted", Category.seat,
+            orgs("investor.org_id", "investor_org_id", "organisation_id", "org_id"),
+            subject_of("roadshow", "roadshow_id"), fields("roadshow_title"),
+        ),
+    ]  # fmt: skip
+
+
+RULES: dict[str, Rule] = {rule.event_type: rule for rule in _rules()}
+
+
+def notice_for(event: IncomingEvent, rules: Mapping[str, Rule] = RULES) -> Notice | None:
+    """The notice an event makes, or None when nobody is to be told."""
+    rule = rules.get(event.type)
+    if rule is None:
+        return None
+    audiences = tuple(rule.audience(event.data))
+    if not audiences:
+        return None
+    kind, record_id = rule.subject(event.data, event.subject)
+    return Notice(
+        event=event,
+        category=rule.category,
+        audiences=audiences,
+        subject_kind=kind,
+        subject_id=record_id,
+        params=rule.params(event.data),
+        template=rule.template(event.data) if rule.template else event.type,
+    )
+
+
+def topics(rules: Mapping[str, Rule] = RULES) -> list[str]:
+    """Topics the rules need: ``<service>.<entity>`` of each event type."""
+    return sorted({".".join(t.split(".")[:2]) for t in rules})

@@ -1,0 +1,175 @@
+"""Message texts: Simplified Chinese first, English second, chosen by the user's language.
+
+Templates use ``str.format`` fields filled from the rule's parameters; a missing field
+renders empty rather than failing, so an older payload still yields a readable message.
+"""
+
+# ruff: noqa: E501  (one template per line reads better than wrapped strings)
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Language = Literal["zh", "en"]
+
+KIND_NAMES: dict[str, tuple[str, str]] = {
+    "tech_offer": ("科技成果", "technology achievement"),
+    "tech_need": ("技术需求", "technology need"),
+    "product": ("新技术新产品", "new product"),
+    "procurement_need": ("采购需求", "procurement need"),
+    "capability": ("企业能力", "enterprise capability"),
+    "scenario": ("应用场景", "application scenario"),
+    "pitch": ("融资项目", "funding pitch"),
+    "investor_mandate": ("投资意向", "investor mandate"),
+    "agency": ("猎头机构", "headhunter agency"),
+    "talent_demand": ("人才需求", "talent demand"),
+}
+TIER_NAMES = {
+    "cultivation": ("培育清单", "cultivation list"),
+    "small_to_scale": ("“小升规”清单", "small-to-scale list"),
+    "scale_to_strong": ("“规升强”清单", "scale-to-strong list"),
+}
+ACTION_NAMES = {"added": ("纳入", "added to"), "removed": ("移出", "removed from")}
+
+# Where in the portal a record lives (the message links there).
+LINK_PATHS = {
+    "tech_offer": "/techtransfer/offers/{id}",
+    "tech_need": "/techtransfer/needs/{id}",
+    "product": "/catalogue/products/{id}",
+    "procurement_need": "/catalogue/needs/{id}",
+    "capability": "/scenarios/capabilities/{id}",
+    "scenario": "/scenarios/{id}",
+    "pitch": "/roadshows/pitches/{id}",
+    "investor_mandate": "/roadshows/mandates/{id}",
+    "agency": "/talent/agencies/{id}",
+    "talent_demand": "/talent/demands/{id}",
+    "interest": "/techtransfer/interests/{id}",
+    "meeting": "/techtransfer/meetings/{id}",
+    "claim": "/talent/claims/{id}",
+    "event": "/catalogue/events/{id}",
+    "roadshow": "/roadshows/{id}",
+    "enterprise": "/enterprises/{id}/tiers",
+}
+
+# event type -> ((zh title, zh body), (en title, en body))
+TEMPLATES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
+    "matching.match.suggested": (
+        ("新的匹配推荐：{supply_kind_name}", "为您的{demand_kind_name}找到一条值得关注的{supply_kind_name}{rank_zh}。{summary}"),
+        ("New match: {supply_kind_name}", "A {supply_kind_name} worth a look for your {demand_kind_name}{rank_en}. {summary}"),
+    ),
+    "matching.match.saved_search": (
+        ("订阅检索有新结果：{supply_kind_name}", "您保存的检索条件匹配到一条新发布的{supply_kind_name}。{summary}"),
+        ("Saved search: new {supply_kind_name}", "A newly published {supply_kind_name} matches your saved search. {summary}"),
+    ),
+    "identity.enterprise.tier_changed": (
+        ("企业清单变动：已{action_name}{tier_name}", "贵企业已{action_name}{tier_name}。原因：{reason}"),
+        ("Tier list change: {action_name} the {tier_name}", "Your enterprise was {action_name} the {tier_name}. Reason: {reason}"),
+    ),
+    "techtransfer.interest.expressed": (
+        ("收到新的合作意向", "有机构对您发布的{record_kind_name}{record_title_q}表达了合作意向，请及时答复。"),
+        ("New expression of interest", "An organisation is interested in your {record_kind_name}{record_title_q}. Please answer it."),
+    ),
+    "techtransfer.interest.accepted": (
+        ("合作意向已被接受", "您对{record_kind_name}{record_title_q}的合作意向已被接受，现可查看对方联系方式。"),
+        ("Interest accepted", "Your interest in the {record_kind_name}{record_title_q} was accepted; contact details are now visible."),
+    ),
+    "techtransfer.interest.declined": (
+        ("合作意向未被接受", "您对{record_kind_name}{record_title_q}的合作意向未被接受。{decline_reason}"),
+        ("Interest declined", "Your interest in the {record_kind_name}{record_title_q} was declined. {decline_reason}"),
+    ),
+    "techtransfer.interest.expired": (
+        ("合作意向已过期", "您对{record_kind_name}{record_title_q}的合作意向在答复期限内未获答复，已过期。"),
+        ("Interest expired", "Your interest in the {record_kind_name}{record_title_q} was not answered in time and has expired."),
+    ),
+    "techtransfer.interest.expiring": (
+        ("合作意向即将过期", "一条对您{record_kind_name}{record_title_q}的合作意向即将过期，请尽快答复。"),
+        ("Interest about to expire", "An expression of interest in your {record_kind_name}{record_title_q} expires soon. Please answer it."),
+    ),
+    "techtransfer.meeting.requested": (
+        ("收到对接会谈邀请", "有参会机构邀请您在对接洽谈会上进行一对一会谈，请及时答复。"),
+        ("Meeting requested", "A participant asks you for a one-to-one meeting at a brokerage session. Please answer it."),
+    ),
+    "techtransfer.meeting.accepted": (
+        ("会谈邀请已接受", "您的一对一会谈邀请已被接受，排期确定后将另行通知。"),
+        ("Meeting accepted", "Your one-to-one meeting request was accepted; you will hear when it is scheduled."),
+    ),
+    "techtransfer.meeting.declined": (
+        ("会谈邀请未被接受", "您的一对一会谈邀请未被接受。"),
+        ("Meeting declined", "Your one-to-one meeting request was declined."),
+    ),
+    "techtransfer.meeting.expiring": (
+        ("会谈邀请即将过期", "一条一对一会谈邀请即将过期，请尽快处理。"),
+        ("Meeting request about to expire", "A one-to-one meeting request expires soon. Please act on it."),
+    ),
+    "talent.claim.expiring": (
+        ("人才需求认领即将到期", "贵机构认领的人才需求{demand_title_q}即将到期（{expires_at}），请尽快推荐候选人。"),
+        ("Claim about to expire", "Your agency's claim on the talent demand{demand_title_q} expires soon ({expires_at}). Please submit candidates."),
+    ),
+    "catalogue.registration.promoted": (
+        ("候补转正：已获得席位", "您在活动{event_title_q}的候补报名已转为正式席位。"),
+        ("Seat confirmed from the waitlist", "Your waitlisted registration for{event_title_q} now has a seat."),
+    ),
+    "roadshows.seat.promoted": (
+        ("候补转正：已获得路演席位", "您在路演{roadshow_title_q}的候补已转为正式席位。"),
+        ("Roadshow seat confirmed from the waitlist", "Your waitlisted seat at the roadshow{roadshow_title_q} is now confirmed."),
+    ),
+}  # fmt: skip
+FALLBACK = (
+    ("新的通知", "您有一条新的通知。"),
+    ("New notification", "You have a new notification."),
+)
+
+
+class _Blank(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+@dataclass(frozen=True)
+class Text:
+    title: str
+    body: str
+
+
+def language_of(preferred: str | None) -> Language:
+    """``en``/``en-US``/... read English; everything else (and nothing) reads Chinese."""
+    return "en" if preferred and preferred.lower().startswith("en") else "zh"
+
+
+def _enriched(params: dict[str, str], lang: Language) -> dict[str, str]:
+    i = 0 if lang == "zh" else 1
+    out = _Blank(params)
+    for key in ("demand_kind", "supply_kind", "record_kind"):
+        value = params.get(key, "")
+        out[f"{key}_name"] = KIND_NAMES[value][i] if value in KIND_NAMES else value
+    if not out["supply_kind_name"]:
+        out["supply_kind_name"] = ("记录", "record")[i]
+    if not out["demand_kind_name"]:
+        out["demand_kind_name"] = ("需求", "demand")[i]
+    if not out["record_kind_name"]:
+        out["record_kind_name"] = ("发布信息", "record")[i]
+    tier = params.get("tier", "")
+    out["tier_name"] = TIER_NAMES[tier][i] if tier in TIER_NAMES else tier
+    action = params.get("action", "")
+    out["action_name"] = ACTION_NAMES[action][i] if action in ACTION_NAMES else action
+    rank = params.get("rank", "")
+    out["rank_zh"] = f"（排名第{rank}位）" if rank else ""
+    out["rank_en"] = f" (ranked #{rank})" if rank else ""
+    for key in ("record_title", "demand_title", "event_title", "roadshow_title"):
+        value = params.get(key, "")
+        out[f"{key}_q"] = (f"“{value}”" if lang == "zh" else f" “{value}”") if value else ""
+    return out
+
+
+def render(event_type: str, params: dict[str, str], lang: Language) -> Text:
+    zh, en = TEMPLATES.get(event_type, FALLBACK)
+    title, body = zh if lang == "zh" else en
+    values = _enriched(params, lang)
+    return Text(
+        title=title.format_map(values).strip(), body=" ".join(body.format_map(values).split())
+    )
+
+
+def link(portal_url: str, kind: str, record_id: str) -> str:
+    path = LINK_PATHS.get(kind, "/records/{id}").format(id=record_id)
+    return portal_url.rstrip("/") + path

@@ -1,0 +1,30 @@
+"""Preferences: one document per user; the only place a user's e-mail address is kept."""
+
+from __future__ import annotations
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from services.notifications.domain.preferences import Preferences
+
+
+class MongoPreferencesRepository:
+    collection_name = "preferences"
+
+    def __init__(self, db: AsyncDatabase) -> None:
+        self._col = db[self.collection_name]
+
+    async def get(self, user_id: str) -> Preferences:
+        doc = await self._col.find_one({"_id": user_id})
+        if doc is None:
+            return Preferences()
+        doc.pop("_id")
+        return Preferences.model_validate(doc)
+
+    async def many(self, user_ids: list[str]) -> dict[str, Preferences]:
+        found = {uid: Preferences() for uid in user_ids}
+        async for doc in self._col.find({"_id": {"$in": user_ids}}):
+            found[doc.pop("_id")] = Preferences.model_validate(doc)
+        return found
+
+    async def put(self, user_id: str, prefs: Preferences) -> None:
+        await self._col.replace_one({"_id": user_id}, prefs.model_dump(mode="json"), upsert=True)

@@ -1,0 +1,51 @@
+"""Notifications' use cases: what handlers, the API and the worker ask for.
+
+Each takes :class:`Deps` (built once in ``main.py``); none sees HTTP or broker objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from services.notifications.channels.email import Mail
+from services.notifications.settings import NotificationsSettings
+from services.notifications.storage import Repositories
+
+
+def utc_now() -> dt.datetime:
+    """Now, to the millisecond (what the database keeps), so cursors compare exactly."""
+    now = dt.datetime.now(dt.UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class Mailer(Protocol):
+    async def send(self, mail: Mail) -> None: ...
+
+
+class Webhooks(Protocol):
+    async def send(
+        self, url: str, secret: str, body: bytes, *, delivery_id: str, event_type: str
+    ) -> None: ...
+
+
+@dataclass
+class Deps:
+    """Repositories, settings, the clock, the two outbound channels and the worker's bell."""
+
+    repos: Repositories
+    settings: NotificationsSettings
+    mailer: Mailer
+    webhooks: Webhooks
+    clock: Callable[[], dt.datetime] = utc_now
+    wake_worker: Callable[[], None] = field(default=lambda: None)
+
+    def now(self) -> dt.datetime:
+        return self.clock()

@@ -1,0 +1,169 @@
+"""From an event to inbox messages and delivery jobs, idempotently.
+
+Every write is keyed by a deterministic id, so a redelivered event (or one whose first
+handling died half-way) fills in whatever is missing and duplicates nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from services.notifications.domain import ids
+from services.notifications.domain.preferences import next_digest_at, route
+from services.notifications.domain.records import (
+    DeliveryJob,
+    JobKind,
+    JobStatus,
+    Message,
+    Recipient,
+)
+from services.notifications.domain.rules import IncomingEvent, Notice, notice_for
+from services.notifications.domain.texts import language_of, link, render
+from services.notifications.usecases import Deps
+
+log = logging.getLogger(__name__)
+
+
+async def recipients_of(deps: Deps, notice: Notice) -> list[Recipient]:
+    found: dict[str, Recipient] = {}
+    for audience in notice.audiences:
+        members = await deps.repos.recipients.in_organisation(audience.organisation_id)
+        chosen = [m for m in members if audience.includes(m.user_id, m.role)]
+        if audience.user_id and not chosen:
+            known = await deps.repos.recipients.get(audience.user_id)
+            if known is None:  # not learned yet: tell them anyway, in the default language
+                chosen = [
+                    Recipient(user_id=audience.user_id, organisation_id=audience.organisation_id)
+                ]
+        if not chosen:
+            log.info(
+                "%s %s: nobody known in %s",
+                notice.event.type,
+                notice.event.id,
+                audience.organisation_id,
+            )
+        for member in chosen:
+            found.setdefault(member.user_id, member)
+    return list(found.values())
+
+
+def webhook_body(deps: Deps, notice: Notice, organisation_id: str) -> str:
+    """What an organisation's endpoint receives: ids, category, link and both texts."""
+    texts = {lang: render(notice.template, notice.params, lang) for lang in ("zh", "en")}
+    payload = {
+        "event_id": notice.event.id,
+        "event_type": notice.event.type,
+        "category": notice.category.value,
+        "organisation_id": organisation_id,
+        "occurred_at": notice.event.time.isoformat(),
+        "subject": {"kind": notice.subject_kind, "id": notice.subject_id},
+        "link": link(deps.settings.portal_url, notice.subject_kind, notice.subject_id),
+        "texts": {lang: {"title": t.title, "body": t.body} for lang, t in texts.items()},
+    }
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+async def _message(deps: Deps, notice: Notice, recipient: Recipient, unread: bool) -> Message:
+    now = deps.now()
+    lang = language_of(recipient.language)
+    text = render(notice.template, notice.params, lang)
+    message = Message(
+        id=ids.message_id(notice.event.id, recipient.user_id),
+        user_id=recipient.user_id,
+        organisation_id=recipient.organisation_id,
+        event_id=notice.event.id,
+        event_type=notice.event.type,
+        category=notice.category,
+        title=text.title,
+        body=text.body,
+        link=link(deps.settings.portal_url, notice.subject_kind, notice.subject_id),
+        subject_kind=notice.subject_kind,
+        subject_id=notice.subject_id,
+        language=lang,
+        created_at=now,
+        read_at=None if unread else now,
+    )
+    if await deps.repos.messages.add(message):
+        return message
+    stored = await deps.repos.messages.get(message.id)
+    return stored or message
+
+
+async def _email_jobs(deps: Deps, message: Message, digest: bool) -> None:
+    now = deps.now()
+    digest_at = next_digest_at(message.created_at, deps.settings.digest_hour) if digest else None
+    job = DeliveryJob(
+        id=ids.email_job_id(message.id),
+        kind=JobKind.email,
+        status=JobStatus.held if digest else JobStatus.pending,
+        organisation_id=message.organisation_id,
+        user_id=message.user_id,
+        message_ids=[message.id],
+        event_id=message.event_id,
+        event_type=message.event_type,
+        digest_at=digest_at,
+        next_attempt_at=digest_at or now,
+        created_at=now,
+        updated_at=now,
+    )
+    await deps.repos.jobs.add(job)
+    if digest_at is not None:
+        await deps.repos.jobs.ensure_digest(
+            job.model_copy(
+                update={
+                    "id": ids.digest_job_id(message.user_id, digest_at),
+                    "kind": JobKind.email_digest,
+                    "status": JobStatus.pending,
+                    "message_ids": [],
+                    "event_id": None,
+                    "event_type": None,
+                }
+            )
+        )
+
+
+async def _webhook_jobs(deps: Deps, notice: Notice, organisation_id: str) -> None:
+    endpoints = await deps.repos.webhooks.of_organisation(organisation_id, active_only=True)
+    now = deps.now()
+    body = webhook_body(deps, notice, organisation_id)
+    for endpoint in endpoints:
+        await deps.repos.jobs.add(
+            DeliveryJob(
+                id=ids.webhook_job_id(notice.event.id, endpoint.id),
+                kind=JobKind.webhook,
+                organisation_id=organisation_id,
+                endpoint_id=endpoint.id,
+                event_id=notice.event.id,
+                event_type=notice.event.type,
+                body=body,
+                next_attempt_at=now,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+
+
+async def notify(deps: Deps, event: IncomingEvent) -> int:
+    """Tell whoever the rules name; returns how many recipients the event has."""
+    notice = notice_for(event)
+    if notice is None:
+        return 0
+    recipients = await recipients_of(deps, notice)
+    prefs = await deps.repos.preferences.many([r.user_id for r in recipients])
+    webhook_orgs: set[str] = set()
+    queued = False
+    for recipient in recipients:
+        routing = route(prefs[recipient.user_id], notice.category)
+        message = await _message(deps, notice, recipient, routing.unread)
+        if routing.email:
+            await _email_jobs(deps, message, routing.digest)
+            queued = True
+        if routing.webhook:
+            webhook_orgs.add(recipient.organisation_id)
+    for organisation_id in sorted(webhook_orgs):
+        await _webhook_jobs(deps, notice, organisation_id)
+        queued = True
+    if queued:
+        deps.wake_worker()
+    return len(recipients)

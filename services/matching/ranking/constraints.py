@@ -198,8 +198,9 @@ def _seniority_reverse(s: Doc) -> Clause:
 
 
 def _status_check(d: Doc, s: Doc) -> tuple[bool, Any, Any]:
-    st = s.get("status", PUBLISHED)
-    return st == PUBLISHED, PUBLISHED, st
+    # each direction's filter sees the other side's status; a pair needs both published
+    ds, ss = d.get("status", PUBLISHED), s.get("status", PUBLISHED)
+    return ds == PUBLISHED and ss == PUBLISHED, ds, ss
 
 
 CONSTRAINTS: tuple[Constraint, ...] = (

@@ -14,6 +14,7 @@ from typing import Any
 from .constraints import forward_filters, reverse_filters
 from .kinds import PAIRS, REVERSE_PAIRS
 from .projection import PUBLISHED, to_index_doc
+from .text import segment, segment_all
 
 Doc = dict[str, Any]
 
@@ -46,6 +47,8 @@ class RankingParams:
     rescore_window: int = 100
     #: score the record's description (its many words and bigrams) in the second phase only
     body_rescore: bool = True
+    #: score jieba words in the second phase only (the first phase ranks by bigrams)
+    seg_rescore: bool = False
     #: send each query word once (the long description repeats words)
     dedupe_words: bool = True
     #: words of the demand's title and keywords the standing query must meet
@@ -59,10 +62,18 @@ DEFAULT_PARAMS = RankingParams()
 
 
 def as_doc(record: Doc) -> Doc:
-    """Accept a record or an already projected document."""
+    """Accept a record (with ``attributes``) or a projected document, e.g. a hit's
+    ``_source``, whose ``*_seg`` fields may have been left out of the response."""
+    if "attributes" in record:
+        return to_index_doc(record, with_standing_query=False)
     if "title_seg" in record:
         return record
-    return to_index_doc(record, with_standing_query=False)
+    return {
+        **record,
+        "title_seg": segment(record.get("title", "")),
+        "description_seg": segment(record.get("description", "")),
+        "keywords_seg": segment_all(record.get("keywords", [])),
+    }
 
 
 def _fields(p: RankingParams, suffix: str) -> list[str]:
@@ -123,6 +134,8 @@ def split_clauses(
         if p.cjk and raw.strip() and weight:
             target.append(_mm(raw, _fields(p, ""), p, p.cjk_weight * weight))
         if p.seg and seg and weight:
+            if p.seg_rescore and p.rescore_window:
+                target = later
             target.append(_mm(seg, _fields(p, "_seg"), p, p.seg_weight * weight))
     if p.keyword_phrase_boost and doc.get("keywords"):
         for kw in doc["keywords"]:

@@ -121,3 +121,45 @@ class EnterpriseTierChanged(BaseModel):
     tiers: list[TierName] = Field(
         default_factory=list, description="tier lists after this change", examples=[["cultivation"]]
     )
+
+
+# --- users (topic identity.user, keyed by user id) -------------------------------------
+# Added for notifications, which must know who belongs to which organisation and in which
+# language to write to them. Names and ids only: never an e-mail, phone, password or token.
+
+USER_TOPIC = "identity.user"
+
+
+class UserSnapshot(BaseModel):
+    """What other services may know about a user."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    user_id: str = Field(
+        description="identity's id of the user", examples=["0b1d2c3a4e5f5f1c0a7e9b3d4c2a8e6f"]
+    )
+    organisation_id: str = Field(
+        description="the user's organisation", examples=["5f1c0a7e9b3d4c2a8e6f0b1d2c3a4e5f"]
+    )
+    name: str = Field(description="display name", examples=["张伟"])
+    role: Literal["admin", "member"] = Field(
+        description="role inside the organisation", examples=["member"]
+    )
+    language: str = Field(
+        "zh-CN", description="preferred language (BCP 47): zh-CN or en", examples=["zh-CN"]
+    )
+    disabled: bool = Field(False, description="true once the user may no longer sign in")
+
+
+@event_type("identity.user.registered", topic=USER_TOPIC)
+class UserRegistered(UserSnapshot):
+    """A user was added to an organisation (its first admin, or by its admin/an operator)."""
+
+
+@event_type("identity.user.updated", topic=USER_TOPIC)
+class UserUpdated(UserSnapshot):
+    """A user's name, role, language or disabled flag changed; carries the whole snapshot."""
+
+    changed_fields: list[str] = Field(
+        default_factory=list, description="fields that changed", examples=[["role"]]
+    )

@@ -1,0 +1,95 @@
+"""Technology offers (科技成果): universities, institutes and enterprises own them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, status
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from services.techtransfer.api import DepsDep, Limit, Offset, Page, operation_id
+from services.techtransfer.api.records import TechOfferPublic, offer_public, record_filters
+from services.techtransfer.domain.records import CooperationMode, OfferContent
+from services.techtransfer.usecases import records as uc
+from services.techtransfer.usecases.records import Filters
+from shared.auth import CurrentCaller
+
+router = APIRouter(prefix="/offers", tags=["offers"], generate_unique_id_function=operation_id)
+KIND = "tech_offer"
+
+
+class OfferCreate(OfferContent):
+    """The offer's content; ``publish`` makes it visible at once."""
+
+    publish: bool = Field(False, description="publish at once instead of keeping a draft")
+
+
+class OfferUpdate(BaseModel):
+    """Fields to change (owner only); a change to a published offer publishes ``updated``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = None
+    description: str | None = None
+    domains: list[str] | None = None
+    keywords: list[str] | None = None
+    cooperation_modes: list[CooperationMode] | None = None
+    deadline: AwareDatetime | None = None
+    trl: int | None = None
+    ip: int | None = None
+    patents: list[str] | None = None
+    asking_price_cny: int | None = None
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Create an offer")
+async def create_offer(body: OfferCreate, caller: CurrentCaller, deps: DepsDep) -> TechOfferPublic:
+    """Universities and enterprises: a draft (or, with ``publish``, a published offer)."""
+    content = OfferContent(**body.model_dump(exclude={"publish"}))
+    record = await uc.create_record(deps, caller, KIND, content, publish=body.publish)
+    return offer_public(record)
+
+
+@router.get("", summary="List offers")
+async def list_offers(
+    caller: CurrentCaller,
+    deps: DepsDep,
+    filters: Annotated[Filters, Depends(record_filters)],
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> Page[TechOfferPublic]:
+    """Anyone signed in: published offers, plus the caller's own in any state."""
+    items, total = await uc.list_records(deps, caller, KIND, filters, limit=limit, offset=offset)
+    return Page(items=[offer_public(r) for r in items], total=total, limit=limit, offset=offset)
+
+
+@router.get("/{offer_id}", summary="Read an offer")
+async def get_offer(offer_id: str, caller: CurrentCaller, deps: DepsDep) -> TechOfferPublic:
+    """Anyone signed in reads a published offer; drafts only their owner (else 404)."""
+    return offer_public(await uc.get_record(deps, caller, KIND, offer_id))
+
+
+@router.patch("/{offer_id}", summary="Edit an offer")
+async def edit_offer(
+    offer_id: str, body: OfferUpdate, caller: CurrentCaller, deps: DepsDep
+) -> TechOfferPublic:
+    """The owner organisation only."""
+    changes = body.model_dump(exclude_unset=True)
+    return offer_public(await uc.edit_record(deps, caller, KIND, offer_id, changes))
+
+
+@router.post("/{offer_id}/publish", summary="Publish an offer")
+async def publish_offer(offer_id: str, caller: CurrentCaller, deps: DepsDep) -> TechOfferPublic:
+    """The owner organisation only; the deadline, if any, must lie ahead."""
+    return offer_public(await uc.publish_record(deps, caller, KIND, offer_id))
+
+
+@router.post("/{offer_id}/withdraw", summary="Withdraw an offer")
+async def withdraw_offer(offer_id: str, caller: CurrentCaller, deps: DepsDep) -> TechOfferPublic:
+    """The owner organisation only."""
+    return offer_public(await uc.withdraw_record(deps, caller, KIND, offer_id))
+
+
+@router.post("/{offer_id}/close", summary="Close an offer")
+async def close_offer(offer_id: str, caller: CurrentCaller, deps: DepsDep) -> TechOfferPublic:
+    """The owner organisation only (e.g. after a deal)."""
+    return offer_public(await uc.close_record(deps, caller, KIND, offer_id))

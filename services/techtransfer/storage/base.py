@@ -1,0 +1,118 @@
+"""One aggregate per document: the domain model as JSON, a few native index fields, and
+the ``outbox`` array its events ride in, always written by the same single-document call.
+
+Writes after the first are conditional on ``version`` (optimistic concurrency): a save
+that finds another writer got there first returns False and the use case retries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+from shared.outbox import outbox_push, with_outbox
+
+from shared.events import Envelope
+
+M = TypeVar("M", bound=BaseModel)
+Extra = Mapping[str, Any]
+NO_OUTBOX = {"outbox": 0}
+
+
+class Duplicate(Exception):
+    """A unique index refused the write (the domain's "one of these per ..." rules)."""
+
+
+class Aggregates(Generic[M]):
+    """A collection of one aggregate kind; ``extra`` builds native fields for queries."""
+
+    collection_name: str
+    model: type[M]
+
+    def __init__(self, db: AsyncDatabase) -> None:
+        self._col = db[self.collection_name]
+
+    def index_fields(self, entity: M) -> dict[str, Any]:
+        """Fields stored beside the model for indexes and queries (never read back)."""
+        return {}
+
+    extra_keys: tuple[str, ...] = ()
+
+    def to_doc(self, entity: M, more: Extra | None = None) -> dict[str, Any]:
+        doc = entity.model_dump(mode="json")
+        doc["_id"] = doc.pop("id")
+        doc.update(self.index_fields(entity))
+        doc.update(more or {})
+        return doc
+
+    def from_doc(self, doc: Mapping[str, Any]) -> M:
+        skip = {"_id", "outbox", *self.extra_keys}
+        return self.model.model_validate(
+            {"id": doc["_id"], **{k: v for k, v in doc.items() if k not in skip}}
+        )
+
+    async def add(self, entity: M, envelopes: list[Envelope], more: Extra | None = None) -> None:
+        try:
+            await self._col.insert_one(with_outbox(self.to_doc(entity, more), envelopes))
+        except DuplicateKeyError as exc:
+            raise Duplicate(self.collection_name) from exc
+
+    async def save(
+        self,
+        entity: M,
+        *,
+        expected_version: int,
+        envelopes: list[Envelope],
+        more: Extra | None = None,
+    ) -> bool:
+        """Replace the state if nobody wrote since ``expected_version``; push the events."""
+        doc = self.to_doc(entity, more)
+        doc.pop("_id")
+        update: dict[str, Any] = {"$set": doc}
+        if envelopes:
+            update.update(outbox_push(envelopes))
+        try:
+            result = await self._col.update_one(
+                {"_id": doc_id(entity), "version": expected_version}, update
+            )
+        except DuplicateKeyError as exc:
+            raise Duplicate(self.collection_name) from exc
+        return result.modified_count == 1
+
+    async def get(self, entity_id: str) -> M | None:
+        doc = await self._col.find_one({"_id": entity_id}, NO_OUTBOX)
+        return self.from_doc(doc) if doc else None
+
+    async def raw(self, entity_id: str) -> dict[str, Any] | None:
+        return await self._col.find_one({"_id": entity_id}, NO_OUTBOX)
+
+    async def find(
+        self,
+        query: Mapping[str, Any],
+        *,
+        sort: list[tuple[str, int]] | None = None,
+        offset: int = 0,
+        limit: int = 0,
+    ) -> list[M]:
+        cursor = self._col.find(dict(query), NO_OUTBOX).sort(sort or [("_id", 1)])
+        if offset:
+            cursor = cursor.skip(offset)
+        if limit:
+            cursor = cursor.limit(limit)
+        return [self.from_doc(d) async for d in cursor]
+
+    async def find_raw(self, query: Mapping[str, Any], limit: int = 0) -> list[dict[str, Any]]:
+        cursor = self._col.find(dict(query), NO_OUTBOX).sort([("_id", 1)])
+        if limit:
+            cursor = cursor.limit(limit)
+        return [d async for d in cursor]
+
+    async def count(self, query: Mapping[str, Any]) -> int:
+        return await self._col.count_documents(dict(query))
+
+
+def doc_id(entity: BaseModel) -> str:
+    return entity.id  # type: ignore[attr-defined]

@@ -1,0 +1,39 @@
+"""Offers and needs: one collection each, the owner's district stored beside the record
+(events carry it; the domain record does not need it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.techtransfer.domain.records import TechNeed, TechOffer
+from services.techtransfer.storage.base import Aggregates
+
+RECORD_EXTRA = ("created", "district", "owner_name")
+
+
+class MongoTechOfferRepository(Aggregates[TechOffer]):
+    collection_name = "offers"
+    model = TechOffer
+    extra_keys = RECORD_EXTRA
+
+    def index_fields(self, entity: TechOffer) -> dict[str, Any]:
+        return {"created": entity.created_at}
+
+    async def ensure_indexes(self) -> None:
+        await self._col.create_index([("state", 1), ("created", -1)])
+        await self._col.create_index([("owner.org_id", 1), ("created", -1)])
+        await self._col.create_index("content.domains")
+
+
+class MongoTechNeedRepository(Aggregates[TechNeed]):
+    collection_name = "needs"
+    model = TechNeed
+    extra_keys = RECORD_EXTRA
+
+    def index_fields(self, entity: TechNeed) -> dict[str, Any]:
+        return {"created": entity.created_at}
+
+    async def ensure_indexes(self) -> None:
+        await self._col.create_index([("state", 1), ("created", -1)])
+        await self._col.create_index([("owner.org_id", 1), ("created", -1)])
+        await self._col.create_index("content.domains")

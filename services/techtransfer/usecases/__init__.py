@@ -1,0 +1,74 @@
+"""Techtransfer's use cases: what the API, the sweeper and the CLI ask for.
+
+Each use case takes :class:`Deps` (built once in ``main.py``) and the verified caller,
+loads aggregates, calls a pure domain function, and writes the new state together with
+its events in one single-document update (the outbox). Lost races are retried.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from services.techtransfer.domain.errors import Conflict, Forbidden
+from services.techtransfer.domain.parties import OrgKind, Party
+from services.techtransfer.settings import TechtransferSettings
+from services.techtransfer.storage import Repositories
+from shared.auth import Caller, OrgType
+
+T = TypeVar("T")
+RETRIES = 5
+
+# The org types that act in this market, as the domain knows them. identity's
+# "university" type covers universities, research institutes and new R&D institutions.
+KIND_OF = {
+    OrgType.enterprise: OrgKind.enterprise,
+    OrgType.university: OrgKind.university,
+    OrgType.operator: OrgKind.operator,
+}
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+@dataclass
+class Deps:
+    """What every use case needs: repositories, settings, the clock, and the outbox waker."""
+
+    repos: Repositories
+    settings: TechtransferSettings
+    clock: Callable[[], dt.datetime] = utc_now
+    wake_outbox: Callable[[], None] = field(default=lambda: None)
+
+    def now(self) -> dt.datetime:
+        return self.clock()
+
+
+def party_of(caller: Caller) -> Party | None:
+    """The caller's organisation as the domain sees it; None for org types not in this market."""
+    kind = KIND_OF.get(caller.org_type)
+    return Party(org_id=caller.organisation_id, kind=kind) if kind else None
+
+
+def require_party(caller: Caller, action: str) -> Party:
+    party = party_of(caller)
+    if party is None:
+        raise Forbidden("actor", f"a {caller.org_type.value} may not {action}")
+    return party
+
+
+async def retrying(attempt: Callable[[], Awaitable[T | None]], what: str) -> T:
+    """Run ``attempt`` until it returns a value (None means a concurrent write won)."""
+    for _ in range(RETRIES):
+        result = await attempt()
+        if result is not None:
+            return result
+    raise Conflict("version", f"the {what} changed concurrently; try again")

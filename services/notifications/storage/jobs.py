@@ -1,24 +1,44 @@
 """Delivery jobs: the work queue of the e-mail and webhook worker.
 
-A job is claimed with one atomic find-and-modify (pending and due, or a lease that ran
-out because a worker died), so several workers or processes never send the same job
-at once. Ids come from what is delivered, so inserting twice is harmless.
+FerretDB 1.x runs neither findAndModify nor a filtered update atomically under
+concurrency (measured: two of four concurrent claimers often both "won"), but it does
+enforce unique keys. So a worker claims a job by inserting a claim document whose ``_id``
+is the job id: exactly one insert succeeds. The claim carries a lease; a claim whose
+lease ran out (its worker died) is removed and retaken. Only the claim holder writes the
+job until it finishes and deletes the claim. Ids come from what is delivered, so
+inserting a job twice is harmless.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import uuid
+from typing import Any, NamedTuple
 
-from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from services.notifications.domain.records import DeliveryJob, JobKind, JobStatus
 
+CANDIDATES = 20
+
 
 def _from_doc(doc: dict[str, Any]) -> DeliveryJob:
     return DeliveryJob.model_validate({"id": doc["_id"], **doc})
+
+
+def _claimable(doc: dict[str, Any], now: dt.datetime) -> bool:
+    if doc["status"] == JobStatus.pending.value:
+        return doc["next_attempt_at"] <= now
+    return doc["status"] == JobStatus.sending.value and (doc.get("lease_until") or now) <= now
+
+
+class Claimed(NamedTuple):
+    """A job this worker holds, and the token that proves it."""
+
+    job: DeliveryJob
+    token: str
 
 
 class MongoDeliveryJobRepository:
@@ -26,6 +46,7 @@ class MongoDeliveryJobRepository:
 
     def __init__(self, db: AsyncDatabase) -> None:
         self._col = db[self.collection_name]
+        self._claims = db[f"{self.collection_name}_claims"]
 
     async def ensure_indexes(self) -> None:
         await self._col.create_index([("status", ASCENDING), ("next_attempt_at", ASCENDING)])
@@ -49,28 +70,66 @@ class MongoDeliveryJobRepository:
         doc = await self._col.find_one({"_id": job_id})
         return _from_doc(doc) if doc else None
 
-    async def claim(self, now: dt.datetime, lease_until: dt.datetime) -> DeliveryJob | None:
-        doc = await self._col.find_one_and_update(
+    async def claim(self, now: dt.datetime, lease_until: dt.datetime) -> Claimed | None:
+        """Take one due job exclusively until ``lease_until``; None when nothing is due."""
+        cursor = self._col.find(
             {
                 "$or": [
                     {"status": JobStatus.pending.value, "next_attempt_at": {"$lte": now}},
                     {"status": JobStatus.sending.value, "lease_until": {"$lte": now}},
                 ]
-            },
-            {"$set": {"status": JobStatus.sending.value, "lease_until": lease_until}},
-            sort=[("next_attempt_at", ASCENDING)],
-            return_document=ReturnDocument.AFTER,
-        )
-        return _from_doc(doc) if doc else None
+            }
+        ).sort("next_attempt_at", ASCENDING)
+        for doc in await cursor.limit(CANDIDATES).to_list():
+            token = uuid.uuid4().hex
+            if not await self._take(doc["_id"], token, now, lease_until):
+                continue
+            # Re-read under our claim: the previous holder may have finished it meanwhile.
+            fresh = await self._col.find_one({"_id": doc["_id"]})
+            if fresh is None or not _claimable(fresh, now):
+                await self._claims.delete_one({"_id": doc["_id"], "token": token})
+                continue
+            await self._col.update_one(
+                {"_id": doc["_id"]},
+                {"$set": {"status": JobStatus.sending.value, "lease_until": lease_until}},
+            )
+            fresh.update(status=JobStatus.sending.value, lease_until=lease_until)
+            return Claimed(_from_doc(fresh), token)
+        return None
 
-    async def finish(self, job_id: str, status: JobStatus, now: dt.datetime, **fields: Any) -> None:
-        """Record the outcome of an attempt (sent, failed, cancelled or back to pending)."""
+    async def _take(self, job_id: str, token: str, now: dt.datetime, until: dt.datetime) -> bool:
+        claim = {"_id": job_id, "token": token, "until": until}
+        try:
+            await self._claims.insert_one(claim)
+            return True
+        except DuplicateKeyError:
+            held = await self._claims.find_one({"_id": job_id})
+            if held is None or held["until"] > now:
+                return False
+        # The holder's lease ran out (it died): drop its claim and try once more.
+        await self._claims.delete_one({"_id": job_id, "token": held["token"]})
+        try:
+            await self._claims.insert_one(claim)
+            return True
+        except DuplicateKeyError:
+            return False
+
+    async def finish(
+        self, claimed: Claimed, status: JobStatus, now: dt.datetime, **fields: Any
+    ) -> bool:
+        """Record the outcome of an attempt (sent, failed, cancelled or back to pending).
+
+        False (and nothing written) when the claim was lost: the lease ran out and another
+        worker retook the job, so its outcome is the one that counts.
+        """
+        if await self._claims.find_one({"_id": claimed.job.id, "token": claimed.token}) is None:
+            return False
         update = {"status": status.value, "updated_at": now, "lease_until": None, **fields}
         if status is JobStatus.sent:
             update["sent_at"] = now
-        await self._col.update_one(
-            {"_id": job_id, "status": JobStatus.sending.value}, {"$set": update}
-        )
+        await self._col.update_one({"_id": claimed.job.id}, {"$set": update})
+        await self._claims.delete_one({"_id": claimed.job.id, "token": claimed.token})
+        return True
 
     async def held_for_digest(self, user_id: str, digest_at: dt.datetime) -> list[DeliveryJob]:
         cursor = self._col.find(

@@ -23,7 +23,8 @@ class MongoPreferencesRepository:
     async def many(self, user_ids: list[str]) -> dict[str, Preferences]:
         found = {uid: Preferences() for uid in user_ids}
         async for doc in self._col.find({"_id": {"$in": user_ids}}):
-            found[doc.pop("_id")] = Preferences.model_validate(doc)
+            user_id = doc.pop("_id")
+            found[user_id] = Preferences.model_validate(doc)
         return found
 
     async def put(self, user_id: str, prefs: Preferences) -> None:

@@ -16,6 +16,7 @@ from services.notifications.channels import DeliveryFailed
 from services.notifications.channels.email import Mail
 from services.notifications.domain.records import DeliveryJob, JobKind, JobStatus, Message
 from services.notifications.domain.texts import Language, language_of
+from services.notifications.storage.jobs import Claimed
 from services.notifications.usecases import Deps
 
 log = logging.getLogger(__name__)
@@ -83,8 +84,9 @@ async def _send_webhook(deps: Deps, job: DeliveryJob) -> None:
     )
 
 
-async def attempt(deps: Deps, job: DeliveryJob) -> JobStatus:
-    """One attempt at ``job``; records and returns its new status."""
+async def attempt(deps: Deps, claimed: Claimed) -> JobStatus:
+    """One attempt at a claimed job; records and returns its new status."""
+    job = claimed.job
     policy = deps.settings.backoff
     attempts = job.attempts + 1
     try:
@@ -103,18 +105,18 @@ async def attempt(deps: Deps, job: DeliveryJob) -> JobStatus:
         if failure.permanent or policy.exhausted(attempts):
             status = JobStatus.failed
             await deps.repos.jobs.finish(
-                job.id, status, now, attempts=attempts, last_error=failure.reason
+                claimed, status, now, attempts=attempts, last_error=failure.reason
             )
         else:
             status = JobStatus.pending
             await deps.repos.jobs.finish(
-                job.id, status, now, attempts=attempts, last_error=failure.reason,
+                claimed, status, now, attempts=attempts, last_error=failure.reason,
                 next_attempt_at=policy.next_attempt_at(attempts, now),
             )  # fmt: skip
         log.info("delivery job %s (%s) attempt %d: %s -> %s", job.id, job.kind, attempts,
                  failure.reason, status)  # fmt: skip
         return status
-    await deps.repos.jobs.finish(job.id, JobStatus.sent, deps.now(), attempts=attempts, **extra)
+    await deps.repos.jobs.finish(claimed, JobStatus.sent, deps.now(), attempts=attempts, **extra)
     return JobStatus.sent
 
 
@@ -122,10 +124,10 @@ async def deliver_one(deps: Deps) -> bool:
     """Claim and attempt one due job; False when none is due."""
     now = deps.now()
     lease = now + dt.timedelta(seconds=deps.settings.lease_seconds)
-    job = await deps.repos.jobs.claim(now, lease)
-    if job is None:
+    claimed = await deps.repos.jobs.claim(now, lease)
+    if claimed is None:
         return False
-    await attempt(deps, job)
+    await attempt(deps, claimed)
     return True
 
 

@@ -49,7 +49,7 @@ console = Console(width=140)
 ABLATIONS: dict[str, RankingParams] = {
     "no hard filters": DEFAULT_PARAMS.but(filters=False),
     "cjk bigrams only": DEFAULT_PARAMS.but(seg=False),
-    "jieba words only": DEFAULT_PARAMS.but(cjk=False),
+    "jieba words only": DEFAULT_PARAMS.but(cjk=False, seg_rescore=False),
     "no domain factor": DEFAULT_PARAMS.but(domain_factor=0),
     "text only (cjk)": DEFAULT_PARAMS.but(seg=False, domain_factor=0),
     "most_fields": DEFAULT_PARAMS.but(multi_match_type="most_fields"),

@@ -48,7 +48,7 @@ class RankingParams:
     #: score the record's description (its many words and bigrams) in the second phase only
     body_rescore: bool = True
     #: score jieba words in the second phase only (the first phase ranks by bigrams)
-    seg_rescore: bool = False
+    seg_rescore: bool = True
     #: send each query word once (the long description repeats words)
     dedupe_words: bool = True
     #: words of the demand's title and keywords the standing query must meet

@@ -149,8 +149,12 @@ def deal_events(
     return [_wrap(DEAL_TYPES[n].model_validate(base), deal.id, deal.version) for n in names]
 
 
-def session_events(session: Any, names: Iterable[str]) -> list[Envelope]:
-    """Session created / scheduled (``session`` is the stored session with its version)."""
+def session_events(
+    session: Any, names: Iterable[str], sides: dict[str, tuple[str, str]] | None = None
+) -> list[Envelope]:
+    """Session created / scheduled (``session`` is the stored session with its version;
+    ``sides`` maps meeting id → (requester, invitee) for the unplaced list)."""
+    sides = sides or {}
     out = []
     for name in names:
         payload: BaseModel
@@ -178,7 +182,13 @@ def session_events(session: Any, names: Iterable[str]) -> list[Envelope]:
                 session_id=session.id,
                 placed_count=len(placed),
                 unplaced=[
-                    c.UnplacedMeeting(meeting_id=m, reason=r.value) for m, r in unplaced.items()
+                    c.UnplacedMeeting(
+                        meeting_id=m,
+                        requester_org_id=sides.get(m, ("", ""))[0],
+                        invitee_org_id=sides.get(m, ("", ""))[1],
+                        reason=r.value,
+                    )
+                    for m, r in unplaced.items()
                 ],
             )
         else:

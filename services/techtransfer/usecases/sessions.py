@@ -181,6 +181,8 @@ async def run_schedule(deps: Deps, session_id: str, *, operator_request: bool) -
         if not saved:
             raise Conflict("meetings", "a meeting changed while scheduling; run it again")
 
+    sides = {r.id: r.sides() for r in requests}
+
     async def attempt() -> StoredSession | None:
         current = await get(deps, session_id)
         updated = current.model_copy(
@@ -189,7 +191,7 @@ async def run_schedule(deps: Deps, session_id: str, *, operator_request: bool) -
         saved = await deps.repos.sessions.save(
             updated,
             expected_version=current.version,
-            envelopes=events.session_events(updated, ("scheduled",)),
+            envelopes=events.session_events(updated, ("scheduled",), sides),
         )
         return updated if saved else None
 

@@ -23,6 +23,9 @@ class MatchingSettings(BaseSettings):
     rise_ranks: int = Field(
         3, ge=1, description="a pair is suggested again when it rises this many places"
     )
+    min_shared_terms: int = Field(
+        2, ge=1, description="words a hit must share with the demand to be ranked at all"
+    )
     candidate_demands: int = Field(
         30, ge=1, le=200, description="demands looked at for a new supply (reverse + percolator)"
     )

@@ -21,6 +21,14 @@ class Reason(StrEnum):
 class SuggestionPolicy:
     top_n: int = 10
     rise_ranks: int = 3
+    #: a hit sharing fewer words than this with the demand is not a match at all (the
+    #: engine still scores it on stray bigrams); the percolator's text gate uses 2 too
+    min_shared_terms: int = 2
+
+
+def relevant_enough(policy: SuggestionPolicy, matched_terms: list[str]) -> bool:
+    """Whether a constraint-passing hit overlaps enough in words to be ranked at all."""
+    return len(matched_terms) >= policy.min_shared_terms
 
 
 def decide(

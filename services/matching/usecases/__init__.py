@@ -32,4 +32,8 @@ class Deps:
 
     @property
     def policy(self) -> SuggestionPolicy:
-        return SuggestionPolicy(top_n=self.settings.top_n, rise_ranks=self.settings.rise_ranks)
+        return SuggestionPolicy(
+            top_n=self.settings.top_n,
+            rise_ranks=self.settings.rise_ranks,
+            min_shared_terms=self.settings.min_shared_terms,
+        )

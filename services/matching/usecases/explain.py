@@ -22,7 +22,6 @@ from services.matching.usecases.matches import may_see
 from shared.auth import Caller
 
 Doc = dict[str, Any]
-WEAK_TERMS = 2
 
 
 async def _find(deps: Deps, record_id: str, kinds: list[str]) -> Doc | None:
@@ -33,7 +32,9 @@ async def _find(deps: Deps, record_id: str, kinds: list[str]) -> Doc | None:
     return None
 
 
-def verdict(result: Doc, score: float | None, cutoff: float | None, top_n: int) -> tuple[str, str]:
+def verdict(
+    result: Doc, score: float | None, cutoff: float | None, top_n: int, min_terms: int
+) -> tuple[str, str]:
     if result["failed"]:
         checks = {c["name"]: c for c in result["constraints"]}
         parts = [
@@ -42,7 +43,7 @@ def verdict(result: Doc, score: float | None, cutoff: float | None, top_n: int) 
         ]
         return "constraint_failed", "hard constraint failed: " + "; ".join(parts)
     terms = result["text"]["matched_terms"]
-    if not score or len(terms) < WEAK_TERMS:
+    if not score or len(terms) < min_terms:
         shown = "、".join(terms) or "none"
         return "weak_text", f"weak text overlap: {len(terms)} shared words ({shown})"
     if cutoff is not None and score < cutoff:
@@ -83,7 +84,7 @@ async def why_not(deps: Deps, caller: Caller, demand_id: str, supply_id: str) ->
         cutoff = float(ranked[-1]["_score"]) if len(ranked) >= top_n else None
     if hit is not None:
         result = explain(demand, supply, hit)
-    code, text = verdict(result, score, cutoff, top_n)
+    code, text = verdict(result, score, cutoff, top_n, deps.settings.min_shared_terms)
     stored = await deps.repos.matches.get(pair_id(demand_id, supply_id))
     kept = ("rank", "score", "suggested_rank", "feedback", "dismissed", "active")
     return {

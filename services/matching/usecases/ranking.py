@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services.matching import events
-from services.matching.domain.suggestions import Reason, decide, summary
+from services.matching.domain.suggestions import Reason, decide, relevant_enough, summary
 from services.matching.ranking import (
     PAIRS,
     REVERSE_PAIRS,
@@ -25,6 +25,7 @@ from services.matching.ranking import (
     build_reverse_query,
     explain,
 )
+from services.matching.ranking.explain import text_overlap
 from services.matching.sources import MARKETS
 from services.matching.storage.matches import merge_push, pair_id
 from services.matching.usecases import Deps
@@ -63,6 +64,10 @@ def stored_explanation(demand: Doc, supply: Doc, hit: Doc) -> Doc:
         "shared_keywords": text["shared_keywords"],
         "shared_domains": text["shared_domains"],
     }
+
+
+def shared_terms(demand: Doc, supply: Doc) -> list[str]:
+    return text_overlap(demand, supply)["matched_terms"]
 
 
 def match_body(demand: Doc, size: int) -> Doc:
@@ -147,6 +152,7 @@ def _plan(
 async def store_ranking(deps: Deps, demand: Doc, hits: list[Doc]) -> RankingResult:
     """Write ``demand``'s ranked pairs; pairs that left the ranking lose their rank."""
     repo = deps.repos.matches
+    hits = [h for h in hits if relevant_enough(deps.policy, shared_terms(demand, h["_source"]))]
     result = RankingResult(demands=1, pairs=len(hits))
     ranked = list(enumerate(hits, start=1))
     ids = [pair_id(demand["id"], h["_source"]["id"]) for h in hits]

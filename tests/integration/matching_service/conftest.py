@@ -7,6 +7,7 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
+from aiokafka.admin import AIOKafkaAdminClient
 from opensearchpy import AsyncOpenSearch
 from pymongo import AsyncMongoClient
 
@@ -30,6 +31,20 @@ def settings() -> Settings:
         topic_prefix=f"t-{run}.",
         group_prefix=f"t-{run}",
     )
+
+
+@pytest.fixture(autouse=True)
+async def _drop_topics(settings: Settings) -> AsyncIterator[None]:
+    """Topics a test created under its own prefix are deleted afterwards."""
+    yield
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+    await admin.start()
+    try:
+        mine = [t for t in await admin.list_topics() if t.startswith(settings.topic_prefix)]
+        if mine:
+            await admin.delete_topics(mine)
+    finally:
+        await admin.close()
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ class Category(StrEnum):
     match = "match"  # 匹配推荐
     interest = "interest"  # 合作意向
     meeting = "meeting"  # 对接会谈
+    deal = "deal"  # 成交登记
     claim = "claim"  # 人才需求认领
     seat = "seat"  # 席位与候补
     tier = "tier"  # 企业清单

@@ -112,6 +112,17 @@ def _match_template(data: Data) -> str:
     return "matching.match.suggested"
 
 
+def orgs_except(actor: str, *paths: str) -> Callable[[Data], list[Audience]]:
+    """Audience: the organisations at ``paths`` other than the one that acted."""
+    everyone = orgs(*paths)
+
+    def audience(data: Data) -> list[Audience]:
+        acted = pick(data, actor)
+        return [a for a in everyone(data) if a.organisation_id != acted]
+
+    return audience
+
+
 def fields(*names: str) -> Callable[[Data], dict[str, str]]:
     return lambda data: {n: str(pick(data, n) or "") for n in names}
 
@@ -136,14 +147,19 @@ class Rule:
 
 
 def _rules() -> list[Rule]:
-    interest = subject_of("interest", "interest_id", "id")
-    meeting = subject_of("meeting", "meeting_id", "request_id", "id")
-    claim = subject_of("claim", "claim_id", "id")
-    owner = orgs("owner.org_id", "owner_org_id")
-    interested = orgs("interested.org_id", "interested_org_id")
-    requester = orgs("requester.org_id", "requester_org_id")
-    invitee = orgs("invitee.org_id", "invitee_org_id")
+    interest = subject_of("interest", "interest_id")
+    meeting = subject_of("meeting", "meeting_id", "request_id")
+    claim = subject_of("claim", "claim_id")
+    owner = orgs("owner_org_id", "owner.org_id")
+    interested = orgs("interested_org_id", "interested.org_id")
+    requester = orgs("requester_org_id", "requester.org_id")
+    invitee = orgs("invitee_org_id", "invitee.org_id")
+    both = orgs("requester_org_id", "requester.org_id", "invitee_org_id", "invitee.org_id")
     record = fields("record_kind", "record_title")
+
+    def declined(data: Data) -> dict[str, str]:
+        return {**record(data), "decline_reason": str(pick(data, "decline_reason", "reason") or "")}
+
     return [
         Rule(
             "matching.match.suggested", Category.match, _match_audience, _match_subject,
@@ -155,32 +171,36 @@ def _rules() -> list[Rule]:
         ),
         Rule("techtransfer.interest.expressed", Category.interest, owner, interest, record),
         Rule("techtransfer.interest.accepted", Category.interest, interested, interest, record),
-        Rule(
-            "techtransfer.interest.declined", Category.interest, interested, interest,
-            fields("record_kind", "record_title", "decline_reason"),
-        ),
+        Rule("techtransfer.interest.declined", Category.interest, interested, interest, declined),
         Rule("techtransfer.interest.expired", Category.interest, interested, interest, record),
+        Rule("techtransfer.interest.withdrawn", Category.interest, owner, interest, record),
         Rule("techtransfer.interest.expiring", Category.interest, owner, interest, record),
         Rule("techtransfer.meeting.requested", Category.meeting, invitee, meeting),
         Rule("techtransfer.meeting.accepted", Category.meeting, requester, meeting),
         Rule("techtransfer.meeting.declined", Category.meeting, requester, meeting),
+        Rule("techtransfer.meeting.expired", Category.meeting, requester, meeting),
+        Rule("techtransfer.meeting.expiring", Category.meeting, both, meeting),
         Rule(
-            "techtransfer.meeting.expiring", Category.meeting,
-            orgs("requester.org_id", "requester_org_id", "invitee.org_id", "invitee_org_id"),
-            meeting,
+            "techtransfer.meeting.scheduled", Category.meeting, both, meeting,
+            fields("starts_at", "table"),
         ),
         Rule(
-            "talent.claim.expiring", Category.claim, orgs("agency.org_id", "agency_org_id"),
+            "techtransfer.deal.reported", Category.deal,
+            orgs_except("reported_by_org_id", "supplier_org_id", "recipient_org_id"),
+            subject_of("deal", "deal_id"), fields("record_kind"),
+        ),
+        Rule(
+            "talent.claim.expiring", Category.claim, orgs("agency_org_id", "agency.org_id"),
             claim, fields("demand_title", "expires_at"),
         ),
         Rule(
             "catalogue.registration.promoted", Category.seat,
-            orgs("participant.org_id", "organisation_id", "org_id"),
+            orgs("participant_org_id", "participant.org_id", "organisation_id", "org_id"),
             subject_of("event", "event_id", "launch_event_id"), fields("event_title"),
         ),
         Rule(
             "roadshows.seat.promoted", Category.seat,
-            orgs("investor.org_id", "investor_org_id", "organisation_id", "org_id"),
+            orgs("investor_org_id", "investor.org_id", "organisation_id", "org_id"),
             subject_of("roadshow", "roadshow_id"), fields("roadshow_title"),
         ),
     ]  # fmt: skip

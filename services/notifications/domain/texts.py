@@ -7,6 +7,7 @@ renders empty rather than failing, so an older payload still yields a readable m
 # ruff: noqa: E501  (one template per line reads better than wrapped strings)
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
@@ -85,6 +86,10 @@ TEMPLATES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         ("合作意向即将过期", "一条对您{record_kind_name}{record_title_q}的合作意向即将过期，请尽快答复。"),
         ("Interest about to expire", "An expression of interest in your {record_kind_name}{record_title_q} expires soon. Please answer it."),
     ),
+    "techtransfer.interest.withdrawn": (
+        ("合作意向已撤回", "对您{record_kind_name}{record_title_q}的一条合作意向已被对方撤回。"),
+        ("Interest withdrawn", "An expression of interest in your {record_kind_name}{record_title_q} was withdrawn."),
+    ),
     "techtransfer.meeting.requested": (
         ("收到对接会谈邀请", "有参会机构邀请您在对接洽谈会上进行一对一会谈，请及时答复。"),
         ("Meeting requested", "A participant asks you for a one-to-one meeting at a brokerage session. Please answer it."),
@@ -96,6 +101,18 @@ TEMPLATES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "techtransfer.meeting.declined": (
         ("会谈邀请未被接受", "您的一对一会谈邀请未被接受。"),
         ("Meeting declined", "Your one-to-one meeting request was declined."),
+    ),
+    "techtransfer.meeting.expired": (
+        ("会谈邀请已过期", "您的一对一会谈邀请在截止前未获答复，已过期。"),
+        ("Meeting request expired", "Your one-to-one meeting request was not answered before the deadline and has expired."),
+    ),
+    "techtransfer.meeting.scheduled": (
+        ("会谈已排期", "您的一对一会谈已排定：{starts_at_local}，{table_zh}。"),
+        ("Meeting scheduled", "Your one-to-one meeting is scheduled: {starts_at_local}, {table_en}."),
+    ),
+    "techtransfer.deal.reported": (
+        ("对方登记了一笔成交", "合作方登记了一笔{record_kind_name}成交，请核对并确认。"),
+        ("A deal was reported", "Your counterpart reported a deal on a {record_kind_name}. Please check and confirm it."),
     ),
     "techtransfer.meeting.expiring": (
         ("会谈邀请即将过期", "一条一对一会谈邀请即将过期，请尽快处理。"),
@@ -155,10 +172,25 @@ def _enriched(params: dict[str, str], lang: Language) -> dict[str, str]:
     rank = params.get("rank", "")
     out["rank_zh"] = f"（排名第{rank}位）" if rank else ""
     out["rank_en"] = f" (ranked #{rank})" if rank else ""
+    table = params.get("table", "")
+    out["table_zh"] = f"{table}号桌" if table else "桌号待定"
+    out["table_en"] = f"table {table}" if table else "table to be announced"
+    out["starts_at_local"] = _beijing_time(params.get("starts_at", ""))
     for key in ("record_title", "demand_title", "event_title", "roadshow_title"):
         value = params.get(key, "")
         out[f"{key}_q"] = (f"“{value}”" if lang == "zh" else f" “{value}”") if value else ""
     return out
+
+
+def _beijing_time(value: str) -> str:
+    """An ISO time shown as Beijing wall-clock time (the policy's city)."""
+    try:
+        at = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if at.tzinfo is None:
+        return at.strftime("%Y-%m-%d %H:%M")
+    return at.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
 
 
 def render(event_type: str, params: dict[str, str], lang: Language) -> Text:

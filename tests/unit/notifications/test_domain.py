@@ -215,3 +215,27 @@ def test_ids_are_deterministic_per_event_and_recipient() -> None:
     assert ids.message_id("e", "u") == ids.message_id("e", "u")
     assert ids.message_id("e", "u") != ids.message_id("e", "v")
     assert ids.webhook_job_id("e", "h") != ids.email_job_id(ids.message_id("e", "h"))
+
+
+def test_a_reported_deal_goes_to_the_other_side_only() -> None:
+    data = {"deal_id": "d-1", "supplier_org_id": "uni", "recipient_org_id": "ent",
+            "reported_by_org_id": "ent", "record_kind": "tech_offer"}  # fmt: skip
+    notice = notice_for(event("techtransfer.deal.reported", data))
+    assert notice is not None
+    assert [a.organisation_id for a in notice.audiences] == ["uni"]
+    assert (notice.category, notice.subject_kind, notice.subject_id) == (
+        Category.deal, "deal", "d-1",
+    )  # fmt: skip
+
+
+def test_scheduled_meeting_shows_beijing_time_and_table() -> None:
+    data = {"meeting_id": "m-1", "requester_org_id": "a", "invitee_org_id": "b",
+            "starts_at": "2024-06-20T02:30:00+00:00", "table": 7}  # fmt: skip
+    notice = notice_for(event("techtransfer.meeting.scheduled", data))
+    assert notice is not None and len(notice.audiences) == 2
+    zh = render(notice.template, notice.params, "zh")
+    assert zh.body == "您的一对一会谈已排定：2024-06-20 10:30，7号桌。"
+    declined = notice_for(event("techtransfer.interest.declined",
+                                {"interested_org_id": "x", "reason": "方向不符"}))  # fmt: skip
+    assert declined is not None
+    assert "方向不符" in render(declined.template, declined.params, "zh").body

@@ -61,6 +61,13 @@ async def give_feedback(
     deps: Deps, caller: Caller, demand_id: str, supply_id: str, feedback: Feedback
 ) -> Doc:
     """The demander marks a pair; ``not_relevant`` dismisses it for good."""
+    async with deps.locks(demand_id):
+        return await _give_feedback(deps, caller, demand_id, supply_id, feedback)
+
+
+async def _give_feedback(
+    deps: Deps, caller: Caller, demand_id: str, supply_id: str, feedback: Feedback
+) -> Doc:
     mid = pair_id(demand_id, supply_id)
     for _attempt in range(MAX_RETRIES):
         pair = await get_match(deps, caller, demand_id, supply_id)

@@ -151,6 +151,11 @@ def _plan(
 
 async def store_ranking(deps: Deps, demand: Doc, hits: list[Doc]) -> RankingResult:
     """Write ``demand``'s ranked pairs; pairs that left the ranking lose their rank."""
+    async with deps.locks(demand["id"]):
+        return await _store_ranking(deps, demand, hits)
+
+
+async def _store_ranking(deps: Deps, demand: Doc, hits: list[Doc]) -> RankingResult:
     repo = deps.repos.matches
     hits = [h for h in hits if relevant_enough(deps.policy, shared_terms(demand, h["_source"]))]
     result = RankingResult(demands=1, pairs=len(hits))

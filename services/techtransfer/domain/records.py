@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -47,6 +47,10 @@ OFFER_OWNER_KINDS = RESEARCH_KINDS | {OrgKind.enterprise}
 NEED_OWNER_KINDS = frozenset({OrgKind.enterprise})
 
 
+# Open list of lower-case codes (ai, ic, energy, ...): the event contracts require this shape.
+DomainCode = Annotated[str, Field(pattern=r"^[a-z0-9_]+$", max_length=40)]
+
+
 def _unique(values: list[Any]) -> list[Any]:
     return list(dict.fromkeys(values))
 
@@ -58,7 +62,7 @@ class _Content(BaseModel):
 
     title: str = Field(min_length=1, max_length=200, examples=["蓄热式先进压缩空气储能系统"])
     description: str = Field(min_length=1, max_length=5000)
-    domains: list[str] = Field(min_length=1, description="domain codes, e.g. energy, ai")
+    domains: list[DomainCode] = Field(min_length=1, description="domain codes, e.g. energy, ai")
     keywords: list[str] = Field(default_factory=list, max_length=20)
     cooperation_modes: list[CooperationMode] = Field(min_length=1)
     deadline: AwareDatetime | None = Field(None, description="open until; none = no deadline")

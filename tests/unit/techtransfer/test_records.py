@@ -170,3 +170,11 @@ def test_fields_follow_the_matching_data_set() -> None:
             fields = {k: item[k] for k in ("title", "description", "domains", "keywords")}
             content = kinds[item["kind"]](**fields, **item["attributes"])
             assert content.matching_attributes() == item["attributes"]
+
+
+def test_domains_are_lower_case_codes():
+    """Domain codes travel in the record events, whose contract accepts codes only."""
+    with pytest.raises(ValidationError) as info:
+        offer_content(domains=["人工智能"])
+    assert info.value.errors()[0]["loc"][0] == "domains"
+    assert offer_content(domains=["ai", "new_energy2"]).domains == ["ai", "new_energy2"]

@@ -27,8 +27,30 @@ def backbone_present() -> bool:
     return hasattr(events, "new_event")
 
 
+def _importable(name: str) -> bool:
+    try:
+        importlib.import_module(name)
+    except ImportError:
+        return False
+    return True
+
+
 def install() -> None:
-    if backbone_present():
+    """Stand in for whichever of ``shared.events`` / ``shared.outbox`` is still missing."""
+    if not _importable("shared.outbox"):
+        outbox = types.ModuleType("shared.outbox")
+
+        def _dump(envelopes):
+            return [e.model_dump(mode="json") for e in envelopes]
+
+        outbox.outbox_push = lambda envelopes: {"$push": {"outbox": {"$each": _dump(envelopes)}}}
+        outbox.with_outbox = lambda doc, envelopes: {**doc, "outbox": _dump(envelopes)}
+        sys.modules["shared.outbox"] = outbox
+        shared.outbox = outbox
+    events_module = sys.modules.get("shared.events")
+    if events_module is not None and hasattr(events_module, "new_event"):
+        return
+    if _importable("shared.events") and hasattr(sys.modules["shared.events"], "new_event"):
         return
     registry: dict[str, tuple[type[BaseModel], str]] = {}
 
@@ -63,14 +85,5 @@ def install() -> None:
     events.__path__ = [str(Path(shared.__file__).parent / "events")]
     events.Envelope, events.event_type, events.new_event = Envelope, event_type, new_event
     events.REGISTRY = registry
-    outbox = types.ModuleType("shared.outbox")
-
-    def _dump(envelopes):
-        return [e.model_dump(mode="json") | {"topic": registry[e.type][1]} for e in envelopes]
-
-    outbox.outbox_push = lambda envelopes: {"$push": {"outbox": {"$each": _dump(envelopes)}}}
-    outbox.with_outbox = lambda doc, envelopes: {**doc, "outbox": _dump(envelopes)}
     sys.modules["shared.events"] = events
-    sys.modules["shared.outbox"] = outbox
     shared.events = events
-    shared.outbox = outbox

@@ -19,7 +19,12 @@ pytestmark = pytest.mark.integration
 
 
 def envelope(rec, verb: str, version: int) -> bytes:
-    data = rec.model_dump() | ({"status": "withdrawn"} if verb == "withdrawn" else {})
+    # the techtransfer contract's shape: attributes are top-level fields
+    data = {k: v for k, v in rec.model_dump().items() if k not in ("attributes", "kind")}
+    data |= {"trl": rec.attributes["trl"], "cooperation_modes": rec.attributes["cooperation_modes"],
+             "patent_count": rec.attributes["ip"]}  # fmt: skip
+    if verb == "withdrawn":
+        data = {"id": rec.id, "owner_org_id": rec.owner_org_id}
     return json.dumps(
         {"id": uuid.uuid4().hex, "source": "techtransfer", "type": f"techtransfer.offer.{verb}",
          "subject": rec.id, "version": version, "data": data, "time": "2026-01-01T00:00:00Z"}

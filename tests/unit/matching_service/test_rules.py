@@ -51,19 +51,20 @@ def test_every_kind_has_a_topic_and_types_parse_back() -> None:
 
 
 def test_an_envelope_becomes_a_record_change() -> None:
-    record = {"id": "n1", "kind": "tech_need", "title": "t", "description": "d",
-              "domains": ["ai"], "keywords": [], "attributes": {"min_trl": 5},
-              "owner_org_id": "org-1", "status": "published"}  # fmt: skip
-    flat = {"id": "e1", "type": "techtransfer.need.published", "subject": "n1", "version": 3, "data": record}  # fmt: skip
-    nested = {**flat, "data": {"record": record, "owner_org_id": "org-1"}}
-    for env in (flat, nested):
-        change = record_change_from(env)
-        assert change is not None and change.verb is Verb.published and change.version == 3
-        assert change.record.id == "n1" and change.record.owner_org_id == "org-1"
-    bare = {"id": "e2", "type": "techtransfer.need.withdrawn", "subject": "n1", "version": 4, "data": {}}  # fmt: skip
+    """Market contracts (flat fields) become the dataset shape via ``to_record()``."""
+    data = {"id": "n1", "owner_org_id": "org-1", "title": "t", "description": "d",
+            "domains": ["ai"], "keywords": ["k"], "min_trl": 5, "cooperation_modes": ["license"],
+            "budget_cny": [1, 2], "status": "published"}  # fmt: skip
+    env = {"id": "e1", "type": "techtransfer.need.published", "subject": "n1", "version": 3, "data": data}  # fmt: skip
+    change = record_change_from(env)
+    assert change is not None and change.verb is Verb.published and change.version == 3
+    assert change.record.id == "n1" and change.record.owner_org_id == "org-1"
+    assert change.record.attributes == {"min_trl": 5, "cooperation_modes": ["license"], "budget_cny": [1, 2]}  # fmt: skip
+    bare = {"id": "e2", "type": "techtransfer.need.withdrawn", "subject": "n1", "version": 4,
+            "data": {"id": "n1", "owner_org_id": "org-1"}}  # fmt: skip
     withdrawn = record_change_from(bare)
     assert withdrawn is not None and withdrawn.is_withdrawal and withdrawn.record.id == "n1"
-    assert tombstone(withdrawn.record) == {"id": "n1", "kind": "tech_need", "status": "withdrawn", "owner_org_id": ""}  # fmt: skip
+    assert tombstone(withdrawn.record) == {"id": "n1", "kind": "tech_need", "status": "withdrawn", "owner_org_id": "org-1"}  # fmt: skip
     assert record_change_from({"type": "talent.claim.created", "data": {}}) is None
 
 

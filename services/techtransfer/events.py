@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from services.techtransfer.domain.deals import Deal, SupportEligibility
 from services.techtransfer.domain.interest import Interest
-from services.techtransfer.domain.records import Record
+from services.techtransfer.domain.records import OfferContent, Record
 from services.techtransfer.domain.scheduler import UnplacedReason
 from services.techtransfer.domain.sessions import BrokerageSession, MeetingRequest, session_slots
 from shared.events import Envelope, new_event
@@ -63,36 +63,26 @@ def _wrap(payload: BaseModel, subject: str, version: int) -> Envelope:
 
 
 def record_payload(record: Record, district: str | None) -> dict[str, Any]:
-    """Everything a published-record contract may want, from the domain record."""
+    """The fields of the record contracts (``shared.events.contracts.techtransfer``)."""
     content = record.content
     fields: dict[str, Any] = {
-        "record_id": record.id,
-        "status": record.state.value,
+        "id": record.id,
         "owner_org_id": record.owner.org_id,
-        "owner_kind": record.owner.kind.value,
         "title": content.title,
         "description": content.description,
         "domains": list(content.domains),
         "keywords": list(content.keywords),
         "district": district,
-        "cooperation_modes": [m.value for m in content.cooperation_modes],
-        "deadline": content.deadline,
-        "published_at": record.updated_at,
+        "status": record.state.value,
         "updated_at": record.updated_at,
+        "cooperation_modes": [m.value for m in content.cooperation_modes],
+        "withdrawn_at": record.updated_at,  # withdrawn / closed: when it left the market
     }
-    if record.kind == "tech_offer":
-        fields.update(
-            trl=content.trl,  # type: ignore[union-attr]
-            ip=content.ip,  # type: ignore[union-attr]
-            patents=list(content.patents),  # type: ignore[union-attr]
-            asking_price_cny=content.asking_price_cny,  # type: ignore[union-attr]
-        )
+    if isinstance(content, OfferContent):
+        fields.update(trl=content.trl, patent_count=content.ip)
     else:
-        budget = content.budget_cny  # type: ignore[union-attr]
-        fields.update(
-            min_trl=content.min_trl,  # type: ignore[union-attr]
-            budget_cny=list(budget) if budget else None,
-        )
+        budget = content.budget_cny
+        fields.update(min_trl=content.min_trl, budget_cny=list(budget) if budget else None)
     return fields
 
 

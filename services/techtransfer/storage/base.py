@@ -3,10 +3,19 @@ the ``outbox`` array its events ride in, always written by the same single-docum
 
 Writes after the first are conditional on ``version`` (optimistic concurrency): a save
 that finds another writer got there first returns False and the use case retries.
+
+FerretDB 1.x does not apply a filtered ``update_one`` atomically: measured here, several
+concurrent updates filtered on the same ``version`` all report a modification (the last
+one wins, with its own events, so state and outbox stay consistent, but the losers are
+told they succeeded). Unique inserts are atomic, so each save first claims the move from
+version N with a document ``<collection>:<id>:<N>`` in ``version_claims``; only the
+claimant updates. A claim left behind by a process that died before its update is taken
+over after ``STALE_CLAIM``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any, Generic, TypeVar
 
@@ -20,6 +29,8 @@ from shared.events import Envelope
 M = TypeVar("M", bound=BaseModel)
 Extra = Mapping[str, Any]
 NO_OUTBOX = {"outbox": 0}
+CLAIMS = "version_claims"
+STALE_CLAIM = dt.timedelta(seconds=30)
 
 
 class Duplicate(Exception):
@@ -34,6 +45,7 @@ class Aggregates(Generic[M]):
 
     def __init__(self, db: AsyncDatabase) -> None:
         self._col = db[self.collection_name]
+        self._claims = db[CLAIMS]
 
     def index_fields(self, entity: M) -> dict[str, Any]:
         """Fields stored beside the model for indexes and queries (never read back)."""
@@ -74,13 +86,34 @@ class Aggregates(Generic[M]):
         update: dict[str, Any] = {"$set": doc}
         if envelopes:
             update.update(outbox_push(envelopes))
+        entity_id = doc_id(entity)
+        claim = f"{self.collection_name}:{entity_id}:{expected_version}"
+        if not await self._claim(claim, entity_id, expected_version):
+            return False
         try:
             result = await self._col.update_one(
-                {"_id": doc_id(entity), "version": expected_version}, update
+                {"_id": entity_id, "version": expected_version}, update
             )
         except DuplicateKeyError as exc:
             raise Duplicate(self.collection_name) from exc
+        finally:
+            await self._claims.delete_one({"_id": claim})
         return result.modified_count == 1
+
+    async def _claim(self, claim: str, entity_id: str, version: int) -> bool:
+        now = dt.datetime.now(dt.UTC)
+        try:
+            await self._claims.insert_one({"_id": claim, "at": now})
+            return True
+        except DuplicateKeyError:
+            held = await self._claims.find_one({"_id": claim})
+            current = await self._col.find_one({"_id": entity_id}, {"version": 1})
+            at = held["at"] if held else now
+            if at.tzinfo is None:
+                at = at.replace(tzinfo=dt.UTC)
+            if held and current and current.get("version") == version and now - at > STALE_CLAIM:
+                await self._claims.delete_one({"_id": claim, "at": held["at"]})  # dead holder
+            return False
 
     async def get(self, entity_id: str) -> M | None:
         doc = await self._col.find_one({"_id": entity_id}, NO_OUTBOX)

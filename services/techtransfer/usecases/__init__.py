@@ -7,7 +7,9 @@ its events in one single-document update (the outbox). Lost races are retried.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import random
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -67,8 +69,10 @@ def require_party(caller: Caller, action: str) -> Party:
 
 async def retrying(attempt: Callable[[], Awaitable[T | None]], what: str) -> T:
     """Run ``attempt`` until it returns a value (None means a concurrent write won)."""
-    for _ in range(RETRIES):
+    for tries in range(RETRIES):
         result = await attempt()
         if result is not None:
             return result
+        # back off a little so the winner's write lands before we reload
+        await asyncio.sleep(random.uniform(0, 0.02) * (tries + 1))  # noqa: S311
     raise Conflict("version", f"the {what} changed concurrently; try again")

@@ -4,6 +4,7 @@ confirmation, 9(4) eligibility for operators, and the events on Kafka."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import pytest
@@ -168,3 +169,40 @@ async def test_dispute_then_report_again_and_outside_9_4(tt: TT) -> None:
     second = await tt.ok(licensor, "POST", f"/interests/{iid}/deals", report())
     confirmed = await tt.ok(ent, "POST", f"/deals/{second['deal']['id']}/confirm")
     assert confirmed["eligibility"] is None  # enterprise-to-enterprise licence: outside 9(4)
+
+
+async def test_concurrent_answers_have_exactly_one_winner(tt: TT) -> None:
+    """FerretDB 1.x filtered updates are not atomic; the version claim makes them so."""
+    uni = tt.caller(OrgType.university)
+    ent = tt.caller(OrgType.enterprise)
+    offer = await tt.offer(uni)
+    made = await tt.ok(ent, "POST", f"/offers/{offer['id']}/interests", interest_body())
+    iid = made["interest"]["id"]
+
+    async def answer(i: int):
+        if i % 2:
+            return await tt.call(uni, "POST", f"/interests/{iid}/accept", {"contact": CONTACT})
+        return await tt.call(uni, "POST", f"/interests/{iid}/decline", {"reason": f"理由{i}"})
+
+    responses = await asyncio.gather(*(answer(i) for i in range(8)))
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses.count(200) == 1, [r.text for r in responses]
+    assert set(statuses) <= {200, 409}
+    winner = next(r for r in responses if r.status_code == 200).json()["interest"]
+    stored = await tt.ok(uni, "GET", f"/interests/{iid}")
+    assert stored["interest"]["state"] == winner["state"]
+    assert stored["interest"]["version"] == 2
+    events = await wait_for_events(
+        tt,
+        "interest",
+        lambda es: bool(
+            of_type(es, "techtransfer.interest.accepted", iid)
+            or of_type(es, "techtransfer.interest.declined", iid)
+        ),
+    )
+    answers = [
+        e
+        for e in events
+        if e.get("subject") == iid and e["type"].rsplit(".", 1)[1] in {"accepted", "declined"}
+    ]
+    assert len(answers) == 1

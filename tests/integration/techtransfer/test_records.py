@@ -137,6 +137,7 @@ def _field_of(body: dict) -> str:
         ("/needs", need_body(deadline="2020-01-01T00:00:00+08:00"), "deadline"),
         ("/offers", offer_body(deadline="2020-01-01T00:00:00+08:00"), "deadline"),
         ("/offers", offer_body(unknown_field=1), "unknown_field"),
+        ("/offers", offer_body(domains=["人工智能"]), "domains"),
     ],
 )
 async def test_bad_input_names_the_field(tt: TT, path: str, body: dict, field: str) -> None:

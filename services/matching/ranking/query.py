@@ -49,6 +49,8 @@ class RankingParams:
     body_rescore: bool = True
     #: score jieba words in the second phase only (the first phase ranks by bigrams)
     seg_rescore: bool = True
+    #: first phase also matches the title+keywords query against the description field
+    first_phase_description: bool = False
     #: send each query word once (the long description repeats words)
     dedupe_words: bool = True
     #: words of the demand's title and keywords the standing query must meet
@@ -132,7 +134,10 @@ def split_clauses(
             seg = _dedupe(seg)
         target = later if is_body and p.body_rescore and p.rescore_window else out
         if p.cjk and raw.strip() and weight:
-            target.append(_mm(raw, _fields(p, ""), p, p.cjk_weight * weight))
+            fields = _fields(p, "")
+            if target is out and not p.first_phase_description:
+                fields = fields[:2]
+            target.append(_mm(raw, fields, p, p.cjk_weight * weight))
         if p.seg and seg and weight:
             if p.seg_rescore and p.rescore_window:
                 target = later

@@ -53,6 +53,8 @@ class Deps:
     clock: Callable[[], dt.datetime] = utc_now
     wake_outbox: Callable[[], None] = field(default=_no_wake)
     locks: KeyedLocks = field(default_factory=KeyedLocks)
+    #: seconds from the last record event consumed to its pairs and suggestions stored
+    last_latency: float | None = None
 
     @property
     def policy(self) -> SuggestionPolicy:

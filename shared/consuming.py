@@ -1,0 +1,277 @@
+"""Safe event consumption over FastStream: at-least-once, bounded retries, a DLQ.
+
+Usage (in a service's event-handler module)::
+
+    consumer = EventConsumer(broker, service="matching", settings=settings, inbox=Inbox(db))
+
+    @consumer.on(TechNeedPublished, TechNeedUpdated)
+    async def project_need(need: TechNeedPublished | TechNeedUpdated, event: Envelope) -> None:
+        ...  # an idempotent effect
+
+Design:
+- One FastStream subscriber per topic, consumer group ``<group_prefix>.<service>.<topic>``
+  (from settings), ``auto_offset_reset="earliest"``.
+- Offsets: ``AckPolicy.NACK_ON_ERROR`` with auto-commit off. The offset is committed
+  only after the handler returned (or the message was parked on the DLQ). If even the
+  DLQ publish fails the message is nacked (the consumer seeks back) and retried: an
+  outage stops the partition, it never skips a message. (FastStream's default,
+  ACK_FIRST, commits before handling: at-most-once; not used.)
+- Body handling: the subscriber takes raw bytes. Malformed JSON, an envelope that does
+  not validate, an unknown ``type`` or a payload its contract rejects go straight to
+  ``<topic>.dlq``: retrying cannot fix them. Known types without a handler here are
+  acknowledged and skipped.
+- Retries: a failing handler is retried in place ``max_attempts`` times in total with
+  exponential backoff (``backoff`` doubling up to ``backoff_max``), then the message goes
+  to ``<topic>.dlq`` with its original key, body and headers plus ``dlq-reason``,
+  ``dlq-error-type``, ``dlq-error-message``, ``dlq-attempts``, ``dlq-original-topic``,
+  ``-partition``, ``-offset`` and ``dlq-consumer-group``, and the consumer moves on.
+  A handler can raise :class:`PermanentError` to skip the retries.
+- Idempotency: with an :class:`Inbox`, an event id already recorded for this group is
+  acknowledged without running the handler, and the id is recorded after the handler
+  succeeds (unique ``_id``). A crash between effect and record re-runs the handler once,
+  so effects should still be idempotent by construction where they can be (versioned
+  upserts, ``version_type=external`` for OpenSearch via :mod:`shared.search`).
+- Observability: the handler runs in a CONSUMER span whose parent is the envelope's
+  ``traceparent``, with the envelope's correlation id bound for logs and new events;
+  metrics count consumed/retried/dead-lettered and time the handler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from opentelemetry import trace
+from pydantic import BaseModel, ValidationError
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from shared.events import Envelope, dlq_topic, registry
+from shared.events.asyncapi import documented_body
+from shared.events.contracts import load_all
+from shared.events.registry import UnknownEventType, topic_name
+from shared.observability import (
+    EVENTS_CONSUMED,
+    EVENTS_DEAD_LETTERED,
+    EVENTS_RETRIED,
+    HANDLER_LATENCY,
+    bound_correlation_id,
+    context_from_traceparent,
+    tracer,
+)
+from shared.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Any, Envelope], Awaitable[None]]
+
+
+class PermanentError(Exception):
+    """Raised by a handler when retrying cannot help: the message goes to the DLQ now."""
+
+
+class Inbox:
+    """Processed event ids per consumer group, one document each (``_id`` is unique)."""
+
+    def __init__(self, db: AsyncDatabase[Any], collection: str = "inbox") -> None:
+        self.col = db[collection]
+
+    async def seen(self, scope: str, event_id: str) -> bool:
+        return await self.col.find_one({"_id": f"{scope}/{event_id}"}, {"_id": 1}) is not None
+
+    async def record(self, scope: str, event_id: str) -> None:
+        # A concurrent redelivery may have recorded it first: same outcome.
+        with contextlib.suppress(DuplicateKeyError):
+            await self.col.insert_one({"_id": f"{scope}/{event_id}", "at": time.time()})
+
+
+class _Rejected(Exception):
+    """A message that retries cannot fix (bad JSON, unknown type, invalid payload)."""
+
+    def __init__(self, reason: str, cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.reason = reason
+        self.cause = cause
+
+
+class EventConsumer:
+    """Registers typed handlers and wires one safe FastStream subscriber per topic."""
+
+    def __init__(
+        self,
+        broker: KafkaBroker,
+        *,
+        service: str,
+        settings: Settings | None = None,
+        inbox: Inbox | None = None,
+        max_attempts: int = 4,
+        backoff: float = 0.05,
+        backoff_max: float = 2.0,
+    ) -> None:
+        load_all()
+        self.broker = broker
+        self.service = service
+        self.settings = settings or get_settings()
+        self.inbox = inbox
+        self.max_attempts = max(1, max_attempts)
+        self.backoff = backoff
+        self.backoff_max = backoff_max
+        self._handlers: dict[str, dict[str, Handler]] = {}  # topic -> type -> handler
+
+    def group_for(self, topic: str) -> str:
+        return f"{self.settings.group_prefix}.{self.service}.{topic}"
+
+    def on(self, *models: type[BaseModel]) -> Callable[[Handler], Handler]:
+        """Decorator: run the handler for events of these contract models."""
+
+        def decorate(fn: Handler) -> Handler:
+            for model in models:
+                type_ = registry.type_of(model)
+                topic = registry.topic_for(type_, self.settings)
+                if topic not in self._handlers:
+                    self._handlers[topic] = {}
+                    self._subscribe(topic)
+                self._handlers[topic][type_] = fn
+            return fn
+
+        return decorate
+
+    def topics(self) -> list[str]:
+        return sorted(self._handlers)
+
+    def _subscribe(self, topic: str) -> None:
+        base = topic.removeprefix(self.settings.topic_prefix)
+        handled = registry.types_on(base)
+        body_annotation = documented_body(handled)
+
+        async def raw_body(msg: Any, *_: Any) -> Any:
+            return msg.body  # undecoded: malformed JSON must reach us, not crash FastStream
+
+        async def receive(body: Any, message: KafkaMessage) -> None:
+            await self._process(topic, message)
+
+        # Set after definition: with postponed annotations a local name would not resolve.
+        receive.__annotations__ = {"body": body_annotation, "message": KafkaMessage, "return": None}
+
+        receive.__name__ = f"consume_{base.replace('.', '_')}"
+        self.broker.subscriber(
+            topic,
+            group_id=self.group_for(topic),
+            auto_offset_reset="earliest",
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            decoder=raw_body,
+            title=f"{self.service}:consume:{base}",
+            description=f"Consumed by {self.service}. Failures go to {dlq_topic(topic)}.",
+        )(receive)
+
+    async def _process(self, topic: str, message: Any) -> None:
+        started = time.perf_counter()
+        try:
+            outcome = await self._handle(topic, message)
+        except _Rejected as rejected:
+            await self._dead_letter(topic, message, rejected.reason, rejected.cause, attempts=0)
+            outcome = "dead_lettered"
+        EVENTS_CONSUMED.labels(self.service, topic, outcome).inc()
+        HANDLER_LATENCY.labels(self.service, topic).observe(time.perf_counter() - started)
+
+    async def _handle(self, topic: str, message: Any) -> str:
+        try:
+            envelope = Envelope.from_json_bytes(message.body)
+        except ValidationError as exc:
+            raise _Rejected("malformed", exc) from exc
+        try:
+            model = registry.model_for(envelope.type)
+        except UnknownEventType as exc:
+            raise _Rejected("unknown_type", exc) from exc
+        handler = self._handlers.get(topic, {}).get(envelope.type)
+        if handler is None:
+            return "skipped"
+        try:
+            payload = model.model_validate(envelope.data)
+        except ValidationError as exc:
+            raise _Rejected("invalid_payload", exc) from exc
+
+        scope = self.group_for(topic)
+        parent = context_from_traceparent(envelope.traceparent)
+        with (
+            bound_correlation_id(envelope.correlationid),
+            tracer().start_as_current_span(
+                f"consume {envelope.type}", context=parent, kind=trace.SpanKind.CONSUMER
+            ) as span,
+        ):
+            span.set_attribute("messaging.message.id", envelope.id)
+            last: BaseException | None = None
+            for attempt in range(1, self.max_attempts + 1):
+                try:
+                    if self.inbox is not None and await self.inbox.seen(scope, envelope.id):
+                        return "duplicate"
+                    await handler(payload, envelope)
+                    if self.inbox is not None:
+                        await self.inbox.record(scope, envelope.id)
+                    return "ok"
+                except PermanentError as exc:
+                    await self._dead_letter(topic, message, "permanent", exc, attempts=attempt)
+                    return "dead_lettered"
+                except Exception as exc:
+                    last = exc
+                    log.warning(
+                        "handler %s failed on %s (attempt %d/%d): %r",
+                        handler.__name__,
+                        envelope.id,
+                        attempt,
+                        self.max_attempts,
+                        exc,
+                    )
+                    if attempt < self.max_attempts:
+                        EVENTS_RETRIED.labels(self.service, topic).inc()
+                        await asyncio.sleep(
+                            min(self.backoff * 2 ** (attempt - 1), self.backoff_max)
+                        )
+            assert last is not None
+            await self._dead_letter(
+                topic, message, "handler_failed", last, attempts=self.max_attempts
+            )
+            return "dead_lettered"
+
+    async def _dead_letter(
+        self, topic: str, message: Any, reason: str, error: BaseException, *, attempts: int
+    ) -> None:
+        raw = message.raw_message
+        headers = {k: v for k, v in (message.headers or {}).items() if isinstance(v, str)}
+        headers.update(
+            {
+                "dlq-reason": reason,
+                "dlq-error-type": type(error).__name__,
+                "dlq-error-message": str(error)[:2000],
+                "dlq-attempts": str(attempts),
+                "dlq-original-topic": topic,
+                "dlq-original-partition": str(raw.partition),
+                "dlq-original-offset": str(raw.offset),
+                "dlq-consumer-group": self.group_for(topic),
+            }
+        )
+        # Raises if the broker is away: the message is then nacked and retried later,
+        # never silently dropped.
+        await self.broker.publish(message.body, dlq_topic(topic), key=raw.key, headers=headers)
+        EVENTS_DEAD_LETTERED.labels(self.service, topic, reason).inc()
+        log.error(
+            "dead-lettered %s/%s@%s to %s: %s %s",
+            topic,
+            raw.partition,
+            raw.offset,
+            dlq_topic(topic),
+            type(error).__name__,
+            error,
+        )
+
+
+def consumer_topic(base: str, settings: Settings | None = None) -> str:
+    """The full name of a base topic (re-exported for handler modules)."""
+    return topic_name(base, settings)

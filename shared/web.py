@@ -1,0 +1,238 @@
+"""The FastAPI app factory every service uses, so every service looks the same from outside.
+
+:func:`create_service_app` adds the public operational endpoints (``/healthz``,
+``/readyz``, ``/metrics``, ``/asyncapi.json``, ``/asyncapi``; FastAPI serves
+``/openapi.json`` and ``/docs``), JSON logging with correlation ids, an OpenTelemetry
+server span per request continued from an incoming ``traceparent``, a 422 handler with
+one clear message per field, and a 500 handler that logs every unexpected error (with
+its correlation id) and never sends a traceback to the client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from faststream.kafka import KafkaBroker
+from faststream.specification import AsyncAPI
+from faststream.specification.asyncapi.site import get_asyncapi_html
+from opentelemetry import trace
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from shared.db import create_mongo_client, ping_mongo
+from shared.observability import (
+    bound_correlation_id,
+    context_from_traceparent,
+    current_traceparent,
+    setup_observability,
+    tracer,
+)
+from shared.search import create_search_client, ping_search
+from shared.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+Check = Callable[[], Awaitable[bool]]
+PUBLIC_PATHS = (
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/openapi.json",
+    "/docs",
+    "/asyncapi.json",
+    "/asyncapi",
+)
+CORRELATION_HEADER = "x-correlation-id"
+
+
+class _RequestContext:
+    """Pure ASGI middleware: correlation id + server span around every request."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode().lower(): v.decode() for k, v in scope.get("headers", [])}
+        parent = context_from_traceparent(headers.get("traceparent"))
+        name = f"{scope.get('method', 'HTTP')} {scope.get('path', '')}"
+        with (
+            bound_correlation_id(headers.get(CORRELATION_HEADER)) as cid,
+            tracer().start_as_current_span(name, context=parent, kind=trace.SpanKind.SERVER),
+        ):
+            scope.setdefault("state", {})["correlationid"] = cid
+            traceparent = current_traceparent()
+
+            async def send_with_ids(message: dict[str, Any]) -> None:
+                if message["type"] == "http.response.start":
+                    extra = [(CORRELATION_HEADER.encode(), cid.encode())]
+                    if traceparent:
+                        extra.append((b"traceparent", traceparent.encode()))
+                    message["headers"] = list(message.get("headers", [])) + extra
+                await send(message)
+
+            try:
+                await self.app(scope, receive, send_with_ids)
+            except Exception:
+                # Logged here, while the correlation id and span are still current.
+                log.exception("unhandled error in %s", name)
+                raise
+
+
+def _field(loc: Sequence[Any]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "header", "cookie"} and len(parts) > 1:
+        parts = parts[1:]
+    return ".".join(parts) or "request"
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {
+            "loc": list(err.get("loc", ())),
+            "field": _field(err.get("loc", ())),
+            "msg": err.get("msg", "invalid"),
+            "type": err.get("type", "value_error"),
+        }
+        for err in exc.errors()
+    ]
+    message = "; ".join(f"{e['field']}: {e['msg']}" for e in errors)
+    return JSONResponse(
+        status_code=422, content=jsonable_encoder({"detail": errors, "message": message})
+    )
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    cid = request.scope.get("state", {}).get("correlationid")
+    return JSONResponse(
+        status_code=500,
+        content={"detail": "internal server error", "correlationid": cid},
+        headers={CORRELATION_HEADER: cid} if cid else None,
+    )
+
+
+def default_checks(settings: Settings, broker: KafkaBroker | None) -> dict[str, Check]:
+    """Reachability of broker, database and search at the configured addresses."""
+    clients: dict[str, Any] = {}
+
+    async def kafka() -> bool:
+        if broker is not None and broker.running:
+            return bool(await broker.ping(2.0))
+        host, _, port = settings.kafka_bootstrap.split(",")[0].rpartition(":")
+        try:
+            _, writer = await asyncio.wait_for(asyncio.open_connection(host, int(port)), 2.0)
+        except (OSError, TimeoutError):
+            return False
+        writer.close()
+        return True
+
+    async def database() -> bool:
+        client = clients.setdefault(
+            "mongo", create_mongo_client(settings, serverSelectionTimeoutMS=2000)
+        )
+        return await ping_mongo(client)
+
+    async def search() -> bool:
+        client = clients.setdefault("search", create_search_client(settings, timeout=2))
+        return await ping_search(client)
+
+    return {"broker": kafka, "database": database, "search": search}
+
+
+def create_service_app(
+    name: str,
+    *,
+    routers: Sequence[APIRouter],
+    lifespan: Any = None,
+    broker: KafkaBroker | None = None,
+    settings: Settings | None = None,
+    checks: Mapping[str, Check] | None = None,
+    version: str = "0.1.0",
+    description: str | None = None,
+    **fastapi_kwargs: Any,
+) -> FastAPI:
+    """A FastAPI app for service ``name`` with the house endpoints and error handling.
+
+    ``checks`` adds or replaces readiness checks (``broker``, ``database``, ``search``
+    by default). ``broker`` is the service's FastStream broker: its subscribers and
+    declared publishers make up ``/asyncapi.json``.
+    """
+    settings = settings or get_settings()
+    setup_observability(name, settings.log_level)
+    app = FastAPI(
+        title=f"duijie-{name}",
+        version=version,
+        description=description or f"Duijie {name} service",
+        lifespan=lifespan,
+        **fastapi_kwargs,
+    )
+    app.state.service = name
+    app.state.readiness = {**default_checks(settings, broker), **(checks or {})}
+    app.state.broker = broker
+    for router in routers:
+        app.include_router(router)
+
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+    app.add_middleware(_RequestContext)
+
+    ops = APIRouter(tags=["operations"])
+
+    @ops.get("/healthz", operation_id="operations-healthz")
+    async def healthz() -> dict[str, str]:
+        """The process is alive (no dependencies checked)."""
+        return {"status": "ok", "service": name}
+
+    @ops.get("/readyz", operation_id="operations-readyz")
+    async def readyz() -> JSONResponse:
+        """Broker, database and search are reachable."""
+        checks_now: dict[str, Check] = app.state.readiness
+        results = await asyncio.gather(*(_safe(c) for c in checks_now.values()))
+        status = dict(zip(checks_now, results, strict=True))
+        ok = all(status.values())
+        return JSONResponse(
+            status_code=200 if ok else 503,
+            content={"status": "ready" if ok else "not ready", "checks": status},
+        )
+
+    @ops.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    @ops.get("/asyncapi.json", include_in_schema=False)
+    async def asyncapi_json() -> JSONResponse:
+        return JSONResponse(asyncapi_document(app).to_jsonable())
+
+    @ops.get("/asyncapi", include_in_schema=False)
+    async def asyncapi_page() -> HTMLResponse:
+        return HTMLResponse(get_asyncapi_html(asyncapi_document(app)))
+
+    app.include_router(ops)
+    return app
+
+
+def asyncapi_document(app: FastAPI) -> Any:
+    """The service's AsyncAPI 3.0 specification (generated by FastStream)."""
+    broker = app.state.broker or KafkaBroker(get_settings().kafka_bootstrap)
+    return AsyncAPI(
+        broker,
+        title=app.title,
+        version=app.version,
+        description=f"Events consumed and published by {app.state.service}",
+    ).to_specification()
+
+
+async def _safe(check: Check) -> bool:
+    try:
+        return bool(await asyncio.wait_for(check(), 3.0))
+    except Exception:
+        return False

@@ -4,7 +4,9 @@ One subscriber (one consumer group) reads every record topic, so one record's ev
 stay in order (one topic per kind, keyed by record id). The effect is idempotent
 (versioned projection, deterministic pair ids, suggestions decided against stored
 state), so redelivery after a crash is harmless; offsets are committed only after
-the effect (see ``shared.consuming``).
+the effect, failures are retried then parked on ``<topic>.dlq`` (``shared.consuming``).
+No inbox: the effect is idempotent by construction, and an inbox write per event
+would cost latency on the path that must finish within a second.
 """
 
 from __future__ import annotations
@@ -13,11 +15,16 @@ import logging
 import time
 from collections.abc import Callable
 
-from services.matching.sources import KIND_TOPICS
+from faststream.kafka import KafkaBroker
+from pydantic import BaseModel
+
+from services.matching.sources import KIND_TOPICS, VERBS
 from services.matching.translate import record_change_from
 from services.matching.usecases import Deps
 from services.matching.usecases.projection import ChangeApplied, apply_change
-from shared.events import Envelope, topic_name
+from shared.consuming import EventConsumer
+from shared.events import Envelope, registry, topic_name
+from shared.events.contracts import load_all
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -38,14 +45,22 @@ async def on_record_event(envelope: Envelope, deps: Deps) -> ChangeApplied | Non
     return applied
 
 
-def group_id(settings: Settings, group: str) -> str:
-    return f"{settings.group_prefix}-{group}"
+def record_models() -> list[type[BaseModel]]:
+    """Every published / updated / withdrawn contract of the ten record kinds."""
+    load_all()
+    return [
+        registry.model_for(f"{topic}.{verb}") for topic in KIND_TOPICS.values() for verb in VERBS
+    ]
 
 
-def subscribe(broker: object, settings: Settings, group: str, get_deps: Callable[[], Deps]) -> None:
-    """Attach the record subscriber to ``broker`` through the shared safe-subscriber helper."""
-    from shared.consuming import safe_subscriber  # the backbone's retry/DLQ/commit policy
+def subscribe(
+    broker: KafkaBroker, settings: Settings, get_deps: Callable[[], Deps]
+) -> EventConsumer:
+    """One safe subscriber per record topic (retries, DLQ, commit after the effect)."""
+    consumer = EventConsumer(broker, service="matching", settings=settings)
 
-    @safe_subscriber(broker, *record_topics(settings), group_id=group_id(settings, group))
-    async def handle_record_event(envelope: Envelope) -> None:
+    @consumer.on(*record_models())
+    async def project_and_match(_payload: BaseModel, envelope: Envelope) -> None:
         await on_record_event(envelope, get_deps())
+
+    return consumer

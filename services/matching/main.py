@@ -17,8 +17,10 @@ from services.matching.storage import OUTBOX_COLLECTIONS, Repositories
 from services.matching.storage.search import SearchProjection
 from services.matching.usecases import Deps
 from shared.auth import TokenVerifier, install_verifier
-from shared.broker import create_broker, create_producer
+from shared.broker import create_broker, create_producer, ensure_topics
 from shared.db import create_mongo_client, database_name
+from shared.events import topic_name
+from shared.events.contracts.matching import MATCH_TOPIC
 from shared.outbox import OutboxRelay
 from shared.search import create_search_client
 from shared.settings import Settings, get_settings
@@ -48,6 +50,9 @@ def create_app(
         repos = Repositories.over(db)
         await search.ensure_indexes()
         await repos.ensure_indexes()
+        await ensure_topics(
+            [*handlers.record_topics(settings), topic_name(MATCH_TOPIC, settings)], settings
+        )
         relay = OutboxRelay(
             db, OUTBOX_COLLECTIONS, create_producer(settings), settings=settings, service=SERVICE
         )
@@ -55,15 +60,19 @@ def create_app(
         deps = Deps(repos=repos, search=search, settings=matching, wake_outbox=relay.wake)
         holder["deps"] = app.state.deps = deps
         app.state.relay = relay
+        if broker is not None:
+            await broker.start()
         try:
             yield
         finally:
+            if broker is not None:
+                await broker.stop()
             await relay.stop()
             await search_client.close()
             await mongo.close()
 
     if broker is not None:
-        handlers.subscribe(broker, settings, matching.consumer_group, lambda: holder["deps"])
+        handlers.subscribe(broker, settings, lambda: holder["deps"])
     app = create_service_app(SERVICE, routers=ROUTERS, lifespan=lifespan, broker=broker)
     install_error_handler(app)
     install_verifier(app, verifier)

@@ -29,7 +29,6 @@ class MatchingSettings(BaseSettings):
     candidate_demands: int = Field(
         30, ge=1, le=200, description="demands looked at for a new supply (reverse + percolator)"
     )
-    consumer_group: str = Field("matching", description="consumer group, after group_prefix")
 
 
 @lru_cache

@@ -1,0 +1,107 @@
+"""The whole service on the real engines: market events in on Kafka, pairs stored,
+``matching.match.suggested`` out on Kafka through the outbox relay, and the time from
+an event consumed to its suggestions stored."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from asgi_lifespan import LifespanManager
+
+from services.matching.main import create_app
+from services.matching.storage.search import SearchProjection
+from shared.auth import OrgType
+from shared.db import create_mongo_client, database_name
+from shared.events import Envelope, new_event, topic_for
+from shared.events.contracts.techtransfer import TechNeedPublished, TechOfferPublished
+from shared.search import create_search_client
+from shared.settings import Settings
+from tests.integration.matching_service.records import record
+from tests.support.auth import TokenMint, bearer, make_caller
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+MINT = TokenMint()
+DEADLINE = 30.0
+
+
+def contract_payload(model, rec):
+    flat = {k: v for k, v in rec.model_dump().items() if k not in ("attributes", "kind")}
+    attrs = dict(rec.attributes)
+    if "ip" in attrs:
+        attrs["patent_count"] = attrs.pop("ip")
+    return model.model_validate(flat | attrs)
+
+
+async def wait_for(predicate, what: str, deadline: float = DEADLINE):
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        if result := await predicate():
+            return result
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator:
+    application = create_app(settings, verifier=MINT.verifier())
+    try:
+        async with LifespanManager(application, startup_timeout=60, shutdown_timeout=30):
+            yield application
+    finally:  # the app closed its clients: clean up with fresh ones
+        search = create_search_client(settings)
+        await SearchProjection(search, settings.index_prefix).drop_all()
+        await search.close()
+        mongo = create_mongo_client(settings)
+        await mongo.drop_database(database_name("matching", settings))
+        await mongo.close()
+
+
+async def test_events_in_suggestions_out(app, settings: Settings) -> None:
+    demander = make_caller(OrgType.enterprise, org_id="org-demand")
+    need, offer = record("tech_need", "org-demand"), record("tech_offer", "org-supply")
+    out_topic = topic_for("matching.match.suggested", settings)
+    listener = AIOKafkaConsumer(
+        out_topic, bootstrap_servers=settings.kafka_bootstrap, auto_offset_reset="earliest"
+    )
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap)
+    await listener.start()
+    await producer.start()
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://m") as client:
+            for model, rec in ((TechNeedPublished, need), (TechOfferPublished, offer)):
+                env = new_event(
+                    contract_payload(model, rec), subject=rec.id, version=1, source="techtransfer"
+                )
+                await producer.send_and_wait(
+                    topic_for(env.type, settings), env.to_json_bytes(), key=rec.id.encode()
+                )
+
+            async def listed():
+                r = await client.get("/matches", headers=bearer(MINT.token(demander)))
+                return r.json()["items"]
+
+            items = await wait_for(listed, "the pair to be stored")
+            assert [(m["demand_id"], m["supply_id"], m["rank"]) for m in items] == [
+                (need.id, offer.id, 1)
+            ]
+            latency = app.state.deps.last_latency
+            assert latency is not None and latency < 1.0
+            print(f"\nevent consumed -> suggestions stored: {latency * 1000:.0f} ms")
+
+            async def suggested():
+                batch = await listener.getmany(timeout_ms=200)
+                return [Envelope.from_json_bytes(m.value) for ms in batch.values() for m in ms]
+
+            events = await wait_for(suggested, "matching.match.suggested on Kafka")
+            assert [e.type for e in events] == ["matching.match.suggested"]
+            assert events[0].data["demand_id"] == need.id and events[0].data["rank"] == 1
+            assert events[0].subject == f"{need.id}|{offer.id}"
+    finally:
+        await producer.stop()
+        await listener.stop()

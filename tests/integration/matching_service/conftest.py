@@ -11,15 +11,11 @@ from aiokafka.admin import AIOKafkaAdminClient
 from opensearchpy import AsyncOpenSearch
 from pymongo import AsyncMongoClient
 
-from tests.integration.matching_service import backbone
-
-backbone.install()
-
-from services.matching.settings import MatchingSettings  # noqa: E402
-from services.matching.storage import Repositories  # noqa: E402
-from services.matching.storage.search import SearchProjection  # noqa: E402
-from services.matching.usecases import Deps  # noqa: E402
-from shared.settings import Settings  # noqa: E402
+from services.matching.settings import MatchingSettings
+from services.matching.storage import Repositories
+from services.matching.storage.search import SearchProjection
+from services.matching.usecases import Deps
+from shared.settings import Settings
 
 
 @pytest.fixture

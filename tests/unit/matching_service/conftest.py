@@ -1,3 +1,0 @@
-from tests.integration.matching_service import backbone
-
-backbone.install()

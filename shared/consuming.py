@@ -151,7 +151,7 @@ class EventConsumer:
         handled = registry.types_on(base)
         body_annotation = documented_body(handled)
 
-        async def raw_body(msg: Any, *_: Any) -> Any:
+        async def raw_body(msg: Any) -> Any:
             return msg.body  # undecoded: malformed JSON must reach us, not crash FastStream
 
         async def receive(body: Any, message: KafkaMessage) -> None:

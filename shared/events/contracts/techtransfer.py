@@ -2,7 +2,9 @@
 
 Supply: technology offers (科技成果) from universities and institutes.
 Demand: enterprises' technology needs. Topics ``techtransfer.offer`` and
-``techtransfer.need``, keyed by record id; updates carry the full new state.
+``techtransfer.need``, keyed by record id; updates carry the full new state. The
+workflow after a match (interests, deals, sessions, meetings) is in
+:mod:`._techtransfer_workflow` and re-exported here.
 """
 
 from __future__ import annotations
@@ -18,6 +20,30 @@ from shared.events.contracts._market import (
     RecordWithdrawn,
     Trl,
     as_list,
+)
+from shared.events.contracts._techtransfer_workflow import (  # noqa: F401 - re-exported
+    DealConfirmed,
+    DealDisputed,
+    DealEvent,
+    DealReported,
+    InterestAccepted,
+    InterestDeclined,
+    InterestEvent,
+    InterestExpired,
+    InterestExpressed,
+    InterestWithdrawn,
+    MeetingAccepted,
+    MeetingDeclined,
+    MeetingEvent,
+    MeetingExpired,
+    MeetingLocked,
+    MeetingRated,
+    MeetingRequested,
+    MeetingScheduled,
+    SessionCreated,
+    SessionRegistered,
+    SessionScheduled,
+    UnplacedMeeting,
 )
 from shared.events.registry import event_type
 
@@ -88,3 +114,23 @@ class TechNeedUpdated(TechNeed):
 @event_type("techtransfer.need.withdrawn")
 class TechNeedWithdrawn(RecordWithdrawn):
     """A technology need was withdrawn from the market."""
+
+
+@event_type("techtransfer.offer.drafted")
+class TechOfferDrafted(TechOffer):
+    """A technology offer was saved as a draft (not yet on the market)."""
+
+
+@event_type("techtransfer.offer.closed")
+class TechOfferClosed(RecordWithdrawn):
+    """A technology offer was closed (a deal was done or an operator closed it)."""
+
+
+@event_type("techtransfer.need.drafted")
+class TechNeedDrafted(TechNeed):
+    """A technology need was saved as a draft (not yet on the market)."""
+
+
+@event_type("techtransfer.need.closed")
+class TechNeedClosed(RecordWithdrawn):
+    """A technology need was closed (met, or closed by an operator)."""

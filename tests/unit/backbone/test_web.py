@@ -1,0 +1,93 @@
+"""The service app factory: operational endpoints and error handling, over ASGI."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from shared.web import create_service_app
+
+pytestmark = pytest.mark.unit
+TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+
+
+class Widget(BaseModel):
+    title: str
+    count: int
+
+
+router = APIRouter()
+
+
+@router.post("/widgets", operation_id="widgets-create")
+async def create_widget(widget: Widget) -> Widget:
+    return widget
+
+
+@router.get("/explode", operation_id="widgets-explode")
+async def explode() -> None:
+    raise RuntimeError("secret internals")
+
+
+async def _ok() -> bool:
+    return True
+
+
+async def _down() -> bool:
+    return False
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[httpx.AsyncClient]:
+    app = create_service_app(
+        "widgets", routers=[router], checks={"broker": _ok, "database": _ok, "search": _down}
+    )
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+        yield c
+
+
+async def test_healthz_is_alive_and_readyz_reports_each_dependency(
+    client: httpx.AsyncClient,
+) -> None:
+    assert (await client.get("/healthz")).status_code == 200
+    ready = await client.get("/readyz")
+    assert ready.status_code == 503
+    assert ready.json()["checks"] == {"broker": True, "database": True, "search": False}
+
+
+async def test_validation_errors_name_each_field(client: httpx.AsyncClient) -> None:
+    resp = await client.post("/widgets", json={"count": "many"})
+    assert resp.status_code == 422
+    body = resp.json()
+    assert {e["field"] for e in body["detail"]} == {"title", "count"}
+    assert "title: Field required" in body["message"]
+
+
+async def test_unexpected_errors_are_500_without_a_traceback(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    resp = await client.get("/explode", headers={"x-correlation-id": "cid-9"})
+    assert resp.status_code == 500
+    assert "secret internals" not in resp.text
+    assert resp.json()["correlationid"] == "cid-9"
+    assert any("unhandled error" in r.getMessage() for r in caplog.records)
+
+
+async def test_trace_context_continues_from_the_caller(client: httpx.AsyncClient) -> None:
+    resp = await client.get("/healthz", headers={"traceparent": TRACEPARENT})
+    assert resp.headers["traceparent"].startswith("00-0af7651916cd43dd8448eb211c80319c-")
+    assert resp.headers["x-correlation-id"]
+
+
+async def test_metrics_and_specs_are_public(client: httpx.AsyncClient) -> None:
+    metrics = await client.get("/metrics")
+    assert metrics.status_code == 200
+    assert "duijie_events_published_total" in metrics.text
+    assert (await client.get("/openapi.json")).json()["paths"]["/widgets"]
+    assert (await client.get("/asyncapi.json")).json()["asyncapi"].startswith("3.")
+    assert "asyncapi" in (await client.get("/asyncapi")).text.lower()

@@ -1,55 +1,75 @@
-"""Event handlers: the edge between Kafka envelopes and the use cases.
+"""Event subscribers: the edge between Kafka envelopes and the use cases.
 
-One subscriber reads every topic notifications cares about: ``identity.user`` (who the
-recipients are) and the topics of the event types in ``domain.rules``. Each envelope is
-validated against its registered contract (an invalid payload raises, so the safe
-subscriber retries and then dead-letters it), turned into plain values, and handed to a
-use case. Effects are idempotent (deterministic ids, versioned upserts), so the offset is
-committed only after they are durable and a redelivery changes nothing.
+Subscribes, through ``shared.consuming`` (retries, DLQ, commit after the effect), to every
+event type that has both a registered contract and a rule here: ``identity.user.*`` (who
+the recipients are) and the person-addressed types in ``domain.rules``. A rule whose
+producer has not published its contract yet is simply not subscribed until it has.
+Payloads arrive validated; they are turned into plain values and handed to a use case.
+No consumer inbox: the effects are idempotent by construction (message and job ids
+derived from the event id, versioned recipient upserts), so a redelivery changes nothing.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+
+from faststream.kafka import KafkaBroker
+from pydantic import BaseModel
 
 from services.notifications.domain.records import Recipient
 from services.notifications.domain.rules import RULES, IncomingEvent
 from services.notifications.usecases import Deps
 from services.notifications.usecases.notify import notify
 from services.notifications.usecases.recipients import learn_user
-from shared.events import Envelope, UnknownEventType, model_for, topic_name
-from shared.events import topic_for as registered_topic
+from shared.consuming import EventConsumer
+from shared.events import Envelope, UnknownEventType, registry
+from shared.events.contracts import load_all
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
 
-USER_TOPIC = "identity.user"
-USER_TYPES = frozenset({"identity.user.registered", "identity.user.updated"})
+SERVICE = "notifications"
+USER_TYPES = ("identity.user.registered", "identity.user.updated")
 
 
-def _validated_data(envelope: Envelope) -> dict:
-    """The payload checked against its contract when one is registered, as JSON values."""
-    try:
-        model = model_for(envelope.type)
-    except UnknownEventType:
-        # A producing service whose contract has not landed yet: the rule reads the
-        # fields it needs tolerantly (see domain.rules).
-        return dict(envelope.data)
-    return model.model_validate(envelope.data).model_dump(mode="json")
+def _registered(types: list[str] | tuple[str, ...]) -> list[type[BaseModel]]:
+    load_all()
+    models = []
+    for type_ in types:
+        try:
+            models.append(registry.model_for(type_))
+        except UnknownEventType:
+            log.info("no contract for %s yet: not subscribed", type_)
+    return models
 
 
-def to_incoming(envelope: Envelope) -> IncomingEvent:
+def notice_models() -> list[type[BaseModel]]:
+    return _registered(sorted(RULES))
+
+
+def user_models() -> list[type[BaseModel]]:
+    return _registered(USER_TYPES)
+
+
+def consumed_topics(settings: Settings) -> list[str]:
+    """Every (prefixed) topic the subscribers read."""
+    models = [*user_models(), *notice_models()]
+    return sorted({registry.topic_for(registry.type_of(m), settings) for m in models})
+
+
+def to_incoming(payload: BaseModel, envelope: Envelope) -> IncomingEvent:
     return IncomingEvent(
         id=envelope.id,
         type=envelope.type,
         subject=envelope.subject,
         time=envelope.time,
-        data=_validated_data(envelope),
+        data=payload.model_dump(mode="json"),
     )
 
 
-def to_recipient(envelope: Envelope) -> Recipient:
-    data = _validated_data(envelope)
+def to_recipient(payload: BaseModel, envelope: Envelope) -> Recipient:
+    data = payload.model_dump(mode="json")
     return Recipient(
         user_id=data["user_id"],
         organisation_id=data["organisation_id"],
@@ -61,24 +81,18 @@ def to_recipient(envelope: Envelope) -> Recipient:
     )
 
 
-async def handle_envelope(deps: Deps, envelope: Envelope) -> None:
-    """Dispatch one envelope; types nobody here cares about are skipped."""
-    if envelope.type in USER_TYPES:
-        await learn_user(deps, to_recipient(envelope))
-    elif envelope.type in RULES:
-        count = await notify(deps, to_incoming(envelope))
+def subscribe(
+    broker: KafkaBroker, settings: Settings, get_deps: Callable[[], Deps]
+) -> EventConsumer:
+    consumer = EventConsumer(broker, service=SERVICE, settings=settings)
+
+    @consumer.on(*user_models())
+    async def learn_recipient(payload: BaseModel, envelope: Envelope) -> None:
+        await learn_user(get_deps(), to_recipient(payload, envelope))
+
+    @consumer.on(*notice_models())
+    async def tell_recipients(payload: BaseModel, envelope: Envelope) -> None:
+        count = await notify(get_deps(), to_incoming(payload, envelope))
         log.info("%s %s: %d recipient(s)", envelope.type, envelope.id, count)
 
-
-def _topic(event_type: str, settings: Settings) -> str:
-    try:
-        return registered_topic(event_type, settings)
-    except UnknownEventType:
-        return topic_name(".".join(event_type.split(".")[:2]), settings)
-
-
-def consumed_topics(settings: Settings) -> list[str]:
-    """Every (prefixed) topic the subscriber reads."""
-    found = {topic_name(USER_TOPIC, settings)}
-    found |= {_topic(t, settings) for t in RULES}
-    return sorted(found)
+    return consumer

@@ -10,7 +10,8 @@ one wins, with its own events, so state and outbox stay consistent, but the lose
 told they succeeded). Unique inserts are atomic, so each save first claims the move from
 version N with a document ``<collection>:<id>:<N>`` in ``version_claims``; only the
 claimant updates. A claim left behind by a process that died before its update is taken
-over after ``STALE_CLAIM``.
+over after ``STALE_CLAIM``. The outbox relay's own ``$pullAll`` is not covered by the
+claim; a save reads the version back and reports a lost race if that write undid it.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
-from shared.outbox import outbox_push, with_outbox
 
 from shared.events import Envelope
+from shared.outbox import outbox_push, with_outbox
 
 M = TypeVar("M", bound=BaseModel)
 Extra = Mapping[str, Any]
@@ -94,11 +95,16 @@ class Aggregates(Generic[M]):
             result = await self._col.update_one(
                 {"_id": entity_id, "version": expected_version}, update
             )
+            if result.modified_count != 1:
+                return False
+            # The relay's $pullAll is a read-modify-write too; if it overlapped ours, the
+            # document went back to the old state (and old outbox): report a lost race.
+            after = await self._col.find_one({"_id": entity_id}, {"version": 1})
+            return bool(after) and after.get("version") == doc.get("version")
         except DuplicateKeyError as exc:
             raise Duplicate(self.collection_name) from exc
         finally:
             await self._claims.delete_one({"_id": claim})
-        return result.modified_count == 1
 
     async def _claim(self, claim: str, entity_id: str, version: int) -> bool:
         now = dt.datetime.now(dt.UTC)

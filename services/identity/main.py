@@ -13,10 +13,6 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from pymongo import AsyncMongoClient
-from shared.broker import create_producer
-from shared.outbox import OutboxRelay
-from shared.web import create_service_app
 
 from services.identity.api import auth, me, organisations, tiers
 from services.identity.errors import IdentityError, handle_identity_error
@@ -26,10 +22,17 @@ from services.identity.usecases import Deps, utc_now
 from services.identity.usecases import keys as key_uc
 from services.identity.usecases import tiers as tier_uc
 from shared.auth import JWKSCache, TokenVerifier, install_verifier
+from shared.broker import create_producer, ensure_topics
+from shared.db import create_mongo_client
+from shared.events import topic_name
+from shared.events.contracts.identity import ENTERPRISE_TOPIC, ORGANISATION_TOPIC
+from shared.outbox import OutboxRelay
 from shared.settings import Settings, get_settings
+from shared.web import create_service_app
 
 log = logging.getLogger(__name__)
 ROUTERS = [auth.router, me.router, organisations.router, tiers.router]
+TOPICS = [ORGANISATION_TOPIC, ENTERPRISE_TOPIC]
 
 
 def database_name(settings: Settings, identity: IdentitySettings) -> str:
@@ -74,16 +77,25 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        client: AsyncMongoClient = AsyncMongoClient(settings.mongo_url, tz_aware=True)
+        client = create_mongo_client(settings)
         db = client[database_name(settings, identity)]
         repos = Repositories.over(db)
         await repos.ensure_indexes()
         deps = Deps(repos=repos, settings=identity, clock=clock or utc_now)
         await key_uc.ensure_signing_key(deps)
-        producer = create_producer(settings)
-        relay = OutboxRelay(db, collections=[ORGANISATIONS], producer=producer)
+        await ensure_topics([topic_name(t, settings) for t in TOPICS], settings)
+        producer = create_producer(settings, client_id="duijie-identity")
+        relay = OutboxRelay(
+            db,
+            collections=[ORGANISATIONS],
+            producer=producer,
+            settings=settings,
+            service="identity",
+        )
         await relay.start()
-        deps.wake_outbox = relay.wake
+        # Not waking the relay after each write: on FerretDB 1.x its $pullAll rewrites the
+        # whole document and can undo a state change it overlaps (measured by techtransfer);
+        # the relay's periodic sweep publishes instead.
         app.state.deps = deps
         app.state.relay = relay
         install_verifier(app, local_verifier(deps))

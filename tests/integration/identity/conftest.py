@@ -18,10 +18,12 @@ from asgi_lifespan import LifespanManager
 from pymongo import AsyncMongoClient
 
 from services.identity.cli import CLI_CALLER
-from services.identity.main import create_app, database_name
+from services.identity.main import TOPICS, create_app, database_name
 from services.identity.settings import IdentitySettings
 from services.identity.usecases import Deps
 from services.identity.usecases import organisations as org_uc
+from shared.broker import delete_topics
+from shared.events import topic_name
 from shared.settings import Settings
 
 PASSWORD = "Test-Passw0rd-ok"
@@ -108,3 +110,4 @@ async def identity() -> AsyncIterator[Identity]:
     mongo: AsyncMongoClient = AsyncMongoClient(settings.mongo_url)
     await mongo.drop_database(database_name(settings, identity_settings))
     await mongo.close()
+    await delete_topics([topic_name(t, settings) for t in TOPICS], settings)

@@ -396,7 +396,9 @@ def api_routes(app: FastAPI) -> list[tuple[str, set[str], Any]]:
         from fastapi.routing import iter_route_contexts
     except ImportError:  # older FastAPI: routes are already flat
         return [
-            (r.path, set(r.methods), r.dependant) for r in app.routes if isinstance(r, APIRoute)
+            (r.path, set(r.methods or ()), r.dependant)
+            for r in app.routes
+            if isinstance(r, APIRoute)
         ]
     found: list[tuple[str, set[str], Any]] = []
     for ctx in iter_route_contexts(app.routes):
@@ -410,7 +412,7 @@ def undeclared_routes(
 ) -> list[str]:
     """Routes that neither require a caller nor are marked public ("METHOD path")."""
     allowed = frozenset(public_paths)
-    missing = []
+    missing: list[str] = []
     for path, methods, dependant in api_routes(app):
         if path not in allowed and not _declares_caller(dependant):
             missing.extend(f"{method} {path}" for method in sorted(methods))

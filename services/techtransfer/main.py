@@ -118,6 +118,6 @@ def create_app(
             await relay.stop()
             await client.close()
 
-    app = create_service_app("techtransfer", routers=ROUTERS, lifespan=lifespan)
+    app = create_service_app("techtransfer", routers=ROUTERS, lifespan=lifespan, settings=settings)
     app.add_exception_handler(DomainError, handle_domain_error)
     return app

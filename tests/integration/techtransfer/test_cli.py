@@ -1,0 +1,52 @@
+"""The techtransfer CLI against the real database: seed-demo twice (idempotent), owned by
+identity's demo organisations, with the publication events waiting in the outbox."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from pymongo import MongoClient
+from typer.testing import CliRunner
+
+from services.identity.demo import demo_id
+from services.techtransfer.cli import app
+from services.techtransfer.settings import get_techtransfer_settings
+from shared.settings import get_settings
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def prefix(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    prefix = f"test_cli_{uuid.uuid4().hex[:8]}"
+    monkeypatch.setenv("DUIJIE_DB_PREFIX", prefix)
+    get_settings.cache_clear()
+    get_techtransfer_settings.cache_clear()
+    yield prefix
+    get_settings.cache_clear()
+    get_techtransfer_settings.cache_clear()
+    with MongoClient(get_settings().mongo_url) as client:
+        client.drop_database(f"{prefix}_techtransfer")
+
+
+def test_seed_demo_is_idempotent(prefix: str) -> None:
+    runner = CliRunner()
+    first = runner.invoke(app, ["seed-demo"])
+    assert first.exit_code == 0, first.output
+    assert "published" in first.output
+    second = runner.invoke(app, ["seed-demo"])
+    assert second.exit_code == 0, second.output
+    assert "published" not in second.output and "already there" in second.output
+    with MongoClient(get_settings().mongo_url) as client:
+        db = client[f"{prefix}_techtransfer"]
+        offers = list(db.offers.find())
+        needs = list(db.needs.find())
+    assert len(offers) == 3 and len(needs) == 2
+    owners = {d["owner"]["org_id"] for d in offers + needs}
+    assert owners == {demo_id("university"), demo_id("enterprise")}
+    assert all(d["state"] == "published" for d in offers + needs)
+    types = [e["type"] for d in offers for e in d["outbox"]]
+    assert types.count("techtransfer.offer.published") == 3
+    assert runner.invoke(app, ["sweep"]).exit_code == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from services.identity.domain.organisations import EnterpriseProfile
-from services.identity.domain.records import Organisation
+from services.identity.domain.records import Organisation, User
 from services.identity.domain.tiers import TierChange
 from shared.events import Envelope, new_event
 from shared.events.contracts.identity import (
@@ -13,6 +13,7 @@ from shared.events.contracts.identity import (
     OrganisationRegistered,
     OrganisationSnapshot,
     OrganisationUpdated,
+    UserRegistered,
 )
 
 SOURCE = "identity"
@@ -71,3 +72,17 @@ def tier_changed(
         tiers=sorted(t.value for t in org.tiers.memberships),
     )
     return _wrap(payload, org, correlation_id)
+
+
+def user_registered(user: User, correlation_id: str | None = None) -> Envelope:
+    """A user joined an organisation: id, organisation, name and role only (no e-mail)."""
+    payload = UserRegistered(
+        user_id=user.id,
+        organisation_id=user.organisation_id,
+        name=user.name,
+        role=user.role.value,
+        disabled=user.disabled,
+    )
+    return new_event(
+        payload, subject=user.id, version=1, source=SOURCE, correlationid=correlation_id
+    )

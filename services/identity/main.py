@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from services.identity.api import auth, me, organisations, tiers
 from services.identity.errors import IdentityError, handle_identity_error
 from services.identity.settings import IdentitySettings, get_identity_settings
-from services.identity.storage import ORGANISATIONS, Repositories
+from services.identity.storage import ORGANISATIONS, USERS, Repositories
 from services.identity.usecases import Deps, utc_now
 from services.identity.usecases import keys as key_uc
 from services.identity.usecases import tiers as tier_uc
@@ -25,14 +25,14 @@ from shared.auth import JWKSCache, TokenVerifier, install_verifier
 from shared.broker import create_producer, ensure_topics
 from shared.db import create_mongo_client
 from shared.events import topic_name
-from shared.events.contracts.identity import ENTERPRISE_TOPIC, ORGANISATION_TOPIC
+from shared.events.contracts.identity import ENTERPRISE_TOPIC, ORGANISATION_TOPIC, USER_TOPIC
 from shared.outbox import OutboxRelay
 from shared.settings import Settings, get_settings
 from shared.web import create_service_app
 
 log = logging.getLogger(__name__)
 ROUTERS = [auth.router, me.router, organisations.router, tiers.router]
-TOPICS = [ORGANISATION_TOPIC, ENTERPRISE_TOPIC]
+TOPICS = [ORGANISATION_TOPIC, ENTERPRISE_TOPIC, USER_TOPIC]
 
 
 def database_name(settings: Settings, identity: IdentitySettings) -> str:
@@ -87,7 +87,7 @@ def create_app(
         producer = create_producer(settings, client_id="duijie-identity")
         relay = OutboxRelay(
             db,
-            collections=[ORGANISATIONS],
+            collections=[ORGANISATIONS, USERS],
             producer=producer,
             settings=settings,
             service="identity",

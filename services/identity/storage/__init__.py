@@ -39,3 +39,4 @@ class Repositories:
 
 
 ORGANISATIONS = MongoOrganisationRepository.collection_name
+USERS = MongoUserRepository.collection_name

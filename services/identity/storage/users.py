@@ -8,6 +8,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from services.identity.domain.records import User
+from shared.events import Envelope
+from shared.outbox import with_outbox
 
 
 class DuplicateEmail(Exception):
@@ -28,11 +30,13 @@ class MongoUserRepository:
         await self._col.create_index("email", unique=True)
         await self._col.create_index("organisation_id")
 
-    async def add(self, user: User) -> None:
+    async def add(self, user: User, envelopes: list[Envelope]) -> None:
+        """Insert the user together with its pending events (one write)."""
         doc = user.model_dump(mode="json")
         doc["_id"] = doc.pop("id")
+        doc["version"] = 1
         try:
-            await self._col.insert_one(doc)
+            await self._col.insert_one(with_outbox(doc, envelopes))
         except DuplicateKeyError as exc:
             raise DuplicateEmail from exc
 

@@ -83,7 +83,7 @@ async def register_organisation(
             "organisation.credit_code", "credit_code_taken", "该信用代码已注册 / already registered"
         ) from None
     try:
-        await deps.repos.users.add(user)
+        await deps.repos.users.add(user, [events.user_registered(user)])
     except DuplicateEmail:  # lost a race after the check above; the org stays, admin can be added
         raise _conflict(
             "admin.email", "email_taken", "该邮箱已注册 / e-mail already in use"
@@ -152,7 +152,7 @@ async def add_user(deps: Deps, caller: Caller, org_id: str, new: NewUser) -> Use
     await get_organisation(deps, org_id)
     user = await _make_user(deps, org_id, new, "user")
     try:
-        await deps.repos.users.add(user)
+        await deps.repos.users.add(user, [events.user_registered(user)])
     except DuplicateEmail:
         raise _conflict(
             "user.email", "email_taken", "该邮箱已注册 / e-mail already in use"

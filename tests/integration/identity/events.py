@@ -13,4 +13,7 @@ async def published_events(identity: Identity, org_ids: list[str]) -> list[dict[
     found: list[dict[str, Any]] = []
     async for doc in col.find({"_id": {"$in": org_ids}}, {"outbox": 1}):
         found.extend(doc.get("outbox", []))
+    users = identity.deps.repos.users._col
+    async for doc in users.find({"organisation_id": {"$in": org_ids}}, {"outbox": 1}):
+        found.extend(doc.get("outbox", []))
     return found

@@ -83,5 +83,6 @@ async def test_secrets_stay_out_of_bodies_logs_and_events(
     assert not leaks(log_text)
     events = await published_events(identity, [org_id, op_org])
     assert events, "the flow should have produced events"
+    assert "identity.user.registered" in {e["type"] for e in events}
     assert not leaks(json.dumps(events, default=str))
     assert admin_email not in json.dumps(events, default=str)  # no personal data either

@@ -23,9 +23,10 @@ from services.techtransfer.usecases import Deps, utc_now
 from services.techtransfer.usecases import interests as interest_uc
 from services.techtransfer.usecases import sessions as session_uc
 from shared.auth import TokenVerifier, install_verifier
-from shared.broker import create_producer, ensure_topics
+from shared.broker import create_broker, create_producer, ensure_topics
 from shared.db import create_mongo_client
 from shared.events import registry, topic_name
+from shared.events.asyncapi import declare_publishers
 from shared.events.contracts import load_all
 from shared.outbox import OutboxRelay
 from shared.settings import Settings, get_settings
@@ -46,10 +47,15 @@ def database_name(settings: Settings, techtransfer: TechtransferSettings) -> str
     return f"{settings.db_prefix}_{techtransfer.database}"
 
 
+def event_types() -> list[str]:
+    """Every event type techtransfer publishes (its contracts in the registry)."""
+    load_all()
+    return [t for t in registry.types() if t.startswith("techtransfer.")]
+
+
 def topics(settings: Settings) -> list[str]:
     """Every topic techtransfer publishes to, with the deployment's prefix."""
-    load_all()
-    return [topic_name(t, settings) for t in registry.topics() if t.startswith("techtransfer.")]
+    return [topic_name(t, settings) for t in registry.topics(event_types())]
 
 
 async def sweep_once(deps: Deps) -> None:
@@ -118,6 +124,11 @@ def create_app(
             await relay.stop()
             await client.close()
 
-    app = create_service_app("techtransfer", routers=ROUTERS, lifespan=lifespan, settings=settings)
+    # The relay publishes with its own producer; the broker exists for /asyncapi.json.
+    broker = create_broker(settings, service="techtransfer")
+    declare_publishers(broker, event_types(), settings, service="techtransfer")
+    app = create_service_app(
+        "techtransfer", routers=ROUTERS, lifespan=lifespan, broker=broker, settings=settings
+    )
     app.add_exception_handler(DomainError, handle_domain_error)
     return app

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from faststream.kafka import KafkaBroker
 from pydantic import BaseModel
 
-from services.matching.sources import KIND_TOPICS, VERBS
+from services.matching.sources import ALIASES, KIND_TOPICS, VERBS
 from services.matching.translate import record_change_from
 from services.matching.usecases import Deps
 from services.matching.usecases.projection import ChangeApplied, apply_change
@@ -46,11 +46,12 @@ async def on_record_event(envelope: Envelope, deps: Deps) -> ChangeApplied | Non
 
 
 def record_models() -> list[type[BaseModel]]:
-    """Every published / updated / withdrawn contract of the ten record kinds."""
+    """Every published / updated / withdrawn (and closed, where a market has it) contract
+    of the ten record kinds."""
     load_all()
-    return [
-        registry.model_for(f"{topic}.{verb}") for topic in KIND_TOPICS.values() for verb in VERBS
-    ]
+    types = [f"{topic}.{verb}" for topic in KIND_TOPICS.values() for verb in VERBS + tuple(ALIASES)]
+    known = set(registry.types())
+    return [registry.model_for(t) for t in types if t in known]
 
 
 def subscribe(

@@ -23,6 +23,8 @@ KIND_TOPICS: dict[str, str] = {
 }
 TOPIC_KINDS: dict[str, str] = {topic: kind for kind, topic in KIND_TOPICS.items()}
 VERBS = ("published", "updated", "withdrawn")
+#: other verbs that take a record off the market, read as a withdrawal (``closed``)
+ALIASES: dict[str, str] = {"closed": "withdrawn"}
 
 #: the market each kind belongs to (pair history is kept across markets)
 MARKETS: dict[str, str] = {kind: topic.split(".")[0] for kind, topic in KIND_TOPICS.items()}
@@ -39,6 +41,7 @@ def parse_type(event_type: str) -> tuple[str, str] | None:
     """``techtransfer.need.published`` -> (``tech_need``, ``published``); None if not ours."""
     topic, _, verb = event_type.rpartition(".")
     kind = TOPIC_KINDS.get(topic)
+    verb = ALIASES.get(verb, verb)
     if kind is None or verb not in VERBS:
         return None
     return kind, verb

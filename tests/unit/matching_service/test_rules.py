@@ -46,7 +46,7 @@ def test_every_kind_has_a_topic_and_types_parse_back() -> None:
     for kind, topic in KIND_TOPICS.items():
         for verb in ("published", "updated", "withdrawn"):
             assert parse_type(f"{topic}.{verb}") == (kind, verb)
-    assert parse_type("techtransfer.need.closed") is None
+    assert parse_type("techtransfer.need.drafted") is None
     assert parse_type("identity.organisation.updated") is None
 
 

@@ -1,0 +1,26 @@
+"""A record closed in its market leaves matching the way a withdrawn one does."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.matching.handlers import record_models
+from services.matching.sources import parse_type
+from shared.events.contracts.techtransfer import TechNeedClosed, TechOfferClosed
+
+pytestmark = pytest.mark.unit
+
+
+def test_closed_reads_as_withdrawn() -> None:
+    assert parse_type("techtransfer.need.closed") == ("tech_need", "withdrawn")
+    assert parse_type("techtransfer.offer.closed") == ("tech_offer", "withdrawn")
+
+
+def test_drafts_and_foreign_types_are_ignored() -> None:
+    assert parse_type("techtransfer.need.drafted") is None
+    assert parse_type("techtransfer.interest.accepted") is None
+
+
+def test_matching_subscribes_to_closed_events() -> None:
+    models = record_models()
+    assert TechNeedClosed in models and TechOfferClosed in models

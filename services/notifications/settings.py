@@ -44,6 +44,9 @@ class NotificationsSettings(BaseSettings):
     lease_seconds: float = Field(120.0, gt=0, description="a claimed job is retaken after this")
     digest_hour: int = Field(8, ge=0, le=23, description="daily digest hour, Beijing time")
     message_retention_days: int = Field(365, ge=1, description="inbox messages kept this long")
+    late_joiner_hours: float = Field(
+        24.0, ge=0, description="a user learned this soon after a notice still hears it"
+    )
     job_retention_days: int = Field(30, ge=1, description="finished delivery jobs kept this long")
 
     @property

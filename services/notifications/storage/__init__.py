@@ -9,6 +9,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from services.notifications.storage.jobs import MongoDeliveryJobRepository
 from services.notifications.storage.messages import MongoMessageRepository
 from services.notifications.storage.preferences import MongoPreferencesRepository
+from services.notifications.storage.recent import MongoRecentNoticeRepository
 from services.notifications.storage.recipients import MongoRecipientRepository
 from services.notifications.storage.webhooks import MongoWebhookEndpointRepository
 
@@ -20,6 +21,7 @@ class Repositories:
     messages: MongoMessageRepository
     jobs: MongoDeliveryJobRepository
     webhooks: MongoWebhookEndpointRepository
+    recent: MongoRecentNoticeRepository
 
     @classmethod
     def over(cls, db: AsyncDatabase) -> Repositories:
@@ -29,8 +31,9 @@ class Repositories:
             messages=MongoMessageRepository(db),
             jobs=MongoDeliveryJobRepository(db),
             webhooks=MongoWebhookEndpointRepository(db),
+            recent=MongoRecentNoticeRepository(db),
         )
 
     async def ensure_indexes(self) -> None:
-        for repo in (self.recipients, self.messages, self.jobs, self.webhooks):
+        for repo in (self.recipients, self.messages, self.jobs, self.webhooks, self.recent):
             await repo.ensure_indexes()

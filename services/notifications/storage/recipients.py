@@ -23,8 +23,11 @@ class MongoRecipientRepository:
     async def ensure_indexes(self) -> None:
         await self._col.create_index("organisation_id")
 
-    async def upsert(self, recipient: Recipient) -> bool:
-        """Store ``recipient`` unless a same-or-newer version is stored; True if applied."""
+    async def upsert(self, recipient: Recipient) -> str | None:
+        """Store ``recipient`` unless a same-or-newer version is stored.
+
+        Returns ``"new"`` for a user not known before, ``"updated"``, or None (stale).
+        """
         doc = recipient.model_dump(exclude={"user_id"})
         try:
             result = await self._col.update_one(
@@ -33,8 +36,10 @@ class MongoRecipientRepository:
                 upsert=True,
             )
         except DuplicateKeyError:  # the stored version is the same or newer
-            return False
-        return bool(result.modified_count or result.upserted_id is not None)
+            return None
+        if result.upserted_id is not None:
+            return "new"
+        return "updated" if result.modified_count else None
 
     async def get(self, user_id: str) -> Recipient | None:
         doc = await self._col.find_one({"_id": user_id})

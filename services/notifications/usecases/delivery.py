@@ -167,4 +167,5 @@ async def housekeeping(deps: Deps) -> tuple[int, int]:
     jobs = await deps.repos.jobs.purge_finished_before(
         now - dt.timedelta(days=settings.job_retention_days)
     )
+    await deps.repos.recent.purge_expired(now)
     return messages, jobs

@@ -6,6 +6,7 @@ handling died half-way) fills in whatever is missing and duplicates nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 
@@ -149,6 +150,11 @@ async def notify(deps: Deps, event: IncomingEvent) -> int:
     notice = notice_for(event)
     if notice is None:
         return 0
+    await deps.repos.recent.keep(
+        event,
+        sorted({a.organisation_id for a in notice.audiences}),
+        deps.now() + dt.timedelta(hours=deps.settings.late_joiner_hours),
+    )
     recipients = await recipients_of(deps, notice)
     prefs = await deps.repos.preferences.many([r.user_id for r in recipients])
     webhook_orgs: set[str] = set()

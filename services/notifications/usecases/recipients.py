@@ -6,13 +6,24 @@ import logging
 
 from services.notifications.domain.records import Recipient
 from services.notifications.usecases import Deps
+from services.notifications.usecases.notify import notify
 
 log = logging.getLogger(__name__)
 
 
 async def learn_user(deps: Deps, recipient: Recipient) -> bool:
-    """Store what identity says about a user; older versions never overwrite newer ones."""
-    applied = await deps.repos.recipients.upsert(recipient)
-    if not applied:
+    """Store what identity says about a user; older versions never overwrite newer ones.
+
+    A user seen for the first time also hears the organisation's recent notices (those
+    that arrived before them): notify is idempotent, so colleagues are not told twice.
+    """
+    outcome = await deps.repos.recipients.upsert(recipient)
+    if outcome is None:
         log.debug("user %s v%d already known", recipient.user_id, recipient.version)
-    return applied
+        return False
+    if outcome == "new" and not recipient.disabled:
+        for event in await deps.repos.recent.for_organisation(
+            recipient.organisation_id, deps.now()
+        ):
+            await notify(deps, event)
+    return True

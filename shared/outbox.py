@@ -3,17 +3,23 @@
 A state change and its events are ONE MongoDB write: the aggregate document carries
 ``version: int`` and ``outbox: list[dict]`` (pending envelopes, JSON mode). Storage code
 merges :func:`outbox_push` into its update, or wraps an insert with :func:`with_outbox`.
+The outbox is append-only: owners never remove entries.
 
 :class:`OutboxRelay` runs inside every service process. It wakes when storage calls
 :meth:`OutboxRelay.wake` after a write, and also sweeps every ``interval`` seconds so
 events stranded by a crash go out after a restart. Per document it publishes the
-pending envelopes in array order (key = aggregate id, so they land in one partition in
-order), awaits the broker's acks, then removes exactly those entries with ``$pullAll``
-(matching the values it read, so events appended meanwhile stay). A crash after publish
-and before clearing republishes on the next sweep: delivery is at-least-once and
-consumers deduplicate on the event id. HTTP handlers never wait on the broker.
+entries past its high-water mark in array order (key = aggregate id, so they land in one
+partition in order), awaits the broker's acks, then records the new mark. A crash after
+publish and before the mark republishes on the next sweep: delivery is at-least-once
+and consumers deduplicate on the event id. HTTP handlers never wait on the broker.
 
-Why not ``$pull`` with a condition: FerretDB 1.x silently ignores it (modifies nothing).
+Why a mark in a side collection (``outbox_marks``) instead of clearing the array: the
+relay must never write the aggregate document. FerretDB 1.x applies updates as a
+non-atomic read-modify-write, so a relay update racing a service update on the same
+document loses one of them; a stress test lost both events and ``version`` bumps that
+way. Marks are written only by the relay, and a lost mark only causes a republish.
+(``$pull`` with a condition and ``$push`` with ``$slice`` are silently ignored by
+FerretDB 1.x too, so neither trimming trick is available.)
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ from shared.settings import Settings, get_settings
 log = logging.getLogger(__name__)
 
 OUTBOX_FIELD = "outbox"
+MARKS_COLLECTION = "outbox_marks"
 
 
 class Producer(Protocol):
@@ -78,11 +85,12 @@ class OutboxRelay:
         *,
         settings: Settings | None = None,
         service: str | None = None,
-        interval: float = 5.0,
+        interval: float = 30.0,
         batch_size: int = 500,
     ) -> None:
         load_all()
         self.db = db
+        self.marks = db[MARKS_COLLECTION]
         self.collections = list(collections)
         self.producer = producer
         self.settings = settings or get_settings()
@@ -120,10 +128,11 @@ class OutboxRelay:
 
     async def _run(self) -> None:
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.interval)
-            if not self._wake.is_set():
-                self._full = True  # interval elapsed: sweep
+            if not (self._full or self._hints):
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.interval)
+                if not self._wake.is_set():
+                    self._full = True  # interval elapsed: sweep
             self._wake.clear()
             full, hints = self._full, self._hints
             self._full, self._hints = False, {}
@@ -145,67 +154,108 @@ class OutboxRelay:
                 continue
             col = self.db[name]
             if hints is None:
-                query: dict[str, Any] = {f"{OUTBOX_FIELD}.0": {"$exists": True}}
+                docs = await col.find(
+                    {f"{OUTBOX_FIELD}.0": {"$exists": True}}, {OUTBOX_FIELD: 1}
+                ).to_list()
+                marks = {m["_id"]: m async for m in self.marks.find({"collection": name})}
             else:
-                query = {"_id": {"$in": list(hints[name])}}
-            while True:
-                docs = await col.find(query, {OUTBOX_FIELD: 1}).limit(self.batch_size).to_list()
-                docs = [d for d in docs if d.get(OUTBOX_FIELD)]
-                if hints is None:
-                    OUTBOX_BACKLOG.labels(self.service, name).set(
-                        sum(len(d[OUTBOX_FIELD]) for d in docs)
+                docs = await self._by_ids(col, hints[name])
+                marks = {
+                    m["_id"]: m
+                    for m in await self._by_ids(
+                        self.marks, {_mark_id(name, d["_id"]) for d in docs}
                     )
-                if not docs:
-                    break
-                sent = await self._publish_docs(col, docs)
-                total += sent
-                # Hinted reads are one round; a sweep repeats while full batches come back.
-                if hints is not None or len(docs) < self.batch_size or sent == 0:
-                    break
+                }
+            work = []
+            for doc in docs:
+                entries = doc.get(OUTBOX_FIELD) or []
+                start = _high_water(entries, marks.get(_mark_id(name, doc["_id"])))
+                if start < len(entries):
+                    work.append((doc["_id"], entries, start))
+            if hints is None:
+                OUTBOX_BACKLOG.labels(self.service, name).set(sum(len(e) - s for _, e, s in work))
+            for lo in range(0, len(work), self.batch_size):
+                total += await self._publish(name, work[lo : lo + self.batch_size])
         self.published += total
         return total
 
-    async def _publish_docs(self, col: Any, docs: list[dict[str, Any]]) -> int:
-        pending: list[tuple[dict[str, Any], list[tuple[dict[str, Any], asyncio.Future[Any]]]]] = []
-        for doc in docs:
+    async def pending(self) -> int:
+        """Events not yet published, over all collections (a full read; tests, tooling)."""
+        count = 0
+        for name in self.collections:
+            marks = {m["_id"]: m async for m in self.marks.find({"collection": name})}
+            async for doc in self.db[name].find(
+                {f"{OUTBOX_FIELD}.0": {"$exists": True}}, {OUTBOX_FIELD: 1}
+            ):
+                entries = doc[OUTBOX_FIELD]
+                count += len(entries) - _high_water(entries, marks.get(_mark_id(name, doc["_id"])))
+        return count
+
+    @staticmethod
+    async def _by_ids(col: Any, ids: set[Any]) -> list[dict[str, Any]]:
+        # One lookup per id: FerretDB 1.x pushes ``{_id: x}`` down to SQLite but scans the
+        # whole collection for ``{_id: {$in: [...]}}``.
+        found = await asyncio.gather(*(col.find_one({"_id": i}) for i in ids))
+        return [d for d in found if d is not None]
+
+    async def _publish(self, name: str, work: list[tuple[Any, list[dict[str, Any]], int]]) -> int:
+        sends = []
+        for doc_id, entries, start in work:
             futures = []
-            for entry in doc[OUTBOX_FIELD]:
+            for entry in entries[start:]:
                 try:
                     topic = registry.topic_for(entry["type"], self.settings)
                 except (UnknownEventType, KeyError):
                     # Later entries must wait: publishing past it would break order.
-                    log.error(
-                        "outbox entry of unknown type %r in %s", entry.get("type"), doc["_id"]
-                    )
+                    log.error("outbox entry of unknown type %r in %s", entry.get("type"), doc_id)
                     break
                 headers = {"ce_id": entry["id"], "ce_type": entry["type"], "ce_specversion": "1.0"}
                 for ext in ("traceparent", "correlationid"):
                     if entry.get(ext):
                         headers[ext] = entry[ext]
                 value = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()
-                fut = await self.producer.send(
-                    topic,
-                    value,
-                    key=str(entry.get("subject", doc["_id"])).encode(),
-                    headers=headers,
+                key = str(entry.get("subject", doc_id)).encode()
+                futures.append(
+                    (topic, await self.producer.send(topic, value, key=key, headers=headers))
                 )
-                futures.append((entry, fut))
-            pending.append((doc, futures))
+            sends.append((doc_id, entries, start, futures))
 
         published = 0
-        for doc, futures in pending:
-            done: list[dict[str, Any]] = []
-            for entry, fut in futures:
+        for doc_id, entries, start, futures in sends:
+            done = 0
+            for topic, fut in futures:
                 try:
                     await fut
                 except Exception:
-                    log.warning("publish of %s failed; it stays in the outbox", entry["id"])
-                    break  # only a prefix may be cleared, or order would break
-                done.append(entry)
-                EVENTS_PUBLISHED.labels(
-                    self.service, registry.topic_for(entry["type"], self.settings)
-                ).inc()
+                    log.warning("publish from %s/%s failed; it will be retried", name, doc_id)
+                    break  # only a prefix may be marked, or order would break
+                done += 1
+                EVENTS_PUBLISHED.labels(self.service, topic).inc()
             if done:
-                await col.update_one({"_id": doc["_id"]}, {"$pullAll": {OUTBOX_FIELD: done}})
-                published += len(done)
+                mark = start + done
+                await self.marks.replace_one(
+                    {"_id": _mark_id(name, doc_id)},
+                    {"collection": name, "published": mark, "last_id": entries[mark - 1]["id"]},
+                    upsert=True,
+                )
+                published += done
         return published
+
+
+def _mark_id(collection: str, doc_id: Any) -> str:
+    return f"{collection}/{doc_id}"
+
+
+def _high_water(entries: list[dict[str, Any]], mark: dict[str, Any] | None) -> int:
+    """How many leading entries are already published, per the mark (0 when unsure)."""
+    if not mark:
+        return 0
+    n = int(mark.get("published", 0))
+    if 0 < n <= len(entries) and entries[n - 1].get("id") == mark.get("last_id"):
+        return n
+    # The array is not what the mark describes (document replaced): find the last
+    # published id, or start over; republishing is safe, skipping is not.
+    for i, entry in enumerate(entries):
+        if entry.get("id") == mark.get("last_id"):
+            return i + 1
+    return 0

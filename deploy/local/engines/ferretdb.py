@@ -60,7 +60,9 @@ class FerretDB(Engine):
         return [
             str(self.binary),
             "--handler=sqlite",
-            f"--sqlite-url=file:{self.home / 'data'}/",
+            # WAL (FerretDB's default) + synchronous=NORMAL: durable across process crashes,
+            # no fsync per commit; measured p50 per write 6.0 -> 2.4 ms on this machine.
+            f"--sqlite-url=file:{self.home / 'data'}/?_pragma=synchronous(normal)",
             f"--state-dir={self.home}",
             f"--listen-addr=127.0.0.1:{self.port}",
             f"--debug-addr=127.0.0.1:{self.stack.ferretdb_debug_port}",

@@ -28,6 +28,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
@@ -53,11 +54,47 @@ class Producer(Protocol):
     ) -> asyncio.Future[Any]: ...
 
 
+class _Staged:
+    """Aggregate ids (event subjects) whose events this process staged for a write and
+    no relay has published yet. A bare :meth:`OutboxRelay.wake` reads just these
+    documents instead of scanning every collection (the outbox is append-only, so a scan
+    reads every aggregate ever written). Each id carries a generation, so an id staged
+    again while a relay pass is reading it is not settled by that pass."""
+
+    def __init__(self, max_age: float = 120.0) -> None:
+        self.max_age = max_age
+        self._ids: dict[Any, tuple[float, int]] = {}
+
+    def add(self, ids: Iterable[Any]) -> None:
+        now = time.monotonic()
+        for i in ids:
+            first, gen = self._ids.get(i, (now, 0))
+            self._ids[i] = (first, gen + 1)
+
+    def take(self) -> dict[Any, int]:
+        """The staged ids with their generations; ids older than ``max_age`` are dropped
+        (a failed write stages an id no document will ever show: the sweep covers it)."""
+        cutoff = time.monotonic() - self.max_age
+        for i in [i for i, (first, _) in self._ids.items() if first < cutoff]:
+            del self._ids[i]
+        return {i: gen for i, (_, gen) in self._ids.items()}
+
+    def settle(self, taken: dict[Any, int], ids: Iterable[Any]) -> None:
+        for i in ids:
+            if i in taken and self._ids.get(i, (0, None))[1] == taken[i]:
+                del self._ids[i]
+
+
+STAGED = _Staged()
+
+
 def _entries(envelopes: Iterable[Envelope | dict[str, Any]]) -> list[dict[str, Any]]:
-    return [
+    entries = [
         e.model_dump(mode="json", exclude_none=True) if isinstance(e, Envelope) else dict(e)
         for e in envelopes
     ]
+    STAGED.add(e["subject"] for e in entries if e.get("subject") is not None)
+    return entries
 
 
 def outbox_push(envelopes: Iterable[Envelope | dict[str, Any]]) -> dict[str, Any]:
@@ -99,6 +136,8 @@ class OutboxRelay:
         self.batch_size = batch_size
         self._wake = asyncio.Event()
         self._hints: dict[str, set[Any]] = {}
+        self._staged = False
+        self._settled: set[Any] = set()
         self._full = True  # the first pass is a sweep: publish what a crash left behind
         self._task: asyncio.Task[None] | None = None
         self.published = 0
@@ -118,10 +157,11 @@ class OutboxRelay:
         await self.producer.stop()
 
     def wake(self, collection: str | None = None, ids: Iterable[Any] | None = None) -> None:
-        """Call after a write. With a collection and ids, only those documents are read
-        (cheap); without, the next pass scans every collection."""
+        """Call after a write. With a collection and ids, only those documents are read;
+        without, the documents whose events this process staged (see :class:`_Staged`).
+        Either way the pass is cheap; the interval sweep scans everything."""
         if collection is None or ids is None:
-            self._full = True
+            self._staged = True
         else:
             self._hints.setdefault(collection, set()).update(ids)
         self._wake.set()
@@ -134,10 +174,15 @@ class OutboxRelay:
                 if not self._wake.is_set():
                     self._full = True  # interval elapsed: sweep
             self._wake.clear()
-            full, hints = self._full, self._hints
-            self._full, self._hints = False, {}
+            full, hints, staged = self._full, self._hints, self._staged
+            self._full, self._hints, self._staged = False, {}, False
+            taken = STAGED.take() if staged and not full else {}
+            for name in self.collections if taken else ():
+                hints.setdefault(name, set()).update(taken)
             try:
+                self._settled = set()
                 await self.drain(None if full else hints)
+                STAGED.settle(taken, self._settled)
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -172,6 +217,8 @@ class OutboxRelay:
                 start = _high_water(entries, marks.get(_mark_id(name, doc["_id"])))
                 if start < len(entries):
                     work.append((doc["_id"], entries, start))
+                else:
+                    self._settled.add(doc["_id"])
             if hints is None:
                 OUTBOX_BACKLOG.labels(self.service, name).set(sum(len(e) - s for _, e, s in work))
             for lo in range(0, len(work), self.batch_size):
@@ -231,6 +278,8 @@ class OutboxRelay:
                     break  # only a prefix may be marked, or order would break
                 done += 1
                 EVENTS_PUBLISHED.labels(self.service, topic).inc()
+            if start + done == len(entries):
+                self._settled.add(doc_id)
             if done:
                 mark = start + done
                 await self.marks.replace_one(

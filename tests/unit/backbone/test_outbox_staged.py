@@ -1,0 +1,45 @@
+"""A bare ``wake()`` reads only the aggregates whose events this process staged; an id
+staged again while a relay pass reads it stays staged for the next pass."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.events import new_event
+from shared.events.contracts.talent import TalentDemandPublished
+from shared.outbox import _Staged, outbox_push, with_outbox
+
+pytestmark = pytest.mark.unit
+
+
+def _event(subject: str):
+    payload = TalentDemandPublished(
+        id=subject, owner_org_id="o1", title="架构师", seniority="senior"
+    )
+    return new_event(payload, subject=subject, version=1, source="talent")
+
+
+def test_staging_events_records_their_subjects() -> None:
+    from shared.outbox import STAGED
+
+    with_outbox({"_id": "stage-a"}, [_event("stage-a")])
+    outbox_push([_event("stage-b")])
+    taken = STAGED.take()
+    assert {"stage-a", "stage-b"} <= set(taken)
+    STAGED.settle(taken, ["stage-a", "stage-b"])
+    assert not {"stage-a", "stage-b"} & set(STAGED.take())
+
+
+def test_an_id_staged_again_during_a_pass_is_not_settled_by_it() -> None:
+    staged = _Staged()
+    staged.add(["x", "y"])
+    taken = staged.take()
+    staged.add(["x"])  # a second write to x lands while the relay reads
+    staged.settle(taken, ["x", "y"])
+    assert set(staged.take()) == {"x"}
+
+
+def test_ids_no_document_ever_shows_expire() -> None:
+    staged = _Staged(max_age=-1.0)
+    staged.add(["lost"])
+    assert staged.take() == {}

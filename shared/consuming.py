@@ -11,11 +11,16 @@ Usage (in a service's event-handler module)::
 Design:
 - One FastStream subscriber per topic, consumer group ``<group_prefix>.<service>.<topic>``
   (from settings), ``auto_offset_reset="earliest"``.
-- Offsets: ``AckPolicy.NACK_ON_ERROR`` with auto-commit off. The offset is committed
-  only after the handler returned (or the message was parked on the DLQ). If even the
-  DLQ publish fails the message is nacked (the consumer seeks back) and retried: an
-  outage stops the partition, it never skips a message. (FastStream's default,
-  ACK_FIRST, commits before handling: at-most-once; not used.)
+- Offsets: ``AckPolicy.MANUAL`` with auto-commit off, committed in batches by
+  :class:`OffsetCommitter`. A message's offset is recorded as done only after the
+  handler returned (or the message was parked on the DLQ); the committer commits the
+  done offsets every ``commit_interval`` seconds, at once after ``commit_every``
+  messages, for revoked partitions on a rebalance, and on shutdown. One commit per
+  100 ms instead of one per message is what lets a partition move at Kafka's pace; a
+  crash redelivers at most that window, which the inbox / idempotent effects absorb.
+  If even the DLQ publish fails the message is nacked (the consumer seeks back) and
+  retried: an outage stops the partition, it never skips a message. (FastStream's
+  default, ACK_FIRST, commits before handling: at-most-once; not used.)
 - Body handling: the subscriber takes raw bytes. Malformed JSON, an envelope that does
   not validate, an unknown ``type`` or a payload its contract rejects go straight to
   ``<topic>.dlq``: retrying cannot fix them. Known types without a handler here are
@@ -45,6 +50,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from aiokafka import TopicPartition
+from aiokafka.abc import ConsumerRebalanceListener
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -92,6 +99,91 @@ class Inbox:
             await self.col.insert_one({"_id": f"{scope}/{event_id}", "at": time.time()})
 
 
+class OffsetCommitter(ConsumerRebalanceListener):
+    """Batched offset commits for one subscriber (it is also its rebalance listener).
+
+    FastStream hands a subscriber's messages to the handler one at a time (no
+    ``max_workers``), so when a message is done every earlier message of its partition
+    is done too: the next offset to commit is simply the done offset + 1. Nothing is
+    recorded for a message that failed (it is nacked and redelivered), so a commit never
+    passes an unprocessed message. Commits are explicit per partition, and only for
+    partitions this consumer still owns; a partition taken away before its commit is
+    redelivered to its next owner (at-least-once).
+    """
+
+    def __init__(self, *, interval: float = 0.1, every: int = 200) -> None:
+        self.interval = interval
+        self.every = every
+        self._consumer: Any = None
+        self._next: dict[TopicPartition, int] = {}
+        self._count = 0
+        self._kick = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+
+    def done(self, consumer: Any, topic: str, partition: int, offset: int) -> None:
+        """Record a handled message; it is committed within ``interval`` seconds."""
+        if not callable(getattr(consumer, "assignment", None)):
+            return  # FastStream's in-memory test broker: nothing to commit
+        self._consumer = consumer
+        self._next[TopicPartition(topic, partition)] = offset + 1
+        self._count += 1
+        if self._count >= self.every:
+            self._kick.set()
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run(), name="offset-committer")
+
+    def pending(self) -> dict[TopicPartition, int]:
+        return dict(self._next)
+
+    async def _run(self) -> None:
+        while self._next:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._kick.wait(), self.interval)
+            self._kick.clear()
+            await self.flush()
+
+    async def flush(self, partitions: set[TopicPartition] | None = None) -> None:
+        """Commit the done offsets (of ``partitions``, or all) now."""
+        async with self._lock:
+            consumer = self._consumer
+            if consumer is None or not self._next:
+                return
+            owned = consumer.assignment()
+            for tp in [tp for tp in self._next if tp not in owned]:
+                del self._next[tp]  # lost in a rebalance: its next owner redelivers
+            batch = {
+                tp: off for tp, off in self._next.items() if partitions is None or tp in partitions
+            }
+            if not batch:
+                return
+            self._count = 0
+            try:
+                await consumer.commit(batch)
+            except Exception as exc:
+                # Kept for the next try; at worst uncommitted messages are redelivered.
+                log.warning("offset commit failed (%r); will retry", exc)
+                return
+            for tp, off in batch.items():
+                if self._next.get(tp) == off:  # not superseded while committing
+                    del self._next[tp]
+
+    async def stop(self) -> None:
+        """Final commit of everything done (shutdown)."""
+        task, self._task = self._task, None
+        await self.flush()
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def on_partitions_revoked(self, revoked: Any) -> None:
+        await self.flush(set(revoked))
+
+    async def on_partitions_assigned(self, assigned: Any) -> None:
+        return None
+
+
 class _Rejected(Exception):
     """A message that retries cannot fix (bad JSON, unknown type, invalid payload)."""
 
@@ -114,6 +206,8 @@ class EventConsumer:
         max_attempts: int = 4,
         backoff: float = 0.05,
         backoff_max: float = 2.0,
+        commit_interval: float = 0.1,
+        commit_every: int = 200,
     ) -> None:
         load_all()
         self.broker = broker
@@ -124,6 +218,8 @@ class EventConsumer:
         self.backoff = backoff
         self.backoff_max = backoff_max
         self._handlers: dict[str, dict[str, Handler]] = {}  # topic -> type -> handler
+        self._commit = {"interval": commit_interval, "every": commit_every}
+        self.committers: dict[str, OffsetCommitter] = {}
 
     def group_for(self, topic: str) -> str:
         return f"{self.settings.group_prefix}.{self.service}.{topic}"
@@ -154,22 +250,40 @@ class EventConsumer:
         async def raw_body(msg: Any) -> Any:
             return msg.body  # undecoded: malformed JSON must reach us, not crash FastStream
 
+        committer = self.committers[topic] = OffsetCommitter(**self._commit)
+
         async def receive(body: Any, message: KafkaMessage) -> None:
-            await self._process(topic, message)
+            try:
+                await self._process(topic, message)
+            except BaseException:
+                await message.nack()  # seek back: redelivered, never committed past
+                raise
+            raw = message.raw_message
+            committer.done(message.consumer, raw.topic, raw.partition, raw.offset)
 
         # Set after definition: with postponed annotations a local name would not resolve.
         receive.__annotations__ = {"body": body_annotation, "message": KafkaMessage, "return": None}
 
         receive.__name__ = f"consume_{base.replace('.', '_')}"
-        self.broker.subscriber(
+        subscriber = self.broker.subscriber(
             topic,
             group_id=self.group_for(topic),
             auto_offset_reset="earliest",
-            ack_policy=AckPolicy.NACK_ON_ERROR,
+            ack_policy=AckPolicy.MANUAL,  # offsets go through the committer
+            listener=committer,
             decoder=raw_body,
             title=f"{self.service}:consume:{base}",
             description=f"Consumed by {self.service}. Failures go to {dlq_topic(topic)}.",
-        )(receive)
+        )
+        subscriber(receive)
+        stop = subscriber.stop
+
+        async def stop_after_commit() -> None:
+            # The last done offsets are committed before the consumer leaves the group.
+            await committer.stop()
+            await stop()
+
+        subscriber.stop = stop_after_commit  # type: ignore[method-assign]
 
     async def _process(self, topic: str, message: Any) -> None:
         started = time.perf_counter()

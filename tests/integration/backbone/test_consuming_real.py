@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -145,3 +146,38 @@ async def test_poison_and_malformed_messages_are_dead_lettered_and_the_consumer_
 
 async def _lag_is_zero(settings: Settings, group: str, topic: str) -> bool:
     return await committed_lag(settings, group, topic) == 0
+
+
+async def test_batched_commits_never_pass_a_message_still_being_handled(
+    unique_settings: Settings,
+) -> None:
+    release = asyncio.Event()
+    handled: list[str] = []
+
+    def setup(consumer: EventConsumer) -> None:
+        @consumer.on(PitchPublished)
+        async def handle(payload: PitchPublished, event: Envelope) -> None:
+            if payload.title == "slow":
+                await release.wait()
+            handled.append(payload.title)
+
+    events = [_pitch(1, "first"), _pitch(2, "slow"), _pitch(3, "third")]
+    topic = topic_for("roadshows.pitch.published", unique_settings)
+    async with running_consumer(unique_settings, setup, commit_interval=0.02) as consumer:
+        group = consumer.group_for(topic)
+        await _send(unique_settings, *((e.to_json_bytes(), e.kafka_headers()) for e in events))
+        await eventually(lambda: _true(handled == ["first"]), what="the first event")
+        # The first offset gets committed; "slow" and "third" stay uncommitted while
+        # "slow" is in its handler, however many commit intervals pass.
+        await eventually(
+            lambda: _lag_is(unique_settings, group, topic, 2), what="first offset committed"
+        )
+        await asyncio.sleep(0.2)  # ten commit intervals: the lag must not move
+        assert await committed_lag(unique_settings, group, topic) == 2
+        release.set()
+        await eventually(lambda: _lag_is(unique_settings, group, topic, 0), what="lag 0")
+    assert handled == ["first", "slow", "third"]
+
+
+async def _lag_is(settings: Settings, group: str, topic: str, lag: int) -> bool:
+    return await committed_lag(settings, group, topic) == lag

@@ -158,5 +158,7 @@ def test_subscribers_never_use_the_at_most_once_default() -> None:
 
     [sub] = broker.subscribers
     assert sub._outer_config is not None
-    assert sub.ack_policy is AckPolicy.NACK_ON_ERROR  # type: ignore[attr-defined]
+    # MANUAL: FastStream never commits; the batched committer commits done offsets only.
+    assert sub.ack_policy is AckPolicy.MANUAL  # type: ignore[attr-defined]
+    assert sub._listener is consumer.committers[TOPIC]  # type: ignore[attr-defined]
     assert consumer.group_for(TOPIC) == "unit.svc.unit.talent.demand"

@@ -97,8 +97,13 @@ def _entries(envelopes: Iterable[Envelope | dict[str, Any]]) -> list[dict[str, A
     return entries
 
 
-def outbox_push(envelopes: Iterable[Envelope | dict[str, Any]]) -> dict[str, Any]:
-    """The ``$push`` fragment to merge into the same update as the state change."""
+def outbox_push(
+    envelopes: Iterable[Envelope | dict[str, Any]], *, doc_id: Any = None
+) -> dict[str, Any]:
+    """The ``$push`` fragment to merge into the same update as the state change. Pass the
+    document's ``doc_id`` when it is not the events' subject, so a bare wake finds it."""
+    if doc_id is not None:
+        STAGED.add([doc_id])
     return {"$push": {OUTBOX_FIELD: {"$each": _entries(envelopes)}}}
 
 
@@ -106,6 +111,8 @@ def with_outbox(
     doc: dict[str, Any], envelopes: Iterable[Envelope | dict[str, Any]]
 ) -> dict[str, Any]:
     """A copy of ``doc`` (for an insert) carrying its pending events."""
+    if "_id" in doc:
+        STAGED.add([doc["_id"]])
     out = dict(doc)
     out[OUTBOX_FIELD] = list(out.get(OUTBOX_FIELD) or []) + _entries(envelopes)
     return out

@@ -93,9 +93,9 @@ def create_app(
             service="identity",
         )
         await relay.start()
-        # Not waking the relay after each write: on FerretDB 1.x its $pullAll rewrites the
-        # whole document and can undo a state change it overlaps (measured by techtransfer);
-        # the relay's periodic sweep publishes instead.
+        # Waking is safe: the relay never writes the aggregate documents (see
+        # shared/outbox.py), so it cannot undo a state change it overlaps.
+        deps.wake_outbox = relay.wake
         app.state.deps = deps
         app.state.relay = relay
         install_verifier(app, local_verifier(deps))

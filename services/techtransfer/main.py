@@ -101,13 +101,9 @@ def create_app(
             service="techtransfer",
         )
         await relay.start()
-        # Not ``deps.wake_outbox = relay.wake``: on FerretDB 1.x the relay's $pullAll is a
-        # read-modify-write of the whole aggregate document, and when it overlaps a state
-        # change one of the two is lost. Waking the relay right after every write made that
-        # overlap routine (a follow-up request lands while the relay clears the first
-        # event); measured in tests/integration/techtransfer: 1-2 lost updates per run.
-        # The relay's periodic sweep (every few seconds) publishes instead, until relay
-        # and storage share a per-document lock.
+        # Waking is safe: the relay never writes the aggregate documents (see
+        # shared/outbox.py), so it cannot undo a state change it overlaps.
+        deps.wake_outbox = relay.wake
         app.state.deps = deps
         app.state.relay = relay
         install_verifier(app, verifier)

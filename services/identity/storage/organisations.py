@@ -6,11 +6,11 @@ from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
-from shared.outbox import outbox_push, with_outbox
 
 from services.identity.domain.records import Organisation
 from services.identity.domain.tiers import TierChange, TierState
 from shared.events import Envelope
+from shared.outbox import outbox_push, with_outbox
 
 
 class DuplicateOrganisation(Exception):
@@ -87,7 +87,7 @@ class MongoOrganisationRepository:
         """
         doc = _to_doc(org)
         state = {k: doc[k] for k in ("profile", "updated_at", "version", "tiers", "registry_key")}
-        push: dict[str, Any] = dict(outbox_push(envelopes)["$push"])
+        push: dict[str, Any] = dict(outbox_push(envelopes, doc_id=org.id)["$push"])
         if new_history:
             push["tier_history"] = {"$each": [c.model_dump(mode="json") for c in new_history]}
         try:

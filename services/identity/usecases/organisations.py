@@ -157,6 +157,7 @@ async def add_user(deps: Deps, caller: Caller, org_id: str, new: NewUser) -> Use
         raise _conflict(
             "user.email", "email_taken", "该邮箱已注册 / e-mail already in use"
         ) from None
+    deps.wake_outbox()
     log.info("user %s added to organisation %s", user.id, org_id)
     return user
 

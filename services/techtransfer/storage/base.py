@@ -85,9 +85,9 @@ class Aggregates(Generic[M]):
         doc = self.to_doc(entity, more)
         doc.pop("_id")
         update: dict[str, Any] = {"$set": doc}
-        if envelopes:
-            update.update(outbox_push(envelopes))
         entity_id = doc_id(entity)
+        if envelopes:
+            update.update(outbox_push(envelopes, doc_id=entity_id))
         claim = f"{self.collection_name}:{entity_id}:{expected_version}"
         if not await self._claim(claim, entity_id, expected_version):
             return False

@@ -6,6 +6,7 @@ OpenSearch refuses to run as root, so as root it runs as an unprivileged system 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pwd
 import shutil
@@ -39,6 +40,17 @@ class OpenSearch(Engine):
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def home(self) -> Path:
+        """Data and configuration. The unprivileged search user must reach them: when the
+        state directory sits under a private folder (e.g. a clone in /root), they live in
+        /var/lib/duijie instead, one folder per state directory."""
+        base = self.stack.state_dir
+        if self.user() and not _traversable(base):
+            digest = hashlib.sha1(str(base.resolve()).encode()).hexdigest()[:10]  # noqa: S324
+            return Path("/var/lib/duijie") / digest / self.name
+        return base / self.name
 
     @property
     def install(self) -> Path:
@@ -100,21 +112,20 @@ class OpenSearch(Engine):
                     f"http.port: {self.port}",
                     f"transport.port: {self.stack.opensearch_transport_port}",
                     f"path.data: {self.home / 'data'}",
-                    f"path.logs: {self.stack.logs_dir / 'opensearch'}",
+                    f"path.logs: {self.home / 'logs'}",
                     "action.auto_create_index: true",
                     "cluster.routing.allocation.disk.threshold_enabled: false",
                     "",
                 ]
             )
         )
-        for folder in (self.home / "data", self.home / "tmp", self.stack.logs_dir / "opensearch"):
+        for folder in (self.home / "data", self.home / "tmp", self.home / "logs"):
             folder.mkdir(parents=True, exist_ok=True)
         user = self.user()
         if user:
             _ensure_user(user)
             entry = pwd.getpwnam(user)
-            for path in (self.home, self.stack.logs_dir / "opensearch"):
-                _chown_tree(path, entry.pw_uid, entry.pw_gid)
+            _chown_tree(self.home, entry.pw_uid, entry.pw_gid)
             _check_traversable(self.home, user)
 
     def env(self) -> dict[str, str]:
@@ -161,6 +172,11 @@ def _chown_tree(path: Path, uid: int, gid: int) -> None:
 def _readable_by_all(path: Path) -> None:
     # The cache is written by root but read by the unprivileged search user.
     subprocess.run(["chmod", "-R", "a+rX", str(path)], check=True)
+
+
+def _traversable(path: Path) -> bool:
+    """Every folder from / down to ``path`` (as far as it exists) lets others enter."""
+    return all(os.stat(p).st_mode & 0o001 for p in [path, *path.parents] if p.exists())
 
 
 def _check_traversable(path: Path, user: str) -> None:

@@ -20,6 +20,13 @@ document loses one of them; a stress test lost both events and ``version`` bumps
 way. Marks are written only by the relay, and a lost mark only causes a republish.
 (``$pull`` with a condition and ``$push`` with ``$slice`` are silently ignored by
 FerretDB 1.x too, so neither trimming trick is available.)
+
+Round-trips: the relay keeps the marks in memory (loaded by every sweep, updated by its
+own publishes), so a woken pass reads only the woken documents, one ``find_one`` each
+(concurrently). New marks are written by a background writer, one unordered
+``bulk_write`` per batch, so the next pass does not wait for them. A mark written late
+or lost only means a republish after a restart (at-least-once, as above); a mark
+another relay process wrote and this one has not seen yet likewise.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
+from pymongo import ReplaceOne
 from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.events import Envelope, registry
@@ -59,29 +67,43 @@ class _Staged:
     no relay has published yet. A bare :meth:`OutboxRelay.wake` reads just these
     documents instead of scanning every collection (the outbox is append-only, so a scan
     reads every aggregate ever written). Each id carries a generation, so an id staged
-    again while a relay pass is reading it is not settled by that pass."""
+    again while a relay pass is reading it is not settled by that pass.
+
+    Staging happens when the update is built, before the write lands; only the
+    ``wake()`` after the write says it landed. So a pass settles an id only if, when the
+    pass took it, its latest staging had been woken: otherwise the pass may have read
+    the document before the write and would settle it with the new event unpublished
+    (seen: 1 run in 6 of the ordering test stranded an event until the sweep)."""
 
     def __init__(self, max_age: float = 120.0) -> None:
         self.max_age = max_age
-        self._ids: dict[Any, tuple[float, int]] = {}
+        self._ids: dict[Any, tuple[float, int, int]] = {}  # id -> (first, gen, woken gen)
 
     def add(self, ids: Iterable[Any]) -> None:
         now = time.monotonic()
         for i in ids:
-            first, gen = self._ids.get(i, (now, 0))
-            self._ids[i] = (first, gen + 1)
+            first, gen, woken = self._ids.get(i, (now, 0, 0))
+            self._ids[i] = (first, gen + 1, woken)
+
+    def woken(self, ids: Iterable[Any] | None = None) -> None:
+        """The writes staged so far for ``ids`` (or all) have landed."""
+        for i in self._ids if ids is None else ids:
+            if i in self._ids:
+                first, gen, _ = self._ids[i]
+                self._ids[i] = (first, gen, gen)
 
     def take(self) -> dict[Any, int]:
-        """The staged ids with their generations; ids older than ``max_age`` are dropped
-        (a failed write stages an id no document will ever show: the sweep covers it)."""
+        """The staged ids with their generations (-1: not settleable by this pass); ids
+        older than ``max_age`` are dropped (a failed write stages an id no document will
+        ever show: the sweep covers it)."""
         cutoff = time.monotonic() - self.max_age
-        for i in [i for i, (first, _) in self._ids.items() if first < cutoff]:
+        for i in [i for i, (first, _, _) in self._ids.items() if first < cutoff]:
             del self._ids[i]
-        return {i: gen for i, (_, gen) in self._ids.items()}
+        return {i: gen if woken == gen else -1 for i, (_, gen, woken) in self._ids.items()}
 
     def settle(self, taken: dict[Any, int], ids: Iterable[Any]) -> None:
         for i in ids:
-            if i in taken and self._ids.get(i, (0, None))[1] == taken[i]:
+            if i in taken and i in self._ids and self._ids[i][1] == taken[i]:
                 del self._ids[i]
 
 
@@ -148,6 +170,11 @@ class OutboxRelay:
         self._full = True  # the first pass is a sweep: publish what a crash left behind
         self._task: asyncio.Task[None] | None = None
         self.published = 0
+        self._known: dict[str, dict[str, Any]] = {}  # mark id -> mark (in memory)
+        self._loaded: set[str] = set()  # collections whose marks a sweep has read
+        self._dirty: dict[str, dict[str, Any]] = {}  # marks not yet written
+        self._writer: asyncio.Task[None] | None = None
+        self._write_lock = asyncio.Lock()  # one bulk write at a time: marks never go back
 
     async def start(self) -> None:
         if self._task is not None:
@@ -161,6 +188,15 @@ class OutboxRelay:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await writer
+        try:
+            await self.flush_marks()
+        except Exception:
+            log.warning("outbox marks not written at stop; the next start republishes")
         await self.producer.stop()
 
     def wake(self, collection: str | None = None, ids: Iterable[Any] | None = None) -> None:
@@ -168,8 +204,11 @@ class OutboxRelay:
         without, the documents whose events this process staged (see :class:`_Staged`).
         Either way the pass is cheap; the interval sweep scans everything."""
         if collection is None or ids is None:
+            STAGED.woken()
             self._staged = True
         else:
+            ids = set(ids)
+            STAGED.woken(ids)
             self._hints.setdefault(collection, set()).update(ids)
         self._wake.set()
 
@@ -209,15 +248,16 @@ class OutboxRelay:
                 docs = await col.find(
                     {f"{OUTBOX_FIELD}.0": {"$exists": True}}, {OUTBOX_FIELD: 1}
                 ).to_list()
-                marks = {m["_id"]: m async for m in self.marks.find({"collection": name})}
+                async for m in self.marks.find({"collection": name}):
+                    self._remember(m["_id"], m)
+                self._loaded.add(name)
             else:
                 docs = await self._by_ids(col, hints[name])
-                marks = {
-                    m["_id"]: m
-                    for m in await self._by_ids(
-                        self.marks, {_mark_id(name, d["_id"]) for d in docs}
-                    )
-                }
+                unknown = {_mark_id(name, d["_id"]) for d in docs} - set(self._known)
+                if name not in self._loaded and unknown:
+                    for m in await self._by_ids(self.marks, unknown):
+                        self._remember(m["_id"], m)
+            marks = self._known
             work = []
             for doc in docs:
                 entries = doc.get(OUTBOX_FIELD) or []
@@ -233,8 +273,44 @@ class OutboxRelay:
         self.published += total
         return total
 
+    def _remember(self, mark_id: str, mark: dict[str, Any]) -> None:
+        """Keep the furthest mark known (a stale one only causes a republish)."""
+        known = self._known.get(mark_id)
+        if known is None or int(mark.get("published", 0)) >= int(known.get("published", 0)):
+            self._known[mark_id] = mark
+
+    def _mark(self, mark_id: str, mark: dict[str, Any]) -> None:
+        self._known[mark_id] = mark
+        self._dirty[mark_id] = mark
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_marks(), name="outbox-marks")
+
+    async def _write_marks(self) -> None:
+        while self._dirty:
+            try:
+                await self.flush_marks()
+            except Exception:
+                log.warning("outbox marks not written; retrying", exc_info=True)
+                await asyncio.sleep(1.0)
+
+    async def flush_marks(self) -> None:
+        """Write every mark not yet written (one unordered bulk write per batch)."""
+        async with self._write_lock:
+            while self._dirty:
+                batch, self._dirty = self._dirty, {}
+                try:
+                    await self.marks.bulk_write(
+                        [ReplaceOne({"_id": k}, m, upsert=True) for k, m in batch.items()],
+                        ordered=False,
+                    )
+                except BaseException:
+                    for k, m in batch.items():
+                        self._dirty.setdefault(k, m)  # unless a newer mark superseded it
+                    raise
+
     async def pending(self) -> int:
         """Events not yet published, over all collections (a full read; tests, tooling)."""
+        await self.flush_marks()
         count = 0
         for name in self.collections:
             marks = {m["_id"]: m async for m in self.marks.find({"collection": name})}
@@ -289,10 +365,9 @@ class OutboxRelay:
                 self._settled.add(doc_id)
             if done:
                 mark = start + done
-                await self.marks.replace_one(
-                    {"_id": _mark_id(name, doc_id)},
+                self._mark(
+                    _mark_id(name, doc_id),
                     {"collection": name, "published": mark, "last_id": entries[mark - 1]["id"]},
-                    upsert=True,
                 )
                 published += done
         return published

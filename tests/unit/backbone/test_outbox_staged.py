@@ -24,6 +24,7 @@ def test_staging_events_records_their_subjects() -> None:
 
     with_outbox({"_id": "stage-a"}, [_event("stage-a")])
     outbox_push([_event("stage-b")])
+    STAGED.woken(["stage-a", "stage-b"])  # the relay's wake() after the write
     taken = STAGED.take()
     assert {"stage-a", "stage-b"} <= set(taken)
     STAGED.settle(taken, ["stage-a", "stage-b"])
@@ -33,6 +34,7 @@ def test_staging_events_records_their_subjects() -> None:
 def test_an_id_staged_again_during_a_pass_is_not_settled_by_it() -> None:
     staged = _Staged()
     staged.add(["x", "y"])
+    staged.woken()
     taken = staged.take()
     staged.add(["x"])  # a second write to x lands while the relay reads
     staged.settle(taken, ["x", "y"])
@@ -43,3 +45,14 @@ def test_ids_no_document_ever_shows_expire() -> None:
     staged = _Staged(max_age=-1.0)
     staged.add(["lost"])
     assert staged.take() == {}
+
+
+def test_an_id_staged_but_not_yet_written_is_not_settled() -> None:
+    staged = _Staged()
+    staged.add(["x"])
+    staged.woken()
+    staged.add(["x"])  # the next update is built; its write has not landed yet
+    taken = staged.take()  # a pass takes x now and reads the document before that write
+    staged.woken(["x"])  # the write lands, wake() runs
+    staged.settle(taken, ["x"])  # the pass saw nothing new in x: it must not settle x
+    assert set(staged.take()) == {"x"}

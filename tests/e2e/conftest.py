@@ -11,6 +11,7 @@ databases and indices so runs never see each other's data.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -30,6 +31,7 @@ from shared.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
 T = TypeVar("T")
+CLEANUP_SECONDS = 60.0  # a busy shared FerretDB can take long to drop databases
 
 
 def free_port() -> int:
@@ -105,10 +107,11 @@ async def e2e_cleanup(e2e_prefix: str) -> AsyncIterator[None]:
                         index_prefix=e2e_prefix)  # fmt: skip
     mongo = create_mongo_client(settings)
     search = create_search_client(settings)
-    try:
-        for name in await mongo.list_database_names():
-            if name.startswith(f"{e2e_prefix}_"):
-                await mongo.drop_database(name)
+
+    async def clean() -> None:
+        # by name: FerretDB's listDatabases can hang on a busy SQLite directory
+        for service in sorted(p.parent.name for p in (REPO / "services").glob("*/main.py")):
+            await mongo.drop_database(f"{e2e_prefix}_{service}")
         await search.indices.delete(
             index=f"{e2e_prefix}-*", ignore_unavailable=True, expand_wildcards="all"
         )
@@ -121,6 +124,9 @@ async def e2e_cleanup(e2e_prefix: str) -> AsyncIterator[None]:
         finally:
             await admin.close()
         await delete_topics(topics, settings)
+
+    try:
+        await asyncio.wait_for(clean(), CLEANUP_SECONDS)
     except Exception as exc:  # clean-up is best effort: warn (shown in the summary), not fail
         warnings.warn(f"e2e clean-up of {e2e_prefix} incomplete: {exc!r}", stacklevel=1)
     finally:

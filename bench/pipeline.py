@@ -709,6 +709,8 @@ def main() -> None:
         help="seconds after the last publish before a pair counts as lost",
     )
     parser.add_argument("--warmup-timeout", type=float, default=45.0)
+    parser.add_argument("--send-seconds", type=float, default=60.0,
+                        help="stop sending after this long even if records remain")  # fmt: skip
     parser.add_argument(
         "--max-outstanding",
         type=int,

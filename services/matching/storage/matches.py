@@ -15,6 +15,7 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, InsertOne, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
+
 from shared.outbox import outbox_push, with_outbox
 
 Doc = dict[str, Any]

@@ -12,6 +12,7 @@ from typing import Any
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
+
 from shared.outbox import with_outbox
 
 Doc = dict[str, Any]

@@ -24,6 +24,9 @@ class SuggestionPolicy:
     #: a hit sharing fewer words than this with the demand is not a match at all (the
     #: engine still scores it on stray bigrams); the percolator's text gate uses 2 too
     min_shared_terms: int = 2
+    #: a stored pair whose rank is the same and whose score moved less than this share is
+    #: not rewritten
+    score_tolerance: float = 0.05
 
 
 def relevant_enough(policy: SuggestionPolicy, matched_terms: list[str]) -> bool:

@@ -76,6 +76,15 @@ def match_body(demand: Doc, size: int) -> Doc:
     return body
 
 
+def _close(before: float | None, now: float, tolerance: float) -> bool:
+    """Scores within ``tolerance`` (relative) are the same pair state: every new document
+    shifts BM25 statistics a little, and rewriting every pair for that is the "small
+    update" the suggestion rule must ignore."""
+    if before is None:
+        return False
+    return abs(before - now) <= tolerance * max(abs(before), abs(now), 1e-9)
+
+
 def _plan(
     deps: Deps, demand: Doc, rank: int, hit: Doc, prev: Doc | None, token: str
 ) -> tuple[str, Doc | None, Doc | None, list[Any]]:
@@ -88,7 +97,7 @@ def _plan(
         prev is not None
         and prev.get("active")
         and prev.get("rank") == rank
-        and prev.get("score") == score
+        and _close(prev.get("score"), score, deps.policy.score_tolerance)
         and prev.get("explanation") == explanation
         and prev.get("supply_org_id") == supply.get("owner_org_id", "")
     )

@@ -24,3 +24,11 @@ def test_drafts_and_foreign_types_are_ignored() -> None:
 def test_matching_subscribes_to_closed_events() -> None:
     models = record_models()
     assert TechNeedClosed in models and TechOfferClosed in models
+
+
+def test_a_small_score_drift_is_not_a_change() -> None:
+    from services.matching.usecases.ranking import _close
+
+    assert _close(10.0, 10.4, 0.05)
+    assert not _close(10.0, 11.0, 0.05)
+    assert not _close(None, 1.0, 0.05)

@@ -38,6 +38,7 @@ from services.notifications.settings import NotificationsSettings
 from services.notifications.storage import Repositories
 from services.notifications.usecases import Deps, utc_now
 from services.notifications.usecases.delivery import run_worker
+from shared.settings import get_settings
 
 T = TypeVar("T")
 
@@ -208,7 +209,7 @@ async def harness(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Har
     with smtp_sink(folder) as smtp_port:
         async with receiver_server() as receiver:
             settings = harness_settings(smtp_port)
-            mongo: AsyncMongoClient = AsyncMongoClient("mongodb://127.0.0.1:27017", tz_aware=True)
+            mongo: AsyncMongoClient = AsyncMongoClient(get_settings().mongo_url, tz_aware=True)
             repos = Repositories.over(mongo[settings.database])
             await repos.ensure_indexes()
             clock = ShiftableClock()

@@ -24,6 +24,7 @@ from faststream.specification import AsyncAPI
 from faststream.specification.asyncapi.site import get_asyncapi_html
 from opentelemetry import trace
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pymongo.errors import AutoReconnect, PyMongoError, ServerSelectionTimeoutError
 
 from shared.db import create_mongo_client, ping_mongo
 from shared.observability import (
@@ -111,7 +112,30 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _database_busy(exc: BaseException) -> bool:
+    """The database could not take the request now (unreachable, or FerretDB's SQLite
+    answering "database is locked" under concurrent writes): the caller may retry."""
+    if isinstance(exc, AutoReconnect | ServerSelectionTimeoutError):
+        return True
+    return isinstance(exc, PyMongoError) and "database is locked" in str(exc)
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    cid = request.scope.get("state", {}).get("correlationid")
+    if _database_busy(exc):
+        headers = {"Retry-After": "1", **({CORRELATION_HEADER: cid} if cid else {})}
+        return JSONResponse(
+            status_code=503,
+            content={
+                "detail": "数据库繁忙，请稍后重试 / the database is busy, retry shortly",
+                "correlationid": cid,
+            },
+            headers=headers,
+        )
+    return await _internal_error(request, exc)
+
+
+async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
     cid = request.scope.get("state", {}).get("correlationid")
     return JSONResponse(
         status_code=500,

@@ -33,6 +33,13 @@ async def explode() -> None:
     raise RuntimeError("secret internals")
 
 
+@router.get("/busy", operation_id="widgets-busy")
+async def busy() -> None:
+    from pymongo.errors import OperationFailure
+
+    raise OperationFailure("database is locked (5) (SQLITE_BUSY)")
+
+
 async def _ok() -> bool:
     return True
 
@@ -91,3 +98,11 @@ async def test_metrics_and_specs_are_public(client: httpx.AsyncClient) -> None:
     assert (await client.get("/openapi.json")).json()["paths"]["/widgets"]
     assert (await client.get("/asyncapi.json")).json()["asyncapi"].startswith("3.")
     assert "asyncapi" in (await client.get("/asyncapi")).text.lower()
+
+
+async def test_a_busy_database_is_503_with_retry_after(client: httpx.AsyncClient) -> None:
+    response = await client.get("/busy")
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "1"
+    assert "busy" in response.json()["detail"]
+    assert "SQLITE" not in response.text

@@ -97,14 +97,17 @@ class Kafka(Engine):
         )
         if not (self.home / "data" / "meta.properties").exists():
             # Storage is formatted once; the cluster id is kept with the data.
-            run(
-                [
-                    "java", "-cp", self._classpath(),
-                    f"-Dlog4j2.configurationFile={self.home / 'log4j2.properties'}",
-                    "kafka.tools.StorageTool", "format",
-                    "-t", _cluster_id(), "-c", str(props), "--ignore-formatted",
-                ]
-            )  # fmt: skip
+            run(self.format_command(_cluster_id()))
+
+    def format_command(self, cluster_id: str) -> list[str]:
+        """StorageTool's format call; the id is glued to its option because a base64url id
+        may start with "-", which would be read as an option."""
+        return [
+            "java", "-cp", self._classpath(),
+            f"-Dlog4j2.configurationFile={self.home / 'log4j2.properties'}",
+            "kafka.tools.StorageTool", "format", f"--cluster-id={cluster_id}",
+            "-c", str(self.home / "server.properties"), "--ignore-formatted",
+        ]  # fmt: skip
 
     def command(self) -> list[str]:
         return [
@@ -136,4 +139,6 @@ async def _metadata_ok(bootstrap: str) -> bool:
 
 
 def _cluster_id() -> str:
+    # Passed as --cluster-id=<id>: a base64url id may start with "-", which argparse would
+    # read as an option (seen: "argument --cluster-id/-t: expected one argument").
     return base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()

@@ -41,6 +41,10 @@ class MongoMatchRepository:
 
     def __init__(self, db: AsyncDatabase) -> None:
         self.collection = db[self.collection_name]
+        # demand id -> the pair ids currently ranked for it. FerretDB 1.x answers only
+        # ``_id`` lookups from an index (any other filter scans the whole collection), so
+        # the pairs a re-ranking drops are found here instead of by ``demand_id``.
+        self.rankings = db["rankings"]
 
     async def ensure_indexes(self) -> None:
         c = self.collection
@@ -98,12 +102,22 @@ class MongoMatchRepository:
         return result.modified_count == 1
 
     async def drop_from_ranking(self, demand_id: str, keep: list[str], now: Any) -> int:
-        """Pairs of ``demand_id`` no longer in its ranking lose their rank (kept, not deleted)."""
-        result = await self.collection.update_many(
-            {"demand_id": demand_id, "rank": {"$ne": None}, "_id": {"$nin": keep}},
-            {"$set": {"rank": None, "updated_at": now}, "$inc": {"version": 1}},
+        """Pairs of ``demand_id`` no longer in its ranking lose their rank (kept, not
+        deleted). Callers hold the demand's lock, so the ranking list is not raced."""
+        state = await self.rankings.find_one({"_id": demand_id})
+        dropped = set(state["ranked"] if state else []) - set(keep)
+        results = await asyncio.gather(
+            *(
+                self.collection.update_one(
+                    {"_id": mid, "rank": {"$ne": None}},
+                    {"$set": {"rank": None, "updated_at": now}, "$inc": {"version": 1}},
+                )
+                for mid in dropped
+            )
         )
-        return result.modified_count
+        if state is None or set(state["ranked"]) != set(keep):
+            await self.rankings.replace_one({"_id": demand_id}, {"ranked": keep}, upsert=True)
+        return sum(r.modified_count for r in results)
 
     async def deactivate(self, field: str, record_id: str, now: Any) -> list[str]:
         """Every pair of a withdrawn record leaves the results; returns the demand ids."""

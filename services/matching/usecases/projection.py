@@ -55,7 +55,8 @@ async def apply_change(deps: Deps, change: RecordChange) -> ChangeApplied:
         if is_demand(kind):
             applied.ranking = await rank_demand(deps, doc)
         else:
-            applied.ranking = await match_supply(deps, doc)
+            published = change.verb is Verb.published
+            applied.ranking = await match_supply(deps, doc, published=published)
         if change.verb is Verb.published:
             applied.saved_search_hits = await fire_saved_searches(deps, doc)
     applied.seconds = time.perf_counter() - started

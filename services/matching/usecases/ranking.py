@@ -226,8 +226,10 @@ async def rerank_demands(deps: Deps, demands: list[Doc]) -> RankingResult:
     return total
 
 
-async def candidate_demands(deps: Deps, supply: Doc) -> list[Doc]:
-    """Demands ``supply`` may answer: reverse query, percolator, and those that ranked it."""
+async def candidate_demands(deps: Deps, supply: Doc, *, earlier: bool = True) -> list[Doc]:
+    """Demands ``supply`` may answer: reverse query, percolator, and (``earlier``) those
+    that ranked it before — none can have when it is just published, as withdrawal takes
+    a record out of every ranking, so that lookup (a scan on FerretDB) is skipped then."""
     demand_kind = REVERSE_PAIRS[supply["kind"]]
     n = deps.settings.candidate_demands
     reverse = build_reverse_query(supply, size=n)
@@ -238,19 +240,18 @@ async def candidate_demands(deps: Deps, supply: Doc) -> list[Doc]:
     for response in responses:
         for hit in response["hits"]["hits"]:
             found.setdefault(hit["_id"], hit["_source"])
-    earlier = [
-        i for i in await deps.repos.matches.ranked_demands_of(supply["id"]) if i not in found
-    ]
-    for demand_id in earlier:
+    before = await deps.repos.matches.ranked_demands_of(supply["id"]) if earlier else []
+    for demand_id in [i for i in before if i not in found]:
         doc = await deps.search.get(demand_kind, demand_id)
         if doc is not None and doc.get("status") == "published":
             found[demand_id] = doc
     return list(found.values())
 
 
-async def match_supply(deps: Deps, supply: Doc) -> RankingResult:
+async def match_supply(deps: Deps, supply: Doc, *, published: bool = False) -> RankingResult:
     """Find the demands ``supply`` answers and re-rank each of them."""
-    return await rerank_demands(deps, await candidate_demands(deps, supply))
+    candidates = await candidate_demands(deps, supply, earlier=not published)
+    return await rerank_demands(deps, candidates)
 
 
 async def withdraw(deps: Deps, kind: str, record_id: str) -> RankingResult:

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import json
 import logging
 import time
@@ -66,48 +67,87 @@ class Producer(Protocol):
 
 
 class _Staged:
-    """Aggregate ids (event subjects) whose events this process staged for a write and
-    no relay has published yet. A bare :meth:`OutboxRelay.wake` reads just these
-    documents instead of scanning every collection (the outbox is append-only, so a scan
-    reads every aggregate ever written). Each id carries a generation, so an id staged
-    again while a relay pass is reading it is not settled by that pass.
+    """Aggregate ids (event subjects, or document ids) whose events this process staged
+    for a write and no relay has published yet. A bare :meth:`OutboxRelay.wake` reads
+    just these documents instead of scanning every collection (the outbox is
+    append-only, so a scan reads every aggregate ever written).
 
     Staging happens when the update is built, before the write lands; only the
-    ``wake()`` after the write says it landed. So a pass settles an id only if, when the
-    pass took it, its latest staging had been woken: otherwise the pass may have read
-    the document before the write and would settle it with the new event unpublished
-    (seen: 1 run in 6 of the ordering test stranded an event until the sweep)."""
+    ``wake()`` after the write says it landed. Each id counts its stagings and its landed
+    writes, and a pass may settle (forget) an id only if every staging had landed when
+    the pass took it: otherwise the pass may have read the document before a write and
+    would forget the id with that write's event unpublished. A bare ``wake()`` counts as
+    landed only the stagings made by its own task (a request or a message handler):
+    another task's write to the same aggregate may still be in flight (seen: concurrent
+    requests stranded events until the 30 s sweep in the pipeline benchmark)."""
 
     def __init__(self, max_age: float = 120.0) -> None:
         self.max_age = max_age
-        self._ids: dict[Any, tuple[float, int, int]] = {}  # id -> (first, gen, woken gen)
+        self._ids: dict[Any, list[Any]] = {}  # id -> [first staged at, staged, landed]
 
     def add(self, ids: Iterable[Any]) -> None:
         now = time.monotonic()
+        mine = _mine(create=True)
         for i in ids:
-            first, gen, woken = self._ids.get(i, (now, 0, 0))
-            self._ids[i] = (first, gen + 1, woken)
+            entry = self._ids.setdefault(i, [now, 0, 0])
+            entry[1] += 1
+            # keyed by this registry and holding the entry itself, so a count never lands
+            # on an entry that was settled or expired and staged anew meanwhile
+            _, n = mine.get((id(self), i), (entry, 0))
+            mine[(id(self), i)] = (entry, n + 1)
 
     def woken(self, ids: Iterable[Any] | None = None) -> None:
-        """The writes staged so far for ``ids`` (or all) have landed."""
-        for i in self._ids if ids is None else ids:
+        """Writes have landed: the current task's stagings (``ids`` None), or all the
+        stagings of ``ids`` (a caller that names what it wrote)."""
+        mine = _mine(create=False)
+        if ids is None:
+            for key in [k for k in mine if k[0] == id(self)]:
+                entry, n = mine.pop(key)
+                if self._ids.get(key[1]) is entry:
+                    entry[2] = min(entry[2] + n, entry[1])
+            return
+        for i in ids:
+            mine.pop((id(self), i), None)
             if i in self._ids:
-                first, gen, _ = self._ids[i]
-                self._ids[i] = (first, gen, gen)
+                self._ids[i][2] = self._ids[i][1]
 
     def take(self) -> dict[Any, int]:
-        """The staged ids with their generations (-1: not settleable by this pass); ids
-        older than ``max_age`` are dropped (a failed write stages an id no document will
-        ever show: the sweep covers it)."""
+        """The staged ids with their staging counts (-1: a write may still be in flight,
+        so this pass must not settle it); ids older than ``max_age`` are dropped (a failed
+        write stages an id no document will ever show: the sweep covers it)."""
         cutoff = time.monotonic() - self.max_age
         for i in [i for i, (first, _, _) in self._ids.items() if first < cutoff]:
             del self._ids[i]
-        return {i: gen if woken == gen else -1 for i, (_, gen, woken) in self._ids.items()}
+        return {i: n if landed >= n else -1 for i, (_, n, landed) in self._ids.items()}
 
     def settle(self, taken: dict[Any, int], ids: Iterable[Any]) -> None:
         for i in ids:
-            if i in taken and i in self._ids and self._ids[i][1] == taken[i]:
+            if taken.get(i, -1) >= 0 and i in self._ids and self._ids[i][1] == taken[i]:
                 del self._ids[i]
+
+
+#: the current task's stagings not yet woken: (owner task, id -> count). The owner is
+#: kept because a context copied into a new task shares the same dict object.
+_MINE: contextvars.ContextVar[tuple[int, dict[Any, Any]] | None] = contextvars.ContextVar(
+    "outbox_staged_here", default=None
+)
+
+
+def _current_task_id() -> int:
+    try:
+        return id(asyncio.current_task())
+    except RuntimeError:  # no running loop (synchronous code)
+        return 0
+
+
+def _mine(*, create: bool) -> dict[Any, Any]:
+    owner, held = _MINE.get() or (None, None)
+    if held is not None and owner == _current_task_id():
+        return held
+    fresh: dict[Any, Any] = {}
+    if create:
+        _MINE.set((_current_task_id(), fresh))
+    return fresh
 
 
 STAGED = _Staged()

@@ -56,3 +56,30 @@ def test_an_id_staged_but_not_yet_written_is_not_settled() -> None:
     staged.woken(["x"])  # the write lands, wake() runs
     staged.settle(taken, ["x"])  # the pass saw nothing new in x: it must not settle x
     assert set(staged.take()) == {"x"}
+
+
+def test_a_bare_wake_lands_only_what_its_own_task_staged() -> None:
+    import asyncio
+
+    staged = _Staged()
+
+    async def writer_a(a_wrote: asyncio.Event, b_staged: asyncio.Event) -> None:
+        staged.add(["x"])
+        await b_staged.wait()  # B has staged x too, its write is still in flight
+        staged.woken()  # A's write landed
+        a_wrote.set()
+
+    async def writer_b(a_wrote: asyncio.Event, b_staged: asyncio.Event) -> None:
+        staged.add(["x"])
+        b_staged.set()
+        await a_wrote.wait()
+
+    async def run() -> dict:
+        a_wrote, b_staged = asyncio.Event(), asyncio.Event()
+        await asyncio.gather(writer_a(a_wrote, b_staged), writer_b(a_wrote, b_staged))
+        return staged.take()
+
+    taken = asyncio.run(run())
+    assert taken == {"x": -1}  # B's staging has not landed: no pass may forget x yet
+    staged.settle(taken, ["x"])
+    assert "x" in staged.take()

@@ -7,22 +7,14 @@ authorisation depends on the data; it never sees HTTP or driver objects beyond s
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from services.identity.settings import IdentitySettings
 from services.identity.storage import Repositories
+from shared.clock import new_id, utc_now  # noqa: F401 - re-exported for the use cases
 
 BEIJING = dt.timezone(dt.timedelta(hours=8), "CST")
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex
 
 
 @dataclass

@@ -11,10 +11,7 @@ from services.matching.domain.suggestions import SuggestionPolicy
 from services.matching.settings import MatchingSettings
 from services.matching.storage import Repositories
 from services.matching.storage.search import SearchProjection
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+from shared.clock import utc_now
 
 
 def _no_wake() -> None:

@@ -6,7 +6,6 @@ Each takes :class:`Deps` (built once in ``main.py``); none sees HTTP or broker o
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -14,16 +13,7 @@ from typing import Protocol
 from services.notifications.channels.email import Mail
 from services.notifications.settings import NotificationsSettings
 from services.notifications.storage import Repositories
-
-
-def utc_now() -> dt.datetime:
-    """Now, to the millisecond (what the database keeps), so cursors compare exactly."""
-    now = dt.datetime.now(dt.UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex
+from shared.clock import new_id, utc_now  # noqa: F401 - re-exported for the use cases
 
 
 class Mailer(Protocol):

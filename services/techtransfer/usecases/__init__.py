@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import random
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -20,6 +19,7 @@ from services.techtransfer.domain.parties import OrgKind, Party
 from services.techtransfer.settings import TechtransferSettings
 from services.techtransfer.storage import Repositories
 from shared.auth import Caller, OrgType
+from shared.clock import new_id, utc_now  # noqa: F401 - re-exported for the use cases
 
 T = TypeVar("T")
 RETRIES = 5
@@ -31,14 +31,6 @@ KIND_OF = {
     OrgType.university: OrgKind.university,
     OrgType.operator: OrgKind.operator,
 }
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex
 
 
 @dataclass

@@ -3,7 +3,6 @@ key rotation and the cultivation sweep."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -14,21 +13,15 @@ from services.identity.cli import app
 from services.identity.demo import demo_id
 from services.identity.settings import get_identity_settings
 from shared.settings import get_settings
+from tests.support.databases import isolated_database
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
 def prefix(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    prefix = f"test_cli_{uuid.uuid4().hex[:8]}"
-    monkeypatch.setenv("DUIJIE_DB_PREFIX", prefix)
-    get_settings.cache_clear()
-    get_identity_settings.cache_clear()
-    yield prefix
-    get_settings.cache_clear()
-    get_identity_settings.cache_clear()
-    with MongoClient(get_settings().mongo_url) as client:
-        client.drop_database(f"{prefix}_identity")
+    with isolated_database(monkeypatch, "identity", get_identity_settings) as prefix:
+        yield prefix
 
 
 def test_cli_commands(prefix: str) -> None:

@@ -3,7 +3,6 @@ identity's demo organisations, with the publication events waiting in the outbox
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -14,21 +13,15 @@ from services.identity.demo import demo_id
 from services.techtransfer.cli import app
 from services.techtransfer.settings import get_techtransfer_settings
 from shared.settings import get_settings
+from tests.support.databases import isolated_database
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
 def prefix(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    prefix = f"test_cli_{uuid.uuid4().hex[:8]}"
-    monkeypatch.setenv("DUIJIE_DB_PREFIX", prefix)
-    get_settings.cache_clear()
-    get_techtransfer_settings.cache_clear()
-    yield prefix
-    get_settings.cache_clear()
-    get_techtransfer_settings.cache_clear()
-    with MongoClient(get_settings().mongo_url) as client:
-        client.drop_database(f"{prefix}_techtransfer")
+    with isolated_database(monkeypatch, "techtransfer", get_techtransfer_settings) as prefix:
+        yield prefix
 
 
 def test_seed_demo_is_idempotent(prefix: str) -> None:

@@ -36,7 +36,7 @@ from shared.consuming import EventConsumer
 from shared.db import create_mongo_client
 from shared.events import Envelope, new_event, topic_for
 from shared.events.contracts.techtransfer import TechNeedPublished
-from shared.outbox import OutboxRelay, with_outbox
+from shared.outbox import OutboxRelay, outbox_landed, with_outbox
 from shared.settings import Settings, get_settings
 
 BATCH = 50  # aggregates per insert_many in the burst phase (bulk import shape)
@@ -94,21 +94,22 @@ async def backbone(settings: Settings, n: int, rate: float | None) -> tuple[floa
         start = time.perf_counter()
         if rate is None:
             for lo in range(0, n, BATCH):
-                docs, ids = [], []
+                docs = []
                 for i in range(lo, min(n, lo + BATCH)):
                     ev = new_event(_payload(i), subject=f"n{i}", version=1, source="bench")
                     docs.append(with_outbox({"_id": f"n{i}", "version": 1}, [ev]))
-                    ids.append(f"n{i}")
                     sent_at[f"n{i}"] = time.perf_counter()
                 await col.insert_many(docs)
-                relay.wake("needs", ids)
+                for doc in docs:
+                    outbox_landed(col, doc)
         else:
             for i in range(n):
                 await asyncio.sleep(max(0.0, start + i / rate - time.perf_counter()))
                 ev = new_event(_payload(i), subject=f"n{i}", version=1, source="bench")
                 sent_at[f"n{i}"] = time.perf_counter()
-                await col.insert_one(with_outbox({"_id": f"n{i}", "version": 1}, [ev]))
-                relay.wake("needs", [f"n{i}"])
+                doc = with_outbox({"_id": f"n{i}", "version": 1}, [ev])
+                await col.insert_one(doc)
+                outbox_landed(col, doc)
         await _until(lambda: len(lat) >= n, 300)
         elapsed = time.perf_counter() - start
     finally:

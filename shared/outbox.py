@@ -21,13 +21,21 @@ way. Marks are written only by the relay, and a lost mark only causes a republis
 (``$pull`` with a condition and ``$push`` with ``$slice`` are silently ignored by
 FerretDB 1.x too, so neither trimming trick is available.)
 
-Round-trips: the relay keeps the marks in memory (loaded by every sweep, updated by its
-own publishes), so a woken pass reads only the woken documents, one ``find_one`` each
-(concurrently). Marks are insert-only (``_id`` ``<collection>/<doc>@<published>``; the
-furthest wins; sweeps delete superseded ones) because FerretDB runs an upsert as a
-read-modify-write, 10-20 ms each under load; a background writer inserts each batch with
-one unordered ``insert_many``, so the next pass does not wait for them. A mark written late
-or lost only means a republish after a restart (at-least-once, as above); a mark
+Two ways in. The fast path: storage code calls :func:`outbox_landed` right after its
+write succeeded, handing the relay the very entries it staged, which go to Kafka from
+memory with no read at all (a ``find_one`` of an aggregate carrying its outbox costs
+2-4 ms of FerretDB's CPU, which capped the relay at ~300 events/s). The read path: a
+bare :meth:`OutboxRelay.wake` (or a hint) reads the staged documents by ``_id``, and the
+interval sweep reads every collection; both publish the entries past the marks.
+
+Marks are insert-only (``_id`` ``<collection>/<doc>@<last published event id>``) because
+FerretDB runs an upsert as a read-modify-write, 10-20 ms each under load; a background
+writer inserts each batch with one unordered ``insert_many``, so the next pass does not
+wait for them. A mark names the last event it covers, not a position, so the fast path
+can write one without reading the array; the furthest mark of a document is the one
+whose event sits latest in its outbox, and sweeps delete the others. The relay keeps the
+marks in memory (loaded by every sweep, added to by its own publishes). A mark written
+late or lost only means a republish after a restart (at-least-once, as above); a mark
 another relay process wrote and this one has not seen yet likewise.
 """
 
@@ -103,8 +111,9 @@ class _Staged:
         if ids is None:
             for key in [k for k in mine if k[0] == id(self)]:
                 entry, n = mine.pop(key)
-                if self._ids.get(key[1]) is entry:
-                    entry[2] = min(entry[2] + n, entry[1])
+                current = self._ids.get(key[1])
+                if current is not None and current is entry:
+                    current[2] = min(current[2] + n, current[1])
             return
         for i in ids:
             mine.pop((id(self), i), None)
@@ -124,6 +133,24 @@ class _Staged:
         for i in ids:
             if taken.get(i, -1) >= 0 and i in self._ids and self._ids[i][1] == taken[i]:
                 del self._ids[i]
+
+    def release(self, ids: Iterable[Any]) -> None:
+        """One staging of each id by the current task landed and went to a relay whole
+        (:func:`outbox_landed`): no pass needs to read it for that write."""
+        mine = _mine(create=False)
+        for i in ids:
+            held = mine.pop((id(self), i), None)
+            if held is None:
+                continue
+            entry, n = held
+            if n > 1:
+                mine[(id(self), i)] = (entry, n - 1)
+            current = self._ids.get(i)
+            if current is not None and current is entry:
+                current[1] -= 1
+                current[2] = min(current[2], current[1])
+                if current[1] <= 0:
+                    del self._ids[i]
 
 
 #: the current task's stagings not yet woken: (owner task, id -> count). The owner is
@@ -153,13 +180,23 @@ def _mine(*, create: bool) -> dict[Any, Any]:
 STAGED = _Staged()
 
 
-def _entries(envelopes: Iterable[Envelope | dict[str, Any]]) -> list[dict[str, Any]]:
+def _entries(
+    envelopes: Iterable[Envelope | dict[str, Any]], doc_id: Any = None
+) -> list[dict[str, Any]]:
     entries = [
         e.model_dump(mode="json", exclude_none=True) if isinstance(e, Envelope) else dict(e)
         for e in envelopes
     ]
-    STAGED.add(e["subject"] for e in entries if e.get("subject") is not None)
+    STAGED.add(_keys(entries, doc_id))
     return entries
+
+
+def _keys(entries: Iterable[dict[str, Any]], doc_id: Any) -> set[Any]:
+    """What one staging registers: the document's id and its events' subjects, once each."""
+    keys = {e["subject"] for e in entries if e.get("subject") is not None}
+    if doc_id is not None:
+        keys.add(doc_id)
+    return keys
 
 
 def outbox_push(
@@ -167,20 +204,40 @@ def outbox_push(
 ) -> dict[str, Any]:
     """The ``$push`` fragment to merge into the same update as the state change. Pass the
     document's ``doc_id`` when it is not the events' subject, so a bare wake finds it."""
-    if doc_id is not None:
-        STAGED.add([doc_id])
-    return {"$push": {OUTBOX_FIELD: {"$each": _entries(envelopes)}}}
+    return {"$push": {OUTBOX_FIELD: {"$each": _entries(envelopes, doc_id)}}}
 
 
 def with_outbox(
     doc: dict[str, Any], envelopes: Iterable[Envelope | dict[str, Any]]
 ) -> dict[str, Any]:
     """A copy of ``doc`` (for an insert) carrying its pending events."""
-    if "_id" in doc:
-        STAGED.add([doc["_id"]])
     out = dict(doc)
-    out[OUTBOX_FIELD] = list(out.get(OUTBOX_FIELD) or []) + _entries(envelopes)
+    out[OUTBOX_FIELD] = list(out.get(OUTBOX_FIELD) or []) + _entries(envelopes, doc.get("_id"))
     return out
+
+
+def outbox_landed(collection: Any, written: dict[str, Any], doc_id: Any = None) -> None:
+    """Call right after a write carrying events succeeded: the insert of ``written`` (from
+    :func:`with_outbox`), or the update ``written`` (with :func:`outbox_push` merged in)
+    that matched document ``doc_id``. The relay of this process that drains
+    ``collection`` publishes those very entries from memory, without reading the
+    document back. Never call it for a write that failed or matched nothing: its events
+    would go out though its state never landed. Without a running relay it does nothing
+    and the staged ids wait for a bare wake or the sweep."""
+    if doc_id is None:
+        doc_id = written["_id"]
+    entries = written.get(OUTBOX_FIELD)
+    if entries is None:
+        entries = ((written.get("$push") or {}).get(OUTBOX_FIELD) or {}).get("$each")
+    relay = _RELAYS.get((collection.database.name, collection.name))
+    if not entries or relay is None:
+        return
+    STAGED.release(_keys(entries, doc_id))
+    relay.landed(collection.name, doc_id, list(entries))
+
+
+#: the running relay of each (database, collection) in this process, for outbox_landed
+_RELAYS: dict[tuple[str, str], OutboxRelay] = {}
 
 
 class OutboxRelay:
@@ -208,24 +265,33 @@ class OutboxRelay:
         self.batch_size = batch_size
         self._wake = asyncio.Event()
         self._hints: dict[str, set[Any]] = {}
+        self._landed: list[tuple[str, Any, list[dict[str, Any]]]] = []  # the fast path
         self._staged = False
         self._settled: set[Any] = set()
         self._full = True  # the first pass is a sweep: publish what a crash left behind
         self._task: asyncio.Task[None] | None = None
         self.published = 0
-        self._known: dict[str, dict[str, Any]] = {}  # mark id -> mark (in memory)
+        # document (``<collection>/<id>``) -> {last published event id: mark _id}
+        self._known: dict[str, dict[str, str]] = {}
         self._loaded: set[str] = set()  # collections whose marks a sweep has read
+        self._stale: set[str] = set()  # marks a further one supersedes, deleted by sweeps
+        self._send_failed = False  # this pass: a send failed (its document is hinted)
         self._dirty: dict[str, dict[str, Any]] = {}  # marks not yet written
         self._writer: asyncio.Task[None] | None = None
-        self._write_lock = asyncio.Lock()  # one bulk write at a time: marks never go back
+        self._write_lock = asyncio.Lock()  # one bulk write at a time
 
     async def start(self) -> None:
         if self._task is not None:
             return
         await self.producer.start()
         self._task = asyncio.create_task(self._run(), name=f"outbox-relay-{self.service}")
+        for name in self.collections:
+            _RELAYS[(self.db.name, name)] = self
 
     async def stop(self) -> None:
+        for name in self.collections:
+            if _RELAYS.get((self.db.name, name)) is self:
+                del _RELAYS[(self.db.name, name)]
         task, self._task = self._task, None
         if task is not None:
             task.cancel()
@@ -255,21 +321,30 @@ class OutboxRelay:
             self._hints.setdefault(collection, set()).update(ids)
         self._wake.set()
 
+    def landed(self, collection: str, doc_id: Any, entries: list[dict[str, Any]]) -> None:
+        """Entries a write just stored in ``doc_id`` (see :func:`outbox_landed`): the next
+        pass publishes them as they are, before anything it reads."""
+        self._landed.append((collection, doc_id, entries))
+        self._wake.set()
+
     async def _run(self) -> None:
         while True:
-            if not (self._full or self._hints):
+            if not (self._full or self._hints or self._landed):
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.interval)
                 if not self._wake.is_set():
                     self._full = True  # interval elapsed: sweep
             self._wake.clear()
             full, hints, staged = self._full, self._hints, self._staged
+            landed, self._landed = self._landed, []
             self._full, self._hints, self._staged = False, {}, False
             taken = STAGED.take() if staged and not full else {}
             for name in self.collections if taken else ():
                 hints.setdefault(name, set()).update(taken)
+            self._send_failed = False
             try:
                 self._settled = set()
+                await self._publish_landed(landed)
                 await self.drain(None if full else hints)
                 STAGED.settle(taken, self._settled)
             except asyncio.CancelledError:
@@ -277,8 +352,22 @@ class OutboxRelay:
             except Exception:
                 # Broker or database away: keep what we owed and retry on the next pass.
                 log.exception("outbox relay pass failed; will sweep again")
-                self._full = True
-                await asyncio.sleep(min(self.interval, 1.0))
+                self._full = self._send_failed = True
+            if self._send_failed:
+                await asyncio.sleep(min(self.interval, 1.0))  # no tight loop on a broker away
+
+    async def _publish_landed(self, landed: list[tuple[str, Any, list[dict[str, Any]]]]) -> None:
+        """Publish what writes handed over (a document whose send failed is read on the
+        next pass)."""
+        by_collection: dict[str, list[tuple[Any, list[dict[str, Any]], int]]] = {}
+        for name, doc_id, entries in landed:
+            # a pass that read the document since its write may have published them
+            known = self._known.get(_mark_id(name, doc_id)) or {}
+            done = [i + 1 for i, e in enumerate(entries) if e.get("id") in known]
+            by_collection.setdefault(name, []).append((doc_id, entries, max(done, default=0)))
+        for name, work in by_collection.items():
+            for lo in range(0, len(work), self.batch_size):
+                self.published += await self._publish(name, work[lo : lo + self.batch_size])
 
     async def drain(self, hints: dict[str, set[Any]] | None = None) -> int:
         """Publish pending events (all, or of the hinted documents); returns how many."""
@@ -291,16 +380,15 @@ class OutboxRelay:
                 docs = await col.find(
                     {f"{OUTBOX_FIELD}.0": {"$exists": True}}, {OUTBOX_FIELD: 1}
                 ).to_list()
-                await self._load_marks(name, compact=True)
+                await self._load_marks(name)
             else:
                 docs = await self._by_ids(col, hints[name])
                 if name not in self._loaded:
                     await self._load_marks(name)
-            marks = self._known
             work = []
             for doc in docs:
                 entries = doc.get(OUTBOX_FIELD) or []
-                start = _high_water(entries, marks.get(_mark_id(name, doc["_id"])))
+                start = self._high_water(_mark_id(name, doc["_id"]), entries)
                 if start < len(entries):
                     work.append((doc["_id"], entries, start))
                 else:
@@ -309,33 +397,38 @@ class OutboxRelay:
                 OUTBOX_BACKLOG.labels(self.service, name).set(sum(len(e) - s for _, e, s in work))
             for lo in range(0, len(work), self.batch_size):
                 total += await self._publish(name, work[lo : lo + self.batch_size])
+        if hints is None and self._stale:
+            stale, self._stale = self._stale, set()
+            await self.marks.bulk_write([DeleteOne({"_id": i}) for i in stale], ordered=False)
         self.published += total
         return total
 
-    async def _load_marks(self, name: str, *, compact: bool = False) -> None:
-        """Read the collection's marks into memory; with ``compact``, delete the ones a
-        further mark of the same document supersedes (marks are insert-only)."""
-        stale: list[Any] = []
-        seen: set[str] = set()
-        for m in _furthest_first(await self.marks.find({"collection": name}).to_list()):
-            key = _mark_key(m)
-            if key in seen:
-                stale.append(m["_id"])  # superseded by a further mark read just before
-            seen.add(key)
-            self._remember(key, m)
+    async def _load_marks(self, name: str) -> None:
+        """Read the collection's marks into memory."""
+        for m in await self.marks.find({"collection": name}).to_list():
+            if m.get("last_id") is not None:
+                self._known.setdefault(_mark_key(m), {})[m["last_id"]] = m["_id"]
         self._loaded.add(name)
-        if compact and stale:
-            await self.marks.bulk_write([DeleteOne({"_id": i}) for i in stale], ordered=False)
 
-    def _remember(self, mark_id: str, mark: dict[str, Any]) -> None:
-        """Keep the furthest mark known (a stale one only causes a republish)."""
+    def _high_water(self, mark_id: str, entries: list[dict[str, Any]]) -> int:
+        """How many leading entries are published: up to the latest one a mark names (0
+        when none does: republishing is safe, skipping is not). The other marks of the
+        document are superseded: forgotten here, deleted by the next sweep."""
         known = self._known.get(mark_id)
-        if known is None or int(mark.get("published", 0)) >= int(known.get("published", 0)):
-            self._known[mark_id] = mark
+        if not known:
+            return 0
+        at = max((i for i, e in enumerate(entries) if e.get("id") in known), default=-1)
+        if at >= 0 and len(known) > 1:
+            furthest = entries[at]["id"]
+            self._stale.update(m for last, m in known.items() if last != furthest)
+            self._known[mark_id] = {furthest: known[furthest]}
+        return at + 1
 
-    def _mark(self, mark_id: str, mark: dict[str, Any]) -> None:
-        self._known[mark_id] = mark
-        self._dirty[mark_id] = mark
+    def _mark(self, name: str, doc_id: Any, last_id: str) -> None:
+        key = _mark_id(name, doc_id)
+        mark = {"_id": f"{key}@{last_id}", "doc": key, "collection": name, "last_id": last_id}
+        self._known.setdefault(key, {})[last_id] = mark["_id"]
+        self._dirty[mark["_id"]] = mark
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write_marks(), name="outbox-marks")
 
@@ -354,9 +447,8 @@ class OutboxRelay:
                 batch, self._dirty = self._dirty, {}
                 # Inserts, not upserts: FerretDB 1.x runs an upsert as a read-modify-write
                 # (10-20 ms each under load, measured) but an insert_many as one write.
-                docs = [{"_id": f"{k}@{m['published']}", "doc": k, **m} for k, m in batch.items()]
                 try:
-                    await self.marks.insert_many(docs, ordered=False)
+                    await self.marks.insert_many(list(batch.values()), ordered=False)
                 except BulkWriteError as exc:
                     # The same mark written twice (a republish after a restart): same state.
                     if any(e.get("code") != 11000 for e in exc.details.get("writeErrors", [])):
@@ -365,7 +457,7 @@ class OutboxRelay:
                         raise
                 except BaseException:
                     for k, m in batch.items():
-                        self._dirty.setdefault(k, m)  # unless a newer mark superseded it
+                        self._dirty.setdefault(k, m)
                     raise
 
     async def pending(self) -> int:
@@ -373,14 +465,16 @@ class OutboxRelay:
         await self.flush_marks()
         count = 0
         for name in self.collections:
-            marks: dict[str, dict[str, Any]] = {}
-            for m in _furthest_first(await self.marks.find({"collection": name}).to_list()):
-                marks.setdefault(_mark_key(m), m)
+            marks: dict[str, set[str]] = {}
+            for m in await self.marks.find({"collection": name}).to_list():
+                marks.setdefault(_mark_key(m), set()).add(m.get("last_id"))
             async for doc in self.db[name].find(
                 {f"{OUTBOX_FIELD}.0": {"$exists": True}}, {OUTBOX_FIELD: 1}
             ):
                 entries = doc[OUTBOX_FIELD]
-                count += len(entries) - _high_water(entries, marks.get(_mark_id(name, doc["_id"])))
+                known = marks.get(_mark_id(name, doc["_id"]), set())
+                done = [i + 1 for i, e in enumerate(entries) if e.get("id") in known]
+                count += len(entries) - max(done, default=0)
         return count
 
     @staticmethod
@@ -391,6 +485,8 @@ class OutboxRelay:
         return [d for d in found if d is not None]
 
     async def _publish(self, name: str, work: list[tuple[Any, list[dict[str, Any]], int]]) -> int:
+        """Send ``entries[start:]`` of each document, await the acks, mark the published
+        prefix; a document whose send failed is hinted for the next pass to read."""
         sends = []
         for doc_id, entries, start in work:
             futures = []
@@ -420,17 +516,15 @@ class OutboxRelay:
                     await fut
                 except Exception:
                     log.warning("publish from %s/%s failed; it will be retried", name, doc_id)
+                    self._hints.setdefault(name, set()).add(doc_id)
+                    self._send_failed = True
                     break  # only a prefix may be marked, or order would break
                 done += 1
                 EVENTS_PUBLISHED.labels(self.service, topic).inc()
             if start + done == len(entries):
                 self._settled.add(doc_id)
             if done:
-                mark = start + done
-                self._mark(
-                    _mark_id(name, doc_id),
-                    {"collection": name, "published": mark, "last_id": entries[mark - 1]["id"]},
-                )
+                self._mark(name, doc_id, entries[start + done - 1]["id"])
                 published += done
         return published
 
@@ -440,24 +534,5 @@ def _mark_key(mark: dict[str, Any]) -> str:
     return str(mark.get("doc", mark["_id"]))
 
 
-def _furthest_first(marks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(marks, key=lambda m: -int(m.get("published", 0)))
-
-
 def _mark_id(collection: str, doc_id: Any) -> str:
     return f"{collection}/{doc_id}"
-
-
-def _high_water(entries: list[dict[str, Any]], mark: dict[str, Any] | None) -> int:
-    """How many leading entries are already published, per the mark (0 when unsure)."""
-    if not mark:
-        return 0
-    n = int(mark.get("published", 0))
-    if 0 < n <= len(entries) and entries[n - 1].get("id") == mark.get("last_id"):
-        return n
-    # The array is not what the mark describes (document replaced): find the last
-    # published id, or start over; republishing is safe, skipping is not.
-    for i, entry in enumerate(entries):
-        if entry.get("id") == mark.get("last_id"):
-            return i + 1
-    return 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from services.matching import events
 from services.matching.domain.suggestions import Reason, decide, relevant_enough, summary
@@ -27,7 +27,13 @@ from services.matching.ranking import (
 )
 from services.matching.ranking.explain import text_overlap
 from services.matching.sources import MARKETS
-from services.matching.storage.matches import merge_push, pair_id
+from services.matching.storage.matches import (
+    PairState,
+    Ranking,
+    explanation_digest,
+    merge_push,
+    pair_id,
+)
 from services.matching.usecases import Deps
 
 Doc = dict[str, Any]
@@ -85,14 +91,55 @@ def _close(before: float | None, now: float, tolerance: float) -> bool:
     return abs(before - now) <= tolerance * max(abs(before), abs(now), 1e-9)
 
 
+class Planned(NamedTuple):
+    """One ranked hit, decided: its pair id, rank, hit, explanation and score."""
+
+    mid: str
+    rank: int
+    hit: Doc
+    explanation: Doc
+    digest: str
+    score: float
+
+    @property
+    def supply_org_id(self) -> str:
+        return str(self.hit["_source"].get("owner_org_id", ""))
+
+    def state(self) -> PairState:
+        return PairState(self.rank, self.score, self.digest, self.supply_org_id)
+
+
+def planned(demand: Doc, ranked: list[Doc]) -> list[Planned]:
+    out = []
+    for rank, hit in enumerate(ranked, start=1):
+        supply = hit["_source"]
+        explanation = stored_explanation(demand, supply, hit)
+        out.append(
+            Planned(
+                pair_id(demand["id"], supply["id"]), rank, hit, explanation,
+                explanation_digest(explanation), float(hit.get("_score") or 0.0),
+            )
+        )  # fmt: skip
+    return out
+
+
+def _same_state(deps: Deps, stored: PairState | None, p: Planned) -> bool:
+    """Whether a pair whose stored state is ``stored`` needs no write for ``p``."""
+    return (
+        stored is not None
+        and stored.rank == p.rank
+        and _close(stored.score, p.score, deps.policy.score_tolerance)
+        and stored.digest == p.digest
+        and stored.supply_org_id == p.supply_org_id
+    )
+
+
 def _plan(
-    deps: Deps, demand: Doc, rank: int, hit: Doc, prev: Doc | None, token: str
-) -> tuple[str, Doc | None, Doc | None, list[Any]]:
-    """Decide one pair: (id, new doc or None, update or None, envelopes)."""
-    supply = hit["_source"]
-    mid = pair_id(demand["id"], supply["id"])
-    explanation = stored_explanation(demand, supply, hit)
-    score = float(hit.get("_score") or 0.0)
+    deps: Deps, demand: Doc, p: Planned, prev: Doc | None, token: str
+) -> tuple[Doc | None, Doc | None, list[Any]]:
+    """Decide one pair: (new doc or None, update or None, envelopes)."""
+    supply = p.hit["_source"]
+    mid, rank, explanation, score = p.mid, p.rank, p.explanation, p.score
     unchanged = (
         prev is not None
         and prev.get("active")
@@ -102,7 +149,7 @@ def _plan(
         and prev.get("supply_org_id") == supply.get("owner_org_id", "")
     )
     if unchanged:
-        return mid, None, None, []
+        return None, None, []
     now = deps.clock()
     fields: Doc = {
         "demand_id": demand["id"],
@@ -151,11 +198,11 @@ def _plan(
             "dismissed": False,
             "history": [entry] if entry else [],
         }
-        return mid, doc, None, envelopes
+        return doc, None, envelopes
     update: Doc = {"$set": {**fields, "version": version}}
     if entry:
         update["$push"] = {"history": entry}
-    return mid, None, merge_push(update, envelopes), envelopes
+    return None, merge_push(update, envelopes), envelopes
 
 
 async def store_ranking(deps: Deps, demand: Doc, hits: list[Doc]) -> RankingResult:
@@ -165,36 +212,51 @@ async def store_ranking(deps: Deps, demand: Doc, hits: list[Doc]) -> RankingResu
 
 
 async def _store_ranking(deps: Deps, demand: Doc, hits: list[Doc]) -> RankingResult:
+    """Only pairs whose stored state differs from the new ranking are read and written:
+    the demand's ranking document (one read by ``_id``) says which; a re-ranking that
+    changes nothing reads that one document and writes nothing."""
     repo = deps.repos.matches
     hits = [h for h in hits if relevant_enough(deps.policy, shared_terms(demand, h["_source"]))]
     result = RankingResult(demands=1, pairs=len(hits))
-    ranked = list(enumerate(hits, start=1))
-    ids = [pair_id(demand["id"], h["_source"]["id"]) for h in hits]
-    pending = dict(zip(ids, ranked, strict=True))
-    for _attempt in range(MAX_RETRIES):
+    plans = planned(demand, hits)
+    before = await repo.ranking(demand["id"])
+    state = {
+        p.mid: before.state[p.mid] for p in plans if _same_state(deps, before.state.get(p.mid), p)
+    }
+    pending = {p.mid: p for p in plans if p.mid not in state}
+    attempts = 0
+    while pending:
+        attempts += 1
+        if attempts > MAX_RETRIES:
+            raise RuntimeError(f"pairs of {demand['id']} kept changing under us: {list(pending)}")
         token = uuid.uuid4().hex
         existing = await repo.load(pending)
         inserts, updates = [], []
-        for mid, (rank, hit) in pending.items():
+        for mid, p in pending.items():
             prev = existing.get(mid)
-            _, doc, update, envs = _plan(deps, demand, rank, hit, prev, token)
+            doc, update, envs = _plan(deps, demand, p, prev, token)
             if doc is not None:
                 inserts.append((doc, envs))
             elif update is not None and prev is not None:
                 updates.append((mid, prev["version"], update))
-            else:
+            else:  # the document holds this state already
+                score = float(prev["score"]) if prev is not None else p.score
+                state[mid] = PairState(p.rank, score, p.digest, p.supply_org_id)
                 continue
             if envs:
                 result.suggested.append(mid)
+        # links first: a crash after them leaves a link to a missing pair, which is harmless
+        await repo.link((demand["id"], doc["supply_id"]) for doc, _ in inserts)
         lost = await repo.write_batch(inserts, updates, token)
         result.written += len(inserts) + len(updates) - len(lost)
         result.suggested = [m for m in result.suggested if m not in lost]
-        if not lost:
-            break
+        for mid in set(pending) - set(lost):
+            if mid not in state:
+                state[mid] = pending[mid].state()
         pending = {mid: pending[mid] for mid in lost}
-    else:
-        raise RuntimeError(f"pairs of {demand['id']} kept changing under us: {list(pending)}")
-    await repo.drop_from_ranking(demand["id"], keep=ids, now=deps.clock())
+    ids = tuple(p.mid for p in plans)
+    await repo.drop_from_ranking(set(before.ranked) - set(ids), deps.clock())
+    await repo.save_ranking(demand["id"], before, Ranking(ranked=ids, state=state))
     if result.suggested:
         deps.wake_outbox()
     return result
@@ -255,13 +317,29 @@ async def match_supply(deps: Deps, supply: Doc, *, published: bool = False) -> R
 
 
 async def withdraw(deps: Deps, kind: str, record_id: str) -> RankingResult:
-    """A withdrawn record leaves every result; demands that ranked a withdrawn supply move up."""
+    """A withdrawn record leaves every result; demands that ranked a withdrawn supply move up.
+
+    Its pairs come from the links (reads by ``_id``, no scan). The stored ranking state
+    of the demands concerned is forgotten first, so that no state claims a pair this
+    withdrawal deactivates is still current, even if the process stops half-way."""
     now = deps.clock()
+    repo = deps.repos.matches
     if kind in PAIRS:
-        await deps.repos.matches.deactivate("demand_id", record_id, now)
+        async with deps.locks(record_id):
+            await repo.forget_ranking(record_id)
+            supplies = await repo.counterparts("demand", record_id)
+            await repo.deactivate([pair_id(record_id, s) for s in supplies], now)
         return RankingResult()
-    demand_ids = await deps.repos.matches.deactivate("supply_id", record_id, now)
+    linked = await repo.counterparts("supply", record_id)
+
+    async def forget(demand_id: str) -> None:
+        async with deps.locks(demand_id):
+            await repo.forget_ranking(demand_id, record_id)
+
+    await asyncio.gather(*(forget(d) for d in linked))
+    deactivated = await repo.deactivate([pair_id(d, record_id) for d in linked], now)
+    demand_ids = sorted({mid.split("|", 1)[0] for mid in deactivated})
     demand_kind = REVERSE_PAIRS[kind]
-    demands = [await deps.search.get(demand_kind, i) for i in demand_ids]
+    demands = await asyncio.gather(*(deps.search.get(demand_kind, i) for i in demand_ids))
     live = [d for d in demands if d is not None and d.get("status") == "published"]
     return await rerank_demands(deps, live)

@@ -10,7 +10,7 @@ from pymongo.errors import DuplicateKeyError
 from services.identity.domain.records import Organisation
 from services.identity.domain.tiers import TierChange, TierState
 from shared.events import Envelope
-from shared.outbox import outbox_push, with_outbox
+from shared.outbox import outbox_landed, outbox_push, with_outbox
 
 
 class DuplicateOrganisation(Exception):
@@ -49,6 +49,7 @@ class MongoOrganisationRepository:
             await self._col.insert_one(doc)
         except DuplicateKeyError as exc:
             raise DuplicateOrganisation(org.registry_key) from exc
+        outbox_landed(self._col, doc)
 
     async def get(self, org_id: str) -> Organisation | None:
         doc = await self._col.find_one({"_id": org_id}, {"outbox": 0})
@@ -90,13 +91,17 @@ class MongoOrganisationRepository:
         push: dict[str, Any] = dict(outbox_push(envelopes, doc_id=org.id)["$push"])
         if new_history:
             push["tier_history"] = {"$each": [c.model_dump(mode="json") for c in new_history]}
+        update = {"$set": state, "$push": push}
         try:
             result = await self._col.update_one(
-                {"_id": org.id, "version": expected_version}, {"$set": state, "$push": push}
+                {"_id": org.id, "version": expected_version}, update
             )
         except DuplicateKeyError as exc:
             raise DuplicateOrganisation(org.registry_key) from exc
-        return result.modified_count == 1
+        if result.modified_count != 1:
+            return False
+        outbox_landed(self._col, update, org.id)
+        return True
 
     async def tiers(self, org_id: str) -> TierState | None:
         doc = await self._col.find_one({"_id": org_id}, {"tiers": 1})

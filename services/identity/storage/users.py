@@ -9,7 +9,7 @@ from pymongo.errors import DuplicateKeyError
 
 from services.identity.domain.records import User
 from shared.events import Envelope
-from shared.outbox import with_outbox
+from shared.outbox import outbox_landed, with_outbox
 
 
 class DuplicateEmail(Exception):
@@ -35,10 +35,12 @@ class MongoUserRepository:
         doc = user.model_dump(mode="json")
         doc["_id"] = doc.pop("id")
         doc["version"] = 1
+        written = with_outbox(doc, envelopes)
         try:
-            await self._col.insert_one(with_outbox(doc, envelopes))
+            await self._col.insert_one(written)
         except DuplicateKeyError as exc:
             raise DuplicateEmail from exc
+        outbox_landed(self._col, written)
 
     async def get(self, user_id: str) -> User | None:
         doc = await self._col.find_one({"_id": user_id})

@@ -10,8 +10,11 @@ one wins, with its own events, so state and outbox stay consistent, but the lose
 told they succeeded). Unique inserts are atomic, so each save first claims the move from
 version N with a document ``<collection>:<id>:<N>`` in ``version_claims``; only the
 claimant updates. A claim left behind by a process that died before its update is taken
-over after ``STALE_CLAIM``. The outbox relay's own ``$pullAll`` is not covered by the
-claim; a save reads the version back and reports a lost race if that write undid it.
+over after ``STALE_CLAIM``. Nothing else writes an aggregate: the outbox relay keeps its
+marks in a side collection (see ``shared/outbox.py``).
+
+After a successful write the events it carried are handed to the relay
+(``outbox_landed``), which publishes them without reading the document back.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from shared.events import Envelope
-from shared.outbox import outbox_push, with_outbox
+from shared.outbox import outbox_landed, outbox_push, with_outbox
 
 M = TypeVar("M", bound=BaseModel)
 Extra = Mapping[str, Any]
@@ -69,9 +72,11 @@ class Aggregates(Generic[M]):
 
     async def add(self, entity: M, envelopes: list[Envelope], more: Extra | None = None) -> None:
         try:
-            await self._col.insert_one(with_outbox(self.to_doc(entity, more), envelopes))
+            written = with_outbox(self.to_doc(entity, more), envelopes)
+            await self._col.insert_one(written)
         except DuplicateKeyError as exc:
             raise Duplicate(self.collection_name) from exc
+        outbox_landed(self._col, written)
 
     async def save(
         self,
@@ -97,10 +102,8 @@ class Aggregates(Generic[M]):
             )
             if result.modified_count != 1:
                 return False
-            # The relay's $pullAll is a read-modify-write too; if it overlapped ours, the
-            # document went back to the old state (and old outbox): report a lost race.
-            after = await self._col.find_one({"_id": entity_id}, {"version": 1})
-            return bool(after) and after.get("version") == doc.get("version")
+            outbox_landed(self._col, update, entity_id)
+            return True
         except DuplicateKeyError as exc:
             raise Duplicate(self.collection_name) from exc
         finally:

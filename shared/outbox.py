@@ -253,6 +253,7 @@ class OutboxRelay:
         service: str | None = None,
         interval: float = 30.0,
         batch_size: int = 500,
+        mark_delay: float = 0.1,
     ) -> None:
         load_all()
         self.db = db
@@ -263,6 +264,7 @@ class OutboxRelay:
         self.service = service or db.name
         self.interval = interval
         self.batch_size = batch_size
+        self.mark_delay = mark_delay
         self._wake = asyncio.Event()
         self._hints: dict[str, set[Any]] = {}
         self._landed: list[tuple[str, Any, list[dict[str, Any]]]] = []  # the fast path
@@ -433,6 +435,9 @@ class OutboxRelay:
             self._writer = asyncio.create_task(self._write_marks(), name="outbox-marks")
 
     async def _write_marks(self) -> None:
+        # Gather the marks of a moment into one write: under a steady trickle, a write per
+        # event would double FerretDB's load; a crash meanwhile only means a republish.
+        await asyncio.sleep(self.mark_delay)
         while self._dirty:
             try:
                 await self.flush_marks()

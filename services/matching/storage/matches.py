@@ -295,19 +295,31 @@ class MongoMatchRepository:
             after = before.without(mid)
             await self.save_ranking(demand_id, before, after)
 
-    async def drop_from_ranking(self, ids: Iterable[str], now: Any) -> int:
-        """Pairs no longer in their demand's ranking lose their rank (kept, not deleted);
-        one round trip."""
-        ops = [
-            UpdateOne(
-                {"_id": mid, "rank": {"$ne": None}},
-                {"$set": {"rank": None, "updated_at": now}, "$inc": {"version": 1}},
-            )
-            for mid in ids
-        ]
-        if not ops:
-            return 0
-        return (await self.collection.bulk_write(ops, ordered=False)).modified_count
+    async def _where(self, ids: Iterable[str], field: str, test: Any) -> list[str]:
+        """The ids among ``ids`` whose document's ``field`` passes ``test`` (reads by
+        ``_id``). FerretDB 1.x answers ``{_id: x, <field>: ...}`` from its primary key
+        when the document matches, but scans the whole collection when it does not, so a
+        conditional update is sent only for documents read as matching."""
+        ids = list(ids)
+        found = await asyncio.gather(
+            *(self.collection.find_one({"_id": i}, {field: 1}) for i in ids)
+        )
+        return [d["_id"] for d in found if d is not None and test(d.get(field))]
+
+    async def _set_where(self, ids: list[str], condition: Doc, fields: Doc) -> list[str]:
+        """Set ``fields`` (bumping ``version``) on the pairs matching ``condition``, one
+        round trip; returns the ids sent."""
+        if ids:
+            update = {"$set": fields, "$inc": {"version": 1}}
+            ops = [UpdateOne({"_id": mid, **condition}, update) for mid in ids]
+            await self.collection.bulk_write(ops, ordered=False)
+        return ids
+
+    async def drop_from_ranking(self, ids: Iterable[str], now: Any) -> list[str]:
+        """Pairs no longer in their demand's ranking lose their rank (kept, not deleted)."""
+        ranked = await self._where(ids, "rank", lambda rank: rank is not None)
+        fields = {"rank": None, "updated_at": now}
+        return await self._set_where(ranked, {"rank": {"$ne": None}}, fields)
 
     async def link(self, pairs: Iterable[tuple[str, str]]) -> None:
         """Record new (demand id, supply id) pairs in the links, before the pairs are written."""
@@ -319,18 +331,12 @@ class MongoMatchRepository:
         return await self.links.of(side, record_id)
 
     async def deactivate(self, ids: Iterable[str], now: Any) -> list[str]:
-        """The active pairs among ``ids`` leave the results; returns those it changed.
-        Each is updated by ``_id``: a filter on ``demand_id`` / ``supply_id`` scans the
-        whole collection on FerretDB 1.x."""
-        ids = list(ids)
-        update = {
-            "$set": {"active": False, "rank": None, "updated_at": now},
-            "$inc": {"version": 1},
-        }
-        results = await asyncio.gather(
-            *(self.collection.update_one({"_id": mid, "active": True}, update) for mid in ids)
-        )
-        return [mid for mid, r in zip(ids, results, strict=True) if r.modified_count]
+        """The active pairs among ``ids`` leave the results; returns them. Pairs are read
+        and updated by ``_id``: a filter on ``demand_id`` / ``supply_id`` scans the whole
+        collection on FerretDB 1.x."""
+        active = await self._where(ids, "active", bool)
+        fields = {"active": False, "rank": None, "updated_at": now}
+        return await self._set_where(active, {"active": True}, fields)
 
     async def ranked_demands_of(self, supply_id: str) -> list[str]:
         """Demands whose ranking holds ``supply_id``: its links, then each pair by ``_id``."""

@@ -307,7 +307,14 @@ async def candidate_demands(deps: Deps, supply: Doc, *, earlier: bool = True) ->
         doc = await deps.search.get(demand_kind, demand_id)
         if doc is not None and doc.get("status") == "published":
             found[demand_id] = doc
-    return list(found.values())
+    # A demand sharing too few words with the supply cannot rank it (its ranking drops
+    # such hits); unless it ranked the supply before, re-ranking it would only restore
+    # what its own last ranking stored, so it is not re-ranked.
+    return [
+        d
+        for d in found.values()
+        if d["id"] in before or relevant_enough(deps.policy, shared_terms(d, supply))
+    ]
 
 
 async def match_supply(deps: Deps, supply: Doc, *, published: bool = False) -> RankingResult:

@@ -4,11 +4,15 @@ ranking state, and the links from a record to its counterparts — on the real e
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from pymongo import AsyncMongoClient, monitoring
 
+from services.matching.ranking import build_reverse_query, to_index_doc
 from services.matching.storage import Repositories
 from services.matching.storage.matches import PairLinks, Ranking, pair_id
 from services.matching.usecases import Deps
@@ -35,6 +39,20 @@ class Commands(monitoring.CommandListener):
     def failed(self, event: monitoring.CommandFailedEvent) -> None: ...
 
 
+@asynccontextmanager
+async def watched(deps: Deps, settings: Settings) -> AsyncIterator[tuple[Deps, list[Any]]]:
+    """``deps`` over a client that records the commands it sends."""
+    listener = Commands()
+    database = deps.repos.matches.collection.database.name
+    client: AsyncMongoClient = AsyncMongoClient(
+        settings.mongo_url, tz_aware=True, event_listeners=[listener]
+    )
+    try:
+        yield replace(deps, repos=Repositories.over(client[database])), listener.seen
+    finally:
+        await client.close()
+
+
 async def test_a_re_ranking_that_changes_nothing_reads_one_document_and_writes_none(
     deps: Deps, settings: Settings
 ) -> None:
@@ -46,20 +64,12 @@ async def test_a_re_ranking_that_changes_nothing_reads_one_document_and_writes_n
     assert ranking.ranked == (pair_id(need.id, offer.id),)
     assert set(ranking.state) == {pair_id(need.id, offer.id)}
 
-    listener = Commands()
-    database = deps.repos.matches.collection.database.name
-    client: AsyncMongoClient = AsyncMongoClient(
-        settings.mongo_url, tz_aware=True, event_listeners=[listener]
-    )
-    try:
-        watched = replace(deps, repos=Repositories.over(client[database]))
-        applied = await apply_change(watched, change(need, "updated", version=2))
-        sent = list(listener.seen)
-    finally:
-        await client.close()
+    async with watched(deps, settings) as (spied, sent):
+        applied = await apply_change(spied, change(need, "updated", version=2))
+        seen = list(sent)
 
     assert applied.ranking.written == 0 and applied.ranking.pairs == 1
-    assert sent == [("find", "rankings")]
+    assert seen == [("find", "rankings")]
     assert await pairs(deps) == before
 
 
@@ -140,3 +150,42 @@ def test_a_ranking_state_survives_its_document() -> None:
     assert ranking.to_doc() == doc and ranking.exists
     assert Ranking.from_doc(ranking.to_doc()) == ranking
     assert ranking.without("d|s1").state == {} and ranking.without("d|s1").ranked == ranking.ranked
+
+
+async def test_a_new_supply_re_ranks_only_the_demands_it_can_enter(deps: Deps) -> None:
+    need, offer = record("tech_need", "org-demand"), record("tech_offer", "org-supply")
+    # a standing demand the offer's text meets (the reverse query finds it) but that shares
+    # one word with it: it cannot rank the offer
+    loose = record(
+        "tech_need", "org-other", title="模型安全评测平台", description="红队测试与攻防演练。",
+        keywords=["红队", "攻防"],
+    )  # fmt: skip
+    await apply_change(deps, change(need))
+    await apply_change(deps, change(loose))
+    reverse = build_reverse_query(to_index_doc(offer.as_record()), size=30)
+    found = await deps.search.search("tech_need", reverse)
+    assert loose.id in {h["_id"] for h in found["hits"]["hits"]}
+
+    applied = await apply_change(deps, change(offer))
+
+    assert applied.ranking.demands == 1
+    assert set(await pairs(deps)) == {pair_id(need.id, offer.id)}
+
+
+async def test_a_withdrawal_sends_no_update_for_pairs_already_inactive(
+    deps: Deps, settings: Settings
+) -> None:
+    """FerretDB 1.x scans the whole collection for ``{_id: x, active: true}`` when x is not
+    active: such pairs are read by ``_id`` and left alone."""
+    need, offer = record("tech_need", "org-demand"), record("tech_offer", "org-supply")
+    await apply_change(deps, change(need))
+    await apply_change(deps, change(offer))
+    await apply_change(deps, change(need, "withdrawn", version=2))
+
+    async with watched(deps, settings) as (spied, sent):
+        await apply_change(spied, change(offer, "withdrawn", version=2))
+        seen = list(sent)
+
+    assert ("update", "matches") not in seen
+    stored = await deps.repos.matches.get(pair_id(need.id, offer.id))
+    assert stored is not None and not stored["active"]

@@ -30,7 +30,7 @@ from pymongo import ASCENDING, DESCENDING, InsertOne, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from shared.outbox import outbox_push, with_outbox
+from shared.outbox import outbox_landed, outbox_push, with_outbox
 
 Doc = dict[str, Any]
 
@@ -240,9 +240,8 @@ class MongoMatchRepository:
         not carry it afterwards (FerretDB 1.x runs a filtered update as a non-atomic
         read-modify-write, so the version filter alone may let two writers through).
         """
-        ops: list[Any] = [
-            InsertOne(with_outbox(doc, envs) if envs else doc) for doc, envs in inserts
-        ]
+        docs = [with_outbox(doc, envs) if envs else doc for doc, envs in inserts]
+        ops: list[Any] = [InsertOne(doc) for doc in docs]
         ops += [UpdateOne({"_id": mid, "version": version}, upd) for mid, version, upd in updates]
         if not ops:
             return []
@@ -253,6 +252,13 @@ class MongoMatchRepository:
             *(self.collection.find_one({"_id": i}, {"written_by": 1}) for i in ids)
         )
         written = {d["_id"] for d in found if d is not None and d.get("written_by") == token}
+        # what landed as ours goes to the relay now, without being read back
+        for i, doc in enumerate(docs):
+            if i not in set(duplicates):
+                outbox_landed(self.collection, doc)
+        for mid, _, upd in updates:
+            if mid in written:
+                outbox_landed(self.collection, upd, mid)
         return lost + [i for i in ids if i not in written]
 
     async def update_at_version(self, match_id: str, version: int, update: Doc) -> bool:

@@ -13,7 +13,7 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from shared.outbox import with_outbox
+from shared.outbox import outbox_landed, with_outbox
 
 Doc = dict[str, Any]
 
@@ -45,10 +45,12 @@ class MongoSavedSearchRepository:
 
     async def record_hit(self, doc: Doc, envelopes: list[Any]) -> bool:
         """Store a hit with its event; False when it was stored before (nothing sent)."""
+        written = with_outbox(doc, envelopes)
         try:
-            await self.hits.insert_one(with_outbox(doc, envelopes))
+            await self.hits.insert_one(written)
         except DuplicateKeyError:
             return False
+        outbox_landed(self.hits, written)
         return True
 
     async def hits_of(self, search_id: str) -> list[Doc]:

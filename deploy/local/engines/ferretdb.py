@@ -2,7 +2,9 @@
 
 Built from the Go module proxy. ``go install ...@version`` compiles, but the binary
 panics at start because the module ships an empty ``build/version/version.txt``; so we
-``go mod download`` the module, write that file, and build ``cmd/ferretdb`` ourselves.
+``go mod download`` the module, write that file, apply ``versions.FERRETDB_PATCHES``
+(the SQLite backend's ``_id`` lookups missed their own index) and build ``cmd/ferretdb``
+ourselves.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ class FerretDB(Engine):
 
     @property
     def binary(self) -> Path:
-        return self.stack.cache_dir / f"ferretdb-{versions.FERRETDB_VERSION}" / "ferretdb"
+        return self.stack.cache_dir / f"ferretdb-{versions.FERRETDB_BUILD}" / "ferretdb"
 
     def fetch(self) -> None:
         def build(scratch: Path) -> None:
@@ -46,6 +48,13 @@ class FerretDB(Engine):
                     os.chmod(os.path.join(root, name), 0o755)  # noqa: S103 - module cache is read-only
             version_txt = source / "build" / "version" / "version.txt"
             version_txt.write_text(f"{versions.FERRETDB_VERSION}\n")
+            for relative, (old, new) in versions.FERRETDB_PATCHES.items():
+                path = source / relative
+                text = path.read_text()
+                if text.count(old) != 1:
+                    raise RuntimeError(f"FerretDB patch does not apply to {relative}: {old!r}")
+                path.chmod(0o644)
+                path.write_text(text.replace(old, new))
             run(["go", "build", "-o", str(scratch / "ferretdb"), "./cmd/ferretdb"], cwd=source)
             shutil.rmtree(source)
 

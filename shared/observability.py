@@ -58,6 +58,13 @@ HANDLER_LATENCY = Histogram(
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 
+DB_COMMAND_LATENCY = Histogram(
+    "duijie_db_command_seconds",
+    "MongoDB-wire commands as the client saw them (where the database's time goes)",
+    ["database", "collection", "command"],
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+
 
 # --- correlation ids ---
 def current_correlation_id() -> str | None:

@@ -9,6 +9,7 @@ from pymongo.errors import DuplicateKeyError
 
 from services.identity.domain.records import Organisation
 from services.identity.domain.tiers import TierChange, TierState
+from shared.db import update_one_where
 from shared.events import Envelope
 from shared.outbox import outbox_landed, outbox_push, with_outbox
 
@@ -93,12 +94,12 @@ class MongoOrganisationRepository:
             push["tier_history"] = {"$each": [c.model_dump(mode="json") for c in new_history]}
         update = {"$set": state, "$push": push}
         try:
-            result = await self._col.update_one(
-                {"_id": org.id, "version": expected_version}, update
+            updated = await update_one_where(
+                self._col, org.id, {"version": expected_version}, update
             )
         except DuplicateKeyError as exc:
             raise DuplicateOrganisation(org.registry_key) from exc
-        if result.modified_count != 1:
+        if not updated:
             return False
         outbox_landed(self._col, update, org.id)
         return True

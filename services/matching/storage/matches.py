@@ -30,6 +30,7 @@ from pymongo import ASCENDING, DESCENDING, InsertOne, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from shared.db import is_ferretdb, matches_by_id, update_one_where
 from shared.outbox import outbox_landed, outbox_push, with_outbox
 
 Doc = dict[str, Any]
@@ -242,11 +243,23 @@ class MongoMatchRepository:
         """
         docs = [with_outbox(doc, envs) if envs else doc for doc, envs in inserts]
         ops: list[Any] = [InsertOne(doc) for doc in docs]
-        ops += [UpdateOne({"_id": mid, "version": version}, upd) for mid, version, upd in updates]
+        stale: list[str] = []
+        if await is_ferretdb(self.collection.database):
+            # filter by _id alone (any other filter shape scans the whole collection on
+            # FerretDB 1.x); the versions are checked by _id just before, which is as
+            # atomic as FerretDB's own filtered update, and written_by settles races
+            current = await asyncio.gather(
+                *(matches_by_id(self.collection, mid, {"version": v}) for mid, v, _ in updates)
+            )
+            stale = [mid for (mid, _, _), ok in zip(updates, current, strict=True) if not ok]
+            updates = [u for u, ok in zip(updates, current, strict=True) if ok]
+            ops += [UpdateOne({"_id": mid}, upd) for mid, _, upd in updates]
+        else:
+            ops += [UpdateOne({"_id": mid, "version": v}, upd) for mid, v, upd in updates]
         if not ops:
-            return []
+            return stale
         duplicates = await _duplicates(self.collection.bulk_write(ops, ordered=False))
-        lost = [inserts[i][0]["_id"] for i in duplicates if i < len(inserts)]
+        lost = stale + [inserts[i][0]["_id"] for i in duplicates if i < len(inserts)]
         ids = [mid for mid, _, _ in updates]
         found = await asyncio.gather(
             *(self.collection.find_one({"_id": i}, {"written_by": 1}) for i in ids)
@@ -262,8 +275,7 @@ class MongoMatchRepository:
         return lost + [i for i in ids if i not in written]
 
     async def update_at_version(self, match_id: str, version: int, update: Doc) -> bool:
-        result = await self.collection.update_one({"_id": match_id, "version": version}, update)
-        return result.modified_count == 1
+        return await update_one_where(self.collection, match_id, {"version": version}, update)
 
     # ---- a demand's ranking, and the pairs of a record, read by _id -------------------
 

@@ -10,6 +10,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from services.notifications.domain.records import Message
+from shared.db import update_one_where
 
 
 def _from_doc(doc: dict[str, Any]) -> Message:
@@ -73,11 +74,16 @@ class MongoMessageRepository:
 
     async def mark_read(self, user_id: str, message_id: str, at: dt.datetime) -> Message | None:
         """Mark the user's own message read (idempotent); None when it is not theirs."""
-        await self._col.update_one(
-            {"_id": message_id, "user_id": user_id, "read_at": None}, {"$set": {"read_at": at}}
-        )
-        doc = await self._col.find_one({"_id": message_id, "user_id": user_id})
-        return _from_doc(doc) if doc else None
+        # by _id alone: FerretDB 1.x scans the collection for any other filter shape
+        doc = await self._col.find_one({"_id": message_id})
+        if doc is None or doc.get("user_id") != user_id:
+            return None
+        if doc.get("read_at") is None:
+            await update_one_where(
+                self._col, message_id, {"read_at": None}, {"$set": {"read_at": at}}
+            )
+            doc = await self._col.find_one({"_id": message_id}) or doc
+        return _from_doc(doc)
 
     async def mark_all_read(self, user_id: str, at: dt.datetime) -> int:
         result = await self._col.update_many(

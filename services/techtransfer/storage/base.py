@@ -27,6 +27,7 @@ from pydantic import BaseModel
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from shared.db import update_one_where
 from shared.events import Envelope
 from shared.outbox import outbox_landed, outbox_push, with_outbox
 
@@ -97,10 +98,9 @@ class Aggregates(Generic[M]):
         if not await self._claim(claim, entity_id, expected_version):
             return False
         try:
-            result = await self._col.update_one(
-                {"_id": entity_id, "version": expected_version}, update
-            )
-            if result.modified_count != 1:
+            if not await update_one_where(
+                self._col, entity_id, {"version": expected_version}, update
+            ):
                 return False
             outbox_landed(self._col, update, entity_id)
             return True

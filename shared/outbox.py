@@ -121,13 +121,18 @@ class _Staged:
                 self._ids[i][2] = self._ids[i][1]
 
     def take(self) -> dict[Any, int]:
-        """The staged ids with their staging counts (-1: a write may still be in flight,
-        so this pass must not settle it); ids older than ``max_age`` are dropped (a failed
-        write stages an id no document will ever show: the sweep covers it)."""
+        """The ids with a landed write to read, with their staging counts (-1: another
+        write may still be in flight, so this pass must not settle it). Ids whose writes
+        are all in flight are left for a later pass: reading them finds nothing new, and
+        under load (many requests in flight, each read in every collection) it was most
+        of the database's work. Ids older than ``max_age`` are dropped (a failed write
+        stages an id no document will ever show: the sweep covers it)."""
         cutoff = time.monotonic() - self.max_age
         for i in [i for i, (first, _, _) in self._ids.items() if first < cutoff]:
             del self._ids[i]
-        return {i: n if landed >= n else -1 for i, (_, n, landed) in self._ids.items()}
+        return {
+            i: n if landed >= n else -1 for i, (_, n, landed) in self._ids.items() if landed > 0
+        }
 
     def settle(self, taken: dict[Any, int], ids: Iterable[Any]) -> None:
         for i in ids:

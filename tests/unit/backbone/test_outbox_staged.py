@@ -83,3 +83,25 @@ def test_a_bare_wake_lands_only_what_its_own_task_staged() -> None:
     assert taken == {"x": -1}  # B's staging has not landed: no pass may forget x yet
     staged.settle(taken, ["x"])
     assert "x" in staged.take()
+
+
+def test_an_id_whose_writes_are_all_in_flight_is_not_read() -> None:
+    staged = _Staged()
+    staged.add(["x"])  # the update is built; its write has not landed: nothing to read yet
+    assert staged.take() == {}
+    staged.woken(["x"])
+    assert staged.take() == {"x": 1}
+
+
+def test_a_staging_handed_to_the_relay_is_not_read_again() -> None:
+    import asyncio
+
+    staged = _Staged()
+
+    async def write() -> dict:
+        staged.add(["x"])
+        staged.release(["x"])  # outbox_landed: the relay has the entries themselves
+        staged.woken()  # the use case's bare wake after the write
+        return staged.take()
+
+    assert asyncio.run(write()) == {}

@@ -102,9 +102,11 @@ class Inbox:
 class OffsetCommitter(ConsumerRebalanceListener):
     """Batched offset commits for one subscriber (it is also its rebalance listener).
 
-    FastStream hands a subscriber's messages to the handler one at a time (no
-    ``max_workers``), so when a message is done every earlier message of its partition
-    is done too: the next offset to commit is simply the done offset + 1. Nothing is
+    Messages arrive in offset order per partition. Handled one at a time, a done message
+    means every earlier one is done: the next offset to commit is the done offset + 1.
+    Handled concurrently (:class:`EventConsumer` ``concurrency`` > 1), each message is
+    registered with :meth:`started` when it is dispatched, and the commit point is the
+    lowest offset still in flight: never past a message not yet finished. Nothing is
     recorded for a message that failed (it is nacked and redelivered), so a commit never
     passes an unprocessed message. Commits are explicit per partition, and only for
     partitions this consumer still owns; a partition taken away before its commit is
@@ -120,13 +122,27 @@ class OffsetCommitter(ConsumerRebalanceListener):
         self._kick = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
+        self._inflight: dict[TopicPartition, set[int]] = {}
+        self._high: dict[TopicPartition, int] = {}  # past the highest done offset
+
+    def started(self, topic: str, partition: int, offset: int) -> None:
+        """A message was dispatched to a concurrent handler (see the class doc)."""
+        self._inflight.setdefault(TopicPartition(topic, partition), set()).add(offset)
 
     def done(self, consumer: Any, topic: str, partition: int, offset: int) -> None:
         """Record a handled message; it is committed within ``interval`` seconds."""
+        tp = TopicPartition(topic, partition)
+        inflight = self._inflight.get(tp)
+        if inflight is not None:
+            inflight.discard(offset)
         if not callable(getattr(consumer, "assignment", None)):
             return  # FastStream's in-memory test broker: nothing to commit
         self._consumer = consumer
-        self._next[TopicPartition(topic, partition)] = offset + 1
+        self._high[tp] = max(self._high.get(tp, 0), offset + 1)
+        commit_at = min(inflight) if inflight else self._high[tp]
+        if commit_at <= self._next.get(tp, -1):
+            return
+        self._next[tp] = commit_at
         self._count += 1
         if self._count >= self.every:
             self._kick.set()
@@ -208,6 +224,7 @@ class EventConsumer:
         backoff_max: float = 2.0,
         commit_interval: float = 0.1,
         commit_every: int = 200,
+        concurrency: int = 1,
     ) -> None:
         load_all()
         self.broker = broker
@@ -218,8 +235,9 @@ class EventConsumer:
         self.backoff = backoff
         self.backoff_max = backoff_max
         self._handlers: dict[str, dict[str, Handler]] = {}  # topic -> type -> handler
-        self._commit = {"interval": commit_interval, "every": commit_every}
+        self._commit: dict[str, Any] = {"interval": commit_interval, "every": commit_every}
         self.committers: dict[str, OffsetCommitter] = {}
+        self.concurrency = max(1, concurrency)
 
     def group_for(self, topic: str) -> str:
         return f"{self.settings.group_prefix}.{self.service}.{topic}"
@@ -251,14 +269,19 @@ class EventConsumer:
             return msg.body  # undecoded: malformed JSON must reach us, not crash FastStream
 
         committer = self.committers[topic] = OffsetCommitter(**self._commit)
+        lanes = _KeyedLanes(self.concurrency) if self.concurrency > 1 else None
 
         async def receive(body: Any, message: KafkaMessage) -> None:
+            raw: Any = message.raw_message  # one ConsumerRecord (not a batch subscriber)
+            if lanes is not None:
+                committer.started(raw.topic, raw.partition, raw.offset)
+                await lanes.dispatch(raw.key, self._process_until_done(topic, message, committer))
+                return
             try:
                 await self._process(topic, message)
             except BaseException:
                 await message.nack()  # seek back: redelivered, never committed past
                 raise
-            raw = message.raw_message
             committer.done(message.consumer, raw.topic, raw.partition, raw.offset)
 
         # Set after definition: with postponed annotations a local name would not resolve.
@@ -279,11 +302,32 @@ class EventConsumer:
         stop = subscriber.stop
 
         async def stop_after_commit() -> None:
-            # The last done offsets are committed before the consumer leaves the group.
+            # Handlers in flight finish (or are cancelled: redelivered), then the last done
+            # offsets are committed before the consumer leaves the group.
+            if lanes is not None:
+                await lanes.drain(grace=10.0)
             await committer.stop()
             await stop()
 
         subscriber.stop = stop_after_commit  # type: ignore[method-assign]
+
+    async def _process_until_done(
+        self, topic: str, message: Any, committer: OffsetCommitter
+    ) -> None:
+        """A concurrent handler cannot nack (the consumer has moved on): if even the DLQ
+        is unreachable it tries again, holding its key and the commit point, so an outage
+        still never skips a message."""
+        raw = message.raw_message
+        pause = self.backoff
+        while True:
+            try:
+                await self._process(topic, message)
+                break
+            except Exception:
+                log.exception("message %s/%s@%s not settled; retrying", *_where(raw))
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, self.backoff_max)
+        committer.done(message.consumer, raw.topic, raw.partition, raw.offset)
 
     async def _process(self, topic: str, message: Any) -> None:
         started = time.perf_counter()
@@ -384,6 +428,51 @@ class EventConsumer:
             type(error).__name__,
             error,
         )
+
+
+class _KeyedLanes:
+    """Runs up to ``limit`` handlers at once, one at a time per message key, in arrival
+    order per key: events of one aggregate keep their order, different aggregates
+    overlap their waits on the database and the search engine."""
+
+    def __init__(self, limit: int) -> None:
+        self._slots = asyncio.Semaphore(limit)
+        self._tails: dict[Any, asyncio.Task[None]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def dispatch(self, key: Any, work: Awaitable[None]) -> None:
+        await self._slots.acquire()  # backpressure: the subscriber waits for a free slot
+        before = self._tails.get(key)
+
+        async def run() -> None:
+            try:
+                if before is not None:
+                    await asyncio.wait({before})  # however it ended; our own cancel raises
+                await work
+            finally:
+                self._slots.release()
+                if self._tails.get(key) is task:
+                    del self._tails[key]
+
+        task = asyncio.create_task(run())
+        self._tails[key] = task
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self, grace: float) -> None:
+        """Let the handlers in flight finish for ``grace`` seconds, then cancel the rest
+        (their messages are not committed: redelivered)."""
+        if not self._tasks:
+            return
+        _, pending = await asyncio.wait(set(self._tasks), timeout=grace)
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending)
+
+
+def _where(raw: Any) -> tuple[Any, Any, Any]:
+    return raw.topic, raw.partition, raw.offset
 
 
 def consumer_topic(base: str, settings: Settings | None = None) -> str:

@@ -55,10 +55,17 @@ def record_models() -> list[type[BaseModel]]:
 
 
 def subscribe(
-    broker: KafkaBroker, settings: Settings, get_deps: Callable[[], Deps]
+    broker: KafkaBroker,
+    settings: Settings,
+    get_deps: Callable[[], Deps],
+    *,
+    concurrency: int = 1,
 ) -> EventConsumer:
-    """One safe subscriber per record topic (retries, DLQ, commit after the effect)."""
-    consumer = EventConsumer(broker, service="matching", settings=settings)
+    """One safe subscriber per record topic (retries, DLQ, commit after the effect).
+    With ``concurrency`` > 1, events of different records are handled at once (each
+    record's in order): a record's time is mostly waits on OpenSearch and the database,
+    and the per-demand locks and stored ranking state already cover concurrent writers."""
+    consumer = EventConsumer(broker, service="matching", settings=settings, concurrency=concurrency)
 
     @consumer.on(*record_models())
     async def project_and_match(_payload: BaseModel, envelope: Envelope) -> None:

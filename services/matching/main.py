@@ -72,7 +72,9 @@ def create_app(
             await mongo.close()
 
     if broker is not None:
-        handlers.subscribe(broker, settings, lambda: holder["deps"])
+        handlers.subscribe(
+            broker, settings, lambda: holder["deps"], concurrency=matching.consumer_concurrency
+        )
     app = create_service_app(SERVICE, routers=ROUTERS, lifespan=lifespan, broker=broker)
     install_error_handler(app)
     install_verifier(app, verifier)

@@ -29,6 +29,12 @@ class MatchingSettings(BaseSettings):
     candidate_demands: int = Field(
         30, ge=1, le=200, description="demands looked at for a new supply (reverse + percolator)"
     )
+    consumer_concurrency: int = Field(
+        8,
+        ge=1,
+        le=64,
+        description="record events handled at once per topic (one at a time per record)",
+    )
 
 
 @lru_cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -153,13 +154,7 @@ async def test_batched_commits_never_pass_a_message_still_being_handled(
 ) -> None:
     release = asyncio.Event()
     handled: list[str] = []
-
-    def setup(consumer: EventConsumer) -> None:
-        @consumer.on(PitchPublished)
-        async def handle(payload: PitchPublished, event: Envelope) -> None:
-            if payload.title == "slow":
-                await release.wait()
-            handled.append(payload.title)
+    setup = _recording_titles(handled, hold_slow_until=release)
 
     events = [_pitch(1, "first"), _pitch(2, "slow"), _pitch(3, "third")]
     topic = topic_for("roadshows.pitch.published", unique_settings)
@@ -179,5 +174,61 @@ async def test_batched_commits_never_pass_a_message_still_being_handled(
     assert handled == ["first", "slow", "third"]
 
 
+def _recording_titles(
+    handled: list[str], *, hold_slow_until: asyncio.Event
+) -> Callable[[EventConsumer], None]:
+    """A handler that records pitch titles; the one titled "slow" waits for the event."""
+
+    def setup(consumer: EventConsumer) -> None:
+        @consumer.on(PitchPublished)
+        async def handle(payload: PitchPublished, event: Envelope) -> None:
+            if payload.title == "slow":
+                await hold_slow_until.wait()
+            handled.append(payload.title)
+
+    return setup
+
+
 async def _lag_is(settings: Settings, group: str, topic: str, lag: int) -> bool:
     return await committed_lag(settings, group, topic) == lag
+
+
+async def test_concurrent_handlers_keep_order_per_key_and_commit_below_the_slowest(
+    unique_settings: Settings,
+) -> None:
+    release = asyncio.Event()
+    handled: list[str] = []
+    setup = _recording_titles(handled, hold_slow_until=release)
+
+    def pitch(pid: str, title: str) -> Envelope:
+        payload = PitchPublished(id=pid, owner_org_id="o1", title=title, stage="a", ask_cny=1)
+        return new_event(payload, subject=pid, version=1, source="roadshows")
+
+    # one partition, so the commit point is shared: p1 slow, p2 fast, then p1 again
+    events = [pitch("p1", "slow"), pitch("p2", "fast"), pitch("p1", "after")]
+    topic = topic_for("roadshows.pitch.published", unique_settings)
+    async with running_consumer(
+        unique_settings, setup, commit_interval=0.02, concurrency=4
+    ) as consumer:
+        group = consumer.group_for(topic)
+        producer = AIOKafkaProducer(
+            bootstrap_servers=unique_settings.kafka_bootstrap, acks="all", enable_idempotence=True
+        )
+        await producer.start()
+        try:
+            for e in events:
+                headers = [(k, v.encode()) for k, v in e.kafka_headers().items()]
+                key = str(e.subject).encode()
+                await producer.send_and_wait(
+                    topic, e.to_json_bytes(), key=key, partition=0, headers=headers
+                )
+        finally:
+            await producer.stop()
+        # p2 does not wait for p1's slow handler; p1's next event does
+        await eventually(lambda: _true(handled == ["fast"]), what="the other key's event")
+        await asyncio.sleep(0.2)  # ten commit intervals: nothing past "slow" is committed
+        assert handled == ["fast"]
+        assert await committed_lag(unique_settings, group, topic) == 3
+        release.set()
+        await eventually(lambda: _lag_is(unique_settings, group, topic, 0), what="lag 0")
+    assert handled == ["fast", "slow", "after"]

@@ -78,3 +78,21 @@ async def test_the_in_memory_test_broker_is_ignored() -> None:
     committer = OffsetCommitter()
     committer.done(object(), "t", 0, 1)
     assert committer.pending() == {}
+
+
+async def test_with_concurrent_handlers_the_commit_stays_below_the_lowest_in_flight() -> None:
+    consumer = FakeConsumer({P0})
+    committer = OffsetCommitter(interval=10)
+    for off in (5, 6, 7):
+        committer.started("t", 0, off)
+    committer.done(consumer, "t", 0, 7)
+    committer.done(consumer, "t", 0, 6)
+    assert committer.pending() == {P0: 5}  # resume at 5: it is still in its handler
+    committer.done(consumer, "t", 0, 5)
+    assert committer.pending() == {P0: 8}
+    committer.started("t", 0, 8)
+    committer.started("t", 0, 9)
+    committer.done(consumer, "t", 0, 9)
+    assert committer.pending() == {P0: 8}  # not moved past 8, still in flight
+    await committer.stop()
+    assert consumer.commits == [{P0: 8}]

@@ -329,6 +329,11 @@ class MongoMatchRepository:
         round trip; returns the ids sent."""
         if ids:
             update = {"$set": fields, "$inc": {"version": 1}}
+            if await is_ferretdb(self.collection.database):
+                # by _id alone: any other filter shape scans the collection on FerretDB
+                # 1.x, and ``_where`` has just read these as matching (its filtered
+                # updates are a read-modify-write anyway)
+                condition = {}
             ops = [UpdateOne({"_id": mid, **condition}, update) for mid in ids]
             await self.collection.bulk_write(ops, ordered=False)
         return ids

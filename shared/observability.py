@@ -147,6 +147,9 @@ def setup_logging(service: str, level: str = "INFO") -> None:
     handler._duijie = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)
+    # opensearch-py logs every request at INFO: two thirds of all log lines, and CPU
+    for chatty in ("opensearch",):
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, root.level))
 
 
 def setup_observability(service: str, level: str = "INFO") -> None:

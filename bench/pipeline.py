@@ -12,7 +12,8 @@ With the local stack up (``make up``; URLs from ``python -m deploy.local status 
    shares nothing with any other pair, so each pair has exactly one known counterpart.
    Latency per pair: from the HTTP publish of its later record returning until the
    enterprise's inbox lists the ``matching.match.suggested`` message about the offer.
-   One poller per enterprise reads ``GET /inbox?unread=true`` page by page and marks
+   One poller per enterprise reads ``GET /inbox?unread=true`` page by page (long polling:
+   ``wait=--long-poll`` on the first page, answered as soon as a message is stored) and marks
    what it saw read (in the background). A Kafka tap on the record and match topics keeps
    each event's CloudEvents ``time`` and broker timestamp to split the latency in stages.
 5. bench records are withdrawn afterwards (``--keep`` leaves them).
@@ -307,8 +308,11 @@ class InboxPoller:
     so a message that arrives before the sender has noted the offer's id is not missed.
     """
 
-    def __init__(self, client: httpx.AsyncClient, base: str, token: str, interval: float):
+    def __init__(
+        self, client: httpx.AsyncClient, base: str, token: str, interval: float, wait: float
+    ):
         self.client, self.base, self.token, self.interval = client, base, token, interval
+        self.wait = wait  # long polling: the service answers as soon as a message is stored
         self.pairs: list[Pair] = []
         self.seen: dict[str, tuple[float, float]] = {}  # offer id -> (seen, created_at)
         self.count: dict[str, int] = {}  # offer id -> suggestion messages
@@ -322,6 +326,8 @@ class InboxPoller:
             params: dict[str, Any] = {"unread": "true", "limit": 100}
             if cursor:
                 params["cursor"] = cursor
+            elif self.wait:
+                params["wait"] = self.wait
             r = await self.client.get(f"{self.base}/inbox", params=params,
                                       headers=bearer(self.token))  # fmt: skip
             now = time.time()
@@ -574,7 +580,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         print(f"floor: p50 {ms(pct(floor_lat, 0.5))} ms  p99 {ms(pct(floor_lat, 0.99))} ms")
         tap = Tap(settings)
         await tap.start()
-        pollers = [InboxPoller(client, urls["notifications"], tok, args.poll_interval)
+        base = urls["notifications"]
+        pollers = [InboxPoller(client, base, tok, args.poll_interval, args.long_poll)
                    for tok in bench.tokens[1:]]  # fmt: skip
         bench.pollers = pollers
         markers = [asyncio.create_task(p.mark_read()) for p in pollers for _ in range(2)]
@@ -702,6 +709,10 @@ def main() -> None:
     parser.add_argument("--demanders", type=int, default=2, help="bench enterprises (pollers)")
     parser.add_argument("--concurrency", type=int, default=64, help="records in flight at most")
     parser.add_argument("--poll-interval", type=float, default=0.02, help="idle poll pause, s")
+    parser.add_argument(
+        "--long-poll", type=float, default=5.0,
+        help="GET /inbox?wait= seconds (0: plain polling every --poll-interval)",
+    )  # fmt: skip
     parser.add_argument(
         "--deadline",
         type=float,

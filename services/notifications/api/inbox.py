@@ -59,9 +59,20 @@ async def list_messages(
     unread: Annotated[bool, Query(description="only unread messages")] = False,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
+    wait: Annotated[
+        float,
+        Query(
+            ge=0,
+            le=30,
+            description="long polling: seconds to wait for a new message when the first "
+            "page is empty (it returns as soon as one is stored)",
+        ),
+    ] = 0,
 ) -> InboxPage:
     """Any signed-in user, their own inbox only; newest first."""
-    page = await inbox.page(deps, caller.user_id, unread_only=unread, limit=limit, cursor=cursor)
+    page = await inbox.page(
+        deps, caller.user_id, unread_only=unread, limit=limit, cursor=cursor, wait=wait
+    )
     return InboxPage(
         items=[MessagePublic.of(m) for m in page.items],
         next_cursor=page.next_cursor,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import time
 from dataclasses import dataclass
 
 from services.notifications.domain.records import Message
@@ -37,7 +38,33 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, str]:
         ) from exc
 
 
+#: how often a long poll re-reads the inbox, for messages another replica stored
+RECHECK_SECONDS = 2.0
+
+
 async def page(
+    deps: Deps,
+    user_id: str,
+    *,
+    unread_only: bool,
+    limit: int,
+    cursor: str | None,
+    wait: float = 0.0,
+) -> Page:
+    """A page of the inbox. With ``wait`` (long polling) and nothing to show on a first
+    page, it returns as soon as a message for the user is stored, or empty after
+    ``wait`` seconds: a client sees a message at once without asking many times a second."""
+    deadline = time.monotonic() + wait
+    while True:
+        rung = deps.doorbell.mark(user_id)
+        found = await _page(deps, user_id, unread_only=unread_only, limit=limit, cursor=cursor)
+        left = deadline - time.monotonic()
+        if found.items or cursor or left <= 0:
+            return found
+        await deps.doorbell.wait(user_id, rung, min(left, RECHECK_SECONDS))
+
+
+async def _page(
     deps: Deps, user_id: str, *, unread_only: bool, limit: int, cursor: str | None
 ) -> Page:
     after = decode_cursor(cursor) if cursor else None

@@ -86,6 +86,7 @@ async def _message(deps: Deps, notice: Notice, recipient: Recipient, unread: boo
         read_at=None if unread else now,
     )
     if await deps.repos.messages.add(message):
+        deps.doorbell.ring(recipient.user_id)
         return message
     stored = await deps.repos.messages.get(message.id)
     return stored or message

@@ -166,3 +166,32 @@ async def test_email_preference_over_kafka_reaches_the_smtp_sink(
     message = email.message_from_bytes(found.read_bytes(), policy=email.policy.default)
     assert message["Subject"] == "新的匹配推荐：科技成果"
     assert "/techtransfer/offers/offer-9" in message.get_body().get_content()
+
+
+async def test_a_long_poll_answers_when_the_message_is_stored(service) -> None:
+    import asyncio
+
+    client, settings = service
+    org = f"org-{uuid.uuid4().hex[:8]}"
+    user = make_caller(OrgType.enterprise, org_id=org, role=Role.admin)
+    token = MINT.token(user)
+    poll = asyncio.create_task(
+        client.get("/inbox?unread=true&wait=30", headers=bearer(token), timeout=60)
+    )
+    registered = UserRegistered(
+        user_id=user.user_id, organisation_id=org, name="用户", role=user.role.value
+    )
+    await publish(settings, event(registered, user.user_id))
+    await publish(settings, event(match(org, "offer-9"), "need-1|offer-9"))
+    response = await poll  # empty until the message is stored; 30 s would be a failure
+    assert response.status_code == 200, response.text
+    assert [m["subject_id"] for m in response.json()["items"]] == ["offer-9"]
+
+
+async def test_a_long_poll_with_nothing_new_returns_empty_after_the_wait(service) -> None:
+    client, _ = service
+    user = make_caller(OrgType.enterprise, org_id=f"org-{uuid.uuid4().hex[:8]}")
+    response = await client.get("/inbox?unread=true&wait=0.5", headers=bearer(MINT.token(user)))
+    assert response.status_code == 200 and response.json()["items"] == []
+    too_long = await client.get("/inbox?wait=31", headers=bearer(MINT.token(user)))
+    assert too_long.status_code == 422 and "wait" in too_long.text

@@ -8,6 +8,7 @@ interrupted between the index write and the match writes).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
@@ -52,13 +53,17 @@ async def apply_change(deps: Deps, change: RecordChange) -> ChangeApplied:
     elif change.is_withdrawal:
         applied.ranking = await withdraw(deps, kind, change.record.id)
     else:
+        # matching and saved searches are independent: their round trips overlap
         if is_demand(kind):
-            applied.ranking = await rank_demand(deps, doc)
+            ranking = rank_demand(deps, doc)
         else:
-            published = change.verb is Verb.published
-            applied.ranking = await match_supply(deps, doc, published=published)
+            ranking = match_supply(deps, doc, published=change.verb is Verb.published)
         if change.verb is Verb.published:
-            applied.saved_search_hits = await fire_saved_searches(deps, doc)
+            applied.ranking, applied.saved_search_hits = await asyncio.gather(
+                ranking, fire_saved_searches(deps, doc)
+            )
+        else:
+            applied.ranking = await ranking
     applied.seconds = time.perf_counter() - started
     log.info(
         "%s %s v%d: %s, %d pairs written, %d suggested, %d saved-search hits in %.0f ms",

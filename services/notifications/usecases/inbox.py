@@ -73,10 +73,14 @@ async def _page(
     )
     more = len(items) > limit
     items = items[:limit]
+    if unread_only and after is None and not more:
+        unread = len(items)  # the whole unread set is this page: no second query
+    else:
+        unread = await deps.repos.messages.unread_count(user_id)
     return Page(
         items=items,
         next_cursor=encode_cursor(items[-1]) if more and items else None,
-        unread=await deps.repos.messages.unread_count(user_id),
+        unread=unread,
     )
 
 

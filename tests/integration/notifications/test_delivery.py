@@ -60,6 +60,8 @@ async def test_inbox_pages_filters_and_marks_read(h: Harness) -> None:
     await inbox.mark_read(h.deps, user, seen[0])
     unread = await inbox.page(h.deps, user, unread_only=True, limit=10, cursor=None)
     assert [m.id for m in unread.items] == seen[1:] and unread.unread == 4
+    part = await inbox.page(h.deps, user, unread_only=True, limit=2, cursor=None)
+    assert len(part.items) == 2 and part.unread == 4  # more than a page: counted
     assert await inbox.mark_all_read(h.deps, user) == 4
     assert await inbox.unread_count(h.deps, user) == 0
 

@@ -47,7 +47,7 @@ import contextvars
 import json
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from typing import Any, Protocol
 
 from pymongo import DeleteOne
@@ -369,9 +369,8 @@ class OutboxRelay:
         by_collection: dict[str, list[tuple[Any, list[dict[str, Any]], int]]] = {}
         for name, doc_id, entries in landed:
             # a pass that read the document since its write may have published them
-            known = self._known.get(_mark_id(name, doc_id)) or {}
-            done = [i + 1 for i, e in enumerate(entries) if e.get("id") in known]
-            by_collection.setdefault(name, []).append((doc_id, entries, max(done, default=0)))
+            done = _published(entries, self._known.get(_mark_id(name, doc_id)) or {})
+            by_collection.setdefault(name, []).append((doc_id, entries, done))
         for name, work in by_collection.items():
             for lo in range(0, len(work), self.batch_size):
                 self.published += await self._publish(name, work[lo : lo + self.batch_size])
@@ -418,18 +417,15 @@ class OutboxRelay:
         self._loaded.add(name)
 
     def _high_water(self, mark_id: str, entries: list[dict[str, Any]]) -> int:
-        """How many leading entries are published: up to the latest one a mark names (0
-        when none does: republishing is safe, skipping is not). The other marks of the
-        document are superseded: forgotten here, deleted by the next sweep."""
-        known = self._known.get(mark_id)
-        if not known:
-            return 0
-        at = max((i for i, e in enumerate(entries) if e.get("id") in known), default=-1)
-        if at >= 0 and len(known) > 1:
-            furthest = entries[at]["id"]
+        """:func:`_published` for a document read back; its other marks are superseded:
+        forgotten here, deleted by the next sweep."""
+        known = self._known.get(mark_id) or {}
+        done = _published(entries, known)
+        if done and len(known) > 1:
+            furthest = entries[done - 1]["id"]
             self._stale.update(m for last, m in known.items() if last != furthest)
             self._known[mark_id] = {furthest: known[furthest]}
-        return at + 1
+        return done
 
     def _mark(self, name: str, doc_id: Any, last_id: str) -> None:
         key = _mark_id(name, doc_id)
@@ -482,9 +478,9 @@ class OutboxRelay:
                 {f"{OUTBOX_FIELD}.0": {"$exists": True}}, {OUTBOX_FIELD: 1}
             ):
                 entries = doc[OUTBOX_FIELD]
-                known = marks.get(_mark_id(name, doc["_id"]), set())
-                done = [i + 1 for i, e in enumerate(entries) if e.get("id") in known]
-                count += len(entries) - max(done, default=0)
+                count += len(entries) - _published(
+                    entries, marks.get(_mark_id(name, doc["_id"]), set())
+                )
         return count
 
     @staticmethod
@@ -542,6 +538,12 @@ class OutboxRelay:
 def _mark_key(mark: dict[str, Any]) -> str:
     """The document a mark is about (marks from before insert-only marks: their ``_id``)."""
     return str(mark.get("doc", mark["_id"]))
+
+
+def _published(entries: list[dict[str, Any]], last_ids: Container[Any]) -> int:
+    """How many leading entries are published: up to the latest one a mark names (0 when
+    none does: republishing is safe, skipping is not)."""
+    return max((i + 1 for i, e in enumerate(entries) if e.get("id") in last_ids), default=0)
 
 
 def _mark_id(collection: str, doc_id: Any) -> str:

@@ -79,10 +79,11 @@ class MongoMessageRepository:
         if doc is None or doc.get("user_id") != user_id:
             return None
         if doc.get("read_at") is None:
-            await update_one_where(
-                self._col, message_id, {"read_at": None}, {"$set": {"read_at": at}}
-            )
-            doc = await self._col.find_one({"_id": message_id}) or doc
+            unread = {"read_at": None}
+            if await update_one_where(self._col, message_id, unread, {"$set": {"read_at": at}}):
+                doc = {**doc, "read_at": at}
+            else:  # marked meanwhile by another request: its time stands
+                doc = await self._col.find_one({"_id": message_id}) or doc
         return _from_doc(doc)
 
     async def mark_all_read(self, user_id: str, at: dt.datetime) -> int:

@@ -88,16 +88,16 @@ class Aggregates(Generic[M]):
         more: Extra | None = None,
     ) -> bool:
         """Replace the state if nobody wrote since ``expected_version``; push the events."""
-        doc = self.to_doc(entity, more)
-        doc.pop("_id")
-        update: dict[str, Any] = {"$set": doc}
         entity_id = doc_id(entity)
-        if envelopes:
-            update.update(outbox_push(envelopes, doc_id=entity_id))
         claim = f"{self.collection_name}:{entity_id}:{expected_version}"
         if not await self._claim(claim, entity_id, expected_version):
             return False
         try:
+            doc = self.to_doc(entity, more)
+            doc.pop("_id")
+            update: dict[str, Any] = {"$set": doc}
+            if envelopes:  # staged only for a write that will be attempted
+                update.update(outbox_push(envelopes, doc_id=entity_id))
             if not await update_one_where(
                 self._col, entity_id, {"version": expected_version}, update
             ):

@@ -148,8 +148,7 @@ def setup_logging(service: str, level: str = "INFO") -> None:
     root.addHandler(handler)
     root.setLevel(level)
     # opensearch-py logs every request at INFO: two thirds of all log lines, and CPU
-    for chatty in ("opensearch",):
-        logging.getLogger(chatty).setLevel(max(logging.WARNING, root.level))
+    logging.getLogger("opensearch").setLevel(max(logging.WARNING, root.level))
 
 
 def setup_observability(service: str, level: str = "INFO") -> None:

@@ -260,3 +260,12 @@ async def _safe(check: Check) -> bool:
         return bool(await asyncio.wait_for(check(), 3.0))
     except Exception:
         return False
+
+
+def serve(service: str, host: str, port: int) -> None:
+    """Run ``services.<service>.main:create_app`` under uvicorn (``python -m services.<x>``)."""
+    import uvicorn
+
+    uvicorn.run(
+        f"services.{service}.main:create_app", factory=True, host=host, port=port, access_log=False
+    )

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import uvicorn
-
 from services.identity.settings import get_identity_settings
+from shared.web import serve
 
 
 def main() -> None:
     settings = get_identity_settings()
-    uvicorn.run(
-        "services.identity.main:create_app",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        access_log=False,
-    )
+    serve("identity", settings.host, settings.port)
 
 
 if __name__ == "__main__":

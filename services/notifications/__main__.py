@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import uvicorn
-
 from services.notifications.settings import get_notifications_settings
+from shared.web import serve
 
 
 def main() -> None:
     settings = get_notifications_settings()
-    uvicorn.run(
-        "services.notifications.main:create_app",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        access_log=False,
-    )
+    serve("notifications", settings.host, settings.port)
 
 
 if __name__ == "__main__":

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import uvicorn
-
 from services.techtransfer.settings import get_techtransfer_settings
+from shared.web import serve
 
 
 def main() -> None:
     settings = get_techtransfer_settings()
-    uvicorn.run(
-        "services.techtransfer.main:create_app",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        access_log=False,
-    )
+    serve("techtransfer", settings.host, settings.port)
 
 
 if __name__ == "__main__":

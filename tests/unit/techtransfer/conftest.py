@@ -10,6 +10,7 @@ from services.techtransfer.domain import records
 from services.techtransfer.domain.parties import OrgKind, Party
 from services.techtransfer.domain.sessions import SessionSpec, create_session
 from services.techtransfer.domain.tz import SHANGHAI
+from tests.support.techtransfer import NEED_FIELDS, OFFER_FIELDS
 
 NOW = datetime(2025, 3, 1, 9, 0, tzinfo=SHANGHAI)
 
@@ -21,28 +22,11 @@ OPERATOR = Party(org_id="op-1", kind=OrgKind.operator)
 
 
 def offer_content(**overrides) -> records.OfferContent:
-    fields = {
-        "title": "数控机床刀具磨损在线监测与寿命预测",
-        "description": "迁移学习模型在线估计刀具磨损量，可许可或联合开发。",
-        "domains": ["manufacturing", "ai"],
-        "keywords": ["刀具磨损", "寿命预测"],
-        "cooperation_modes": ["license", "joint_dev"],
-        "trl": 7,
-        "ip": 6,
-    }
-    return records.OfferContent(**(fields | overrides))
+    return records.OfferContent(**(OFFER_FIELDS | overrides))
 
 
 def need_content(**overrides) -> records.NeedContent:
-    fields = {
-        "title": "城市无人机即时配送调度平台技术需求",
-        "description": "需要覆盖航线规划、任务调度的运行管理平台技术。",
-        "domains": ["aerospace"],
-        "cooperation_modes": ["license", "joint_dev"],
-        "min_trl": 6,
-        "budget_cny": (1_000_000, 5_000_000),
-    }
-    return records.NeedContent(**(fields | overrides))
+    return records.NeedContent(**(NEED_FIELDS | overrides))
 
 
 def published_offer(owner: Party = UNI, record_id: str = "offer-1") -> records.TechOffer:

@@ -27,6 +27,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pymongo.errors import AutoReconnect, PyMongoError, ServerSelectionTimeoutError
 
 from shared.db import create_mongo_client, ping_mongo
+from shared.errors import DuijieError
 from shared.observability import (
     bound_correlation_id,
     context_from_traceparent,
@@ -120,6 +121,31 @@ def _database_busy(exc: BaseException) -> bool:
     return isinstance(exc, PyMongoError) and "database is locked" in str(exc)
 
 
+def request_language(request: Request) -> str:
+    """``en`` when the caller prefers English (``Accept-Language``), else ``zh``."""
+    accept = request.headers.get("accept-language", "").strip().lower()
+    return "en" if accept.startswith("en") else "zh"
+
+
+async def _duijie_error(request: Request, exc: Exception) -> JSONResponse:
+    """Every :class:`shared.errors.DuijieError` as RFC 9457 problem details."""
+    assert isinstance(exc, DuijieError)
+    lang = request_language(request)
+    errors = [{"field": p.field, "code": p.code, "message": p.message(lang)} for p in exc.problems]
+    title = exc.title_en if lang == "en" else exc.title_zh
+    return JSONResponse(
+        status_code=exc.status,
+        media_type="application/problem+json",
+        content={
+            "type": f"urn:duijie:problem:{exc.code}",
+            "title": title,
+            "status": exc.status,
+            "detail": "; ".join(f"{e['field']}: {e['message']}" for e in errors),
+            "errors": errors,
+        },
+    )
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     cid = request.scope.get("state", {}).get("correlationid")
     if _database_busy(exc):
@@ -206,6 +232,7 @@ def create_service_app(
         app.include_router(router)
 
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(DuijieError, _duijie_error)
     app.add_exception_handler(Exception, _unexpected_error)
     app.add_middleware(_RequestContext)
 

@@ -7,7 +7,6 @@ The password below is for local use only and is printed by ``seed-demo``.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 from services.identity.domain.credit_code import check_character
 from services.identity.domain.organisations import (
@@ -24,13 +23,7 @@ from services.identity.domain.organisations import (
 from services.identity.usecases import Deps
 from services.identity.usecases import organisations as org_uc
 from shared.auth import Caller
-
-DEMO_PASSWORD = "Duijie-Demo-2024"  # noqa: S105 - documented local demo password
-_NS = uuid.UUID("6f0c2d2e-8a55-4c1e-9d5a-0a1b2c3d4e5f")
-
-
-def demo_id(key: str) -> str:
-    return uuid.uuid5(_NS, f"demo:{key}").hex
+from shared.demo import DEMO_PASSWORD, demo_email, demo_id
 
 
 def _code(first17: str) -> str:
@@ -60,9 +53,6 @@ def demo_profiles(today: dt.date) -> dict[str, Profile]:
         ),
     }
 
-
-def demo_email(key: str) -> str:
-    return f"{key}@demo.duijie.local"
 
 
 async def seed_demo(deps: Deps, cli: Caller) -> list[str]:

@@ -8,11 +8,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from services.identity.demo import demo_id
 from services.techtransfer.domain.records import NeedContent, OfferContent
 from services.techtransfer.usecases import Deps
 from services.techtransfer.usecases import records as uc
 from shared.auth import Caller, OrgType, Role
+from shared.demo import demo_id
 
 _NS = uuid.UUID("1d6a3b0e-5c7f-4e2a-9b8d-7f6e5d4c3b2a")
 

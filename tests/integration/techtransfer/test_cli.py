@@ -9,7 +9,7 @@ import pytest
 from pymongo import MongoClient
 from typer.testing import CliRunner
 
-from services.identity.demo import demo_id
+from shared.demo import demo_id
 from services.techtransfer.cli import app
 from services.techtransfer.settings import get_techtransfer_settings
 from shared.settings import get_settings

@@ -7,7 +7,7 @@ RUN := $(UV) run --frozen
 LOCAL := $(RUN) python -m deploy.local
 
 .PHONY: install up down status logs test test-unit test-integration test-e2e lint fmt \
-	bench-backbone bench-relevance bench-matching bench-scheduler bench-pipeline
+	bench-backbone bench-relevance bench-matching bench-scheduler bench-pipeline bench-store
 
 ## install: uv (from PyPI) and the locked Python dependencies
 install:
@@ -55,6 +55,10 @@ fmt: install
 bench-backbone: install
 	$(LOCAL) up --engines-only
 	$(RUN) python bench/backbone.py
+
+bench-store: install
+	$(LOCAL) up --engines-only
+	$(RUN) python bench/store.py
 
 bench-relevance: install
 	$(LOCAL) up --engines-only

@@ -70,14 +70,15 @@ def _key(db: AsyncDatabase[Any]) -> tuple[int, str]:
     return (id(db.client), db.name)
 
 
-async def before_change(db: AsyncDatabase[Any], change: dict[str, Any]) -> None:
-    """Called by the store before it inserts ``change``: unless this process leads the
-    relay of ``db``, leave a nudge first, so no crash can hide the change."""
+def needs_nudge(db: AsyncDatabase[Any]) -> bool:
+    """Whether a change to ``db`` must leave a nudge before it is inserted: always, unless
+    this process leads the relay of ``db`` (then the fast path hands it over)."""
     relay = _RELAYS.get(_key(db))
-    if relay is not None and relay.leader:
-        return
-    with contextlib.suppress(DuplicateKeyError):
-        await db[NUDGES].insert_one({"_id": change["_id"], "at": time.time()})
+    return relay is None or not relay.leader
+
+
+def nudge(change: dict[str, Any]) -> dict[str, Any]:
+    return {"_id": change["_id"], "at": time.time()}
 
 
 def change_landed(db: AsyncDatabase[Any], change: dict[str, Any]) -> None:
@@ -119,6 +120,7 @@ class ChangeRelay:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._swept_at = 0.0
+        self._nudged_at = 0.0
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -206,7 +208,10 @@ class ChangeRelay:
         """Publish what the fast path queued, what nudges name, and (when due) what a
         sweep finds unmarked. Returns how many changes were published."""
         work, self._queue = self._queue, []
-        nudges = await self.db[NUDGES].find({}).limit(self.batch_size).to_list()
+        nudges: list[dict[str, Any]] = []
+        if time.monotonic() - self._nudged_at >= self.poll:  # not on every fast-path wake
+            self._nudged_at = time.monotonic()
+            nudges = await self.db[NUDGES].find({}).limit(self.batch_size).to_list()
         if nudges:
             work += await self._changes_of(nudges)
         if time.monotonic() - self._swept_at > self.sweep_seconds:

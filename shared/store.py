@@ -29,6 +29,8 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
 from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
@@ -185,7 +187,7 @@ Landed = Callable[[Sequence[dict[str, Any]]], None]
 class MongoAggregateStore(Generic[M]):
     """Aggregates of one ``kind`` (a pydantic model) in collection ``collection``.
 
-    The state document is the model's JSON with ``_id`` (the model's ``id`` field, if it
+    The state document is the model as BSON stores it (:func:`bson_safe`) with ``_id`` (the model's ``id`` field, if it
     has one, is stored as ``_id``), ``version``, and ``index_fields(state)`` beside it for
     queries. If the model has a ``version`` field, the store keeps it equal to the
     stored version."""
@@ -269,7 +271,7 @@ class MongoAggregateStore(Generic[M]):
     # -- writing ---------------------------------------------------------------------
 
     def to_doc(self, agg_id: str, state: M, version: int) -> dict[str, Any]:
-        doc = state.model_dump(mode="json")
+        doc = bson_safe(state.model_dump())
         doc.pop("id", None)
         doc.update(self.index_fields(state))
         doc["_id"] = agg_id
@@ -332,9 +334,38 @@ class MongoAggregateStore(Generic[M]):
                 await asyncio.sleep(0.002 * (attempt + 1))
         raise AssertionError("unreachable")
 
+    async def delete(self, agg_id: str, version: int) -> None:
+        """Forget an aggregate for good (retention): its changes, their marks, then its
+        document, each by ``_id``. Only for aggregates nobody writes any more."""
+        from shared import relay  # imports this module
+
+        ids = [change_id(self.kind, agg_id, v) for v in range(1, version + 1)]
+        for i in ids:
+            await self.changes.delete_one({"_id": i})
+            await self.db[relay.MARKS].delete_one({"_id": i})
+        await self.col.delete_one({"_id": agg_id})
+
     async def ensure_indexes(self, *keys: str | list[tuple[str, int]]) -> None:
         for key in keys:
             await self.col.create_index(key)
+
+
+def bson_safe(value: Any) -> Any:
+    """A model dump as BSON stores it: datetimes stay native (so range queries and sorts
+    work); dates, enums, sets, UUIDs and decimals become what JSON mode would give."""
+    if isinstance(value, dict):
+        return {k: bson_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [bson_safe(v) for v in value]
+    if isinstance(value, Enum):
+        return bson_safe(value.value)
+    if isinstance(value, dt.datetime | str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return str(value)  # UUID, Url and the like
 
 
 async def changes_since(db: AsyncDatabase[Any], since: dt.datetime) -> list[dict[str, Any]]:

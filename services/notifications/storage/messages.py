@@ -10,7 +10,6 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from services.notifications.domain.records import Message
-from shared.db import update_one_where
 
 
 def _from_doc(doc: dict[str, Any]) -> Message:
@@ -79,11 +78,10 @@ class MongoMessageRepository:
         if doc is None or doc.get("user_id") != user_id:
             return None
         if doc.get("read_at") is None:
-            unread = {"read_at": None}
-            if await update_one_where(self._col, message_id, unread, {"$set": {"read_at": at}}):
-                doc = {**doc, "read_at": at}
-            else:  # marked meanwhile by another request: its time stands
-                doc = await self._col.find_one({"_id": message_id}) or doc
+            # A keyed write, not a guarded one: two marks racing both set a read time a
+            # moment apart, and either is true. Nothing else depends on which wins.
+            await self._col.update_one({"_id": message_id}, {"$set": {"read_at": at}})
+            doc = {**doc, "read_at": at}
         return _from_doc(doc)
 
     async def mark_all_read(self, user_id: str, at: dt.datetime) -> int:

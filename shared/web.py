@@ -170,6 +170,15 @@ async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def install_error_handlers(app: FastAPI) -> None:
+    """The house error mapping: validation errors, :class:`DuijieError` as problem
+    details, and anything unexpected as a 500 (503 when the database is busy) with no
+    traceback sent."""
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(DuijieError, _duijie_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+
+
 def default_checks(settings: Settings, broker: KafkaBroker | None) -> dict[str, Check]:
     """Reachability of broker, database and search at the configured addresses."""
     clients: dict[str, Any] = {}
@@ -231,9 +240,7 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
 
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(DuijieError, _duijie_error)
-    app.add_exception_handler(Exception, _unexpected_error)
+    install_error_handlers(app)
     app.add_middleware(_RequestContext)
 
     ops = APIRouter(tags=["operations"])

@@ -21,7 +21,6 @@ from services.notifications import handlers
 from services.notifications.api.routes import ROUTERS
 from services.notifications.channels.email import SmtpMailer
 from services.notifications.channels.webhook import WebhookSender
-from services.notifications.errors import NotificationsError, handle_notifications_error
 from services.notifications.settings import NotificationsSettings, get_notifications_settings
 from services.notifications.storage import Repositories
 from services.notifications.usecases import Deps, utc_now
@@ -124,6 +123,5 @@ def create_app(
     if broker is not None:
         handlers.subscribe(broker, settings, lambda: holder["deps"])
     app = create_service_app(handlers.SERVICE, routers=ROUTERS, lifespan=lifespan, broker=broker)
-    app.add_exception_handler(NotificationsError, handle_notifications_error)
     install_verifier(app, verifier)
     return app

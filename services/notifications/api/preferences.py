@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from services.notifications.api import DepsDep, operation_id
 from services.notifications.domain.preferences import Category, CategoryChoice, Preferences
-from services.notifications.errors import NotificationsError
+from services.notifications.errors import invalid
 from services.notifications.usecases import preferences
 from shared.auth import CurrentCaller
 
@@ -52,11 +52,12 @@ async def put_preferences(
         prefs = Preferences(email=body.email, categories=body.categories)
     except ValidationError as exc:
         # Never echo the input back: it may be an e-mail address.
-        reason = "email_required" if body.email is None else "invalid_email"
-        message = (
-            "选择邮件通知需先填写邮箱 / an e-mail address is needed for e-mail"
-            if body.email is None
-            else "邮箱地址无效 / not a valid e-mail address"
-        )
-        raise NotificationsError(422, "email", reason, message) from exc
+        if body.email is None:
+            raise invalid(
+                "email", "email_required", "选择邮件通知需先填写邮箱",
+                "an e-mail address is needed for e-mail",
+            ) from exc  # fmt: skip
+        raise invalid(
+            "email", "invalid_email", "邮箱地址无效", "not a valid e-mail address"
+        ) from exc
     return PreferencesPublic.of(await preferences.put(deps, caller.user_id, prefs))

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 
 from services.notifications.domain.records import Message
-from services.notifications.errors import NotificationsError, not_found
+from services.notifications.errors import invalid, not_found
 from services.notifications.usecases import Deps
 
 
@@ -33,9 +33,7 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, str]:
         at, message_id = raw.split("|", 1)
         return dt.datetime.fromisoformat(at), message_id
     except ValueError as exc:
-        raise NotificationsError(
-            422, "cursor", "invalid_cursor", "分页游标无效 / invalid page cursor"
-        ) from exc
+        raise invalid("cursor", "invalid_cursor", "分页游标无效", "invalid page cursor") from exc
 
 
 #: how often a long poll re-reads the inbox, for messages another replica stored
@@ -91,7 +89,7 @@ async def unread_count(deps: Deps, user_id: str) -> int:
 async def mark_read(deps: Deps, user_id: str, message_id: str) -> Message:
     message = await deps.repos.messages.mark_read(user_id, message_id, deps.now())
     if message is None:
-        raise not_found("message_id", "消息")
+        raise not_found("message_id", "消息", "message")
     return message
 
 

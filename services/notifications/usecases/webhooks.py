@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from services.notifications.domain.records import DeliveryJob, JobKind, JobStatus, WebhookEndpoint
 from services.notifications.domain.signing import new_secret
-from services.notifications.errors import NotificationsError, not_found
+from services.notifications.errors import conflict, not_found
 from services.notifications.usecases import Deps, new_id
 
 MAX_ENDPOINTS = 5
@@ -23,9 +23,9 @@ async def register(
 ) -> Registered:
     active = await deps.repos.webhooks.of_organisation(organisation_id, active_only=True)
     if len(active) >= MAX_ENDPOINTS:
-        raise NotificationsError(
-            409, "url", "too_many_endpoints",
-            f"每个机构最多 {MAX_ENDPOINTS} 个接收地址 / at most {MAX_ENDPOINTS} endpoints",
+        raise conflict(
+            "url", "too_many_endpoints",
+            f"每个机构最多 {MAX_ENDPOINTS} 个接收地址", f"at most {MAX_ENDPOINTS} endpoints",
         )  # fmt: skip
     secret = new_secret()
     endpoint = WebhookEndpoint(
@@ -47,7 +47,7 @@ async def endpoints(deps: Deps, organisation_id: str) -> list[WebhookEndpoint]:
 
 async def remove(deps: Deps, organisation_id: str, endpoint_id: str) -> None:
     if not await deps.repos.webhooks.deactivate(organisation_id, endpoint_id):
-        raise not_found("endpoint_id", "接收地址")
+        raise not_found("endpoint_id", "接收地址", "webhook endpoint")
 
 
 async def deliveries(
@@ -61,10 +61,10 @@ async def deliveries(
 async def retry(deps: Deps, organisation_id: str, job_id: str) -> DeliveryJob:
     job = await deps.repos.jobs.get(job_id)
     if job is None or job.organisation_id != organisation_id or job.kind is not JobKind.webhook:
-        raise not_found("delivery_id", "投递记录")
+        raise not_found("delivery_id", "投递记录", "delivery")
     if not await deps.repos.jobs.retry(organisation_id, job_id, deps.now()):
-        raise NotificationsError(
-            409, "delivery_id", "not_failed", "只能重试失败的投递 / only failed deliveries retry"
+        raise conflict(
+            "delivery_id", "not_failed", "只能重试失败的投递", "only failed deliveries retry"
         )
     deps.wake_worker()
     retried = await deps.repos.jobs.get(job_id)

@@ -23,7 +23,6 @@ from fastapi import FastAPI
 from services.notifications.api.routes import ROUTERS
 from services.notifications.domain import ids
 from services.notifications.domain.records import DeliveryJob, JobKind, JobStatus, Recipient
-from services.notifications.errors import NotificationsError, handle_notifications_error
 from services.notifications.main import create_app
 from services.notifications.usecases import webhooks
 from services.notifications.usecases.notify import notify
@@ -37,6 +36,7 @@ from shared.auth import (
     public_routes,
     undeclared_routes,
 )
+from shared.web import install_error_handlers
 from tests.integration.notifications.conftest import Harness, match_event
 from tests.support.auth import TokenMint, bearer, make_caller
 
@@ -67,7 +67,7 @@ def build_app(h: Harness, mint: TokenMint) -> FastAPI:
     app = FastAPI()
     for router in ROUTERS:
         app.include_router(router)
-    app.add_exception_handler(NotificationsError, handle_notifications_error)
+    install_error_handlers(app)
     app.state.deps = h.deps
     install_verifier(app, mint.verifier())
     return app
@@ -196,6 +196,14 @@ def test_every_route_declares_its_callers_and_is_in_the_matrix(world: World) -> 
     assert routes <= mounted  # the matrix app mounts the same routers
 
 
+def assert_explained(body: dict) -> None:
+    """A refusal names the field and why: problem details, or the auth layer's detail."""
+    if "errors" in body:
+        assert {"field", "code", "message"} <= set(body["errors"][0])
+    else:
+        assert set(body["detail"]) >= {"field", "reason", "message"}
+
+
 @pytest.mark.parametrize("endpoint", sorted(ENDPOINTS))
 async def test_matrix(world: World, endpoint: str) -> None:
     build, expect = ENDPOINTS[endpoint]
@@ -207,7 +215,7 @@ async def test_matrix(world: World, endpoint: str) -> None:
             failures.append(f"{case.label}: {response.status_code} != {expect(case)} "
                             f"{response.text[:200]}")  # fmt: skip
         if response.status_code in (403, 404):
-            assert set(response.json()["detail"]) >= {"field", "reason", "message"}
+            assert_explained(response.json())
     assert not failures, "\n".join(failures)
 
 

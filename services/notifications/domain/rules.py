@@ -174,12 +174,10 @@ def _rules() -> list[Rule]:
         Rule("techtransfer.interest.declined", Category.interest, interested, interest, declined),
         Rule("techtransfer.interest.expired", Category.interest, interested, interest, record),
         Rule("techtransfer.interest.withdrawn", Category.interest, owner, interest, record),
-        Rule("techtransfer.interest.expiring", Category.interest, owner, interest, record),
         Rule("techtransfer.meeting.requested", Category.meeting, invitee, meeting),
         Rule("techtransfer.meeting.accepted", Category.meeting, requester, meeting),
         Rule("techtransfer.meeting.declined", Category.meeting, requester, meeting),
         Rule("techtransfer.meeting.expired", Category.meeting, requester, meeting),
-        Rule("techtransfer.meeting.expiring", Category.meeting, both, meeting),
         Rule(
             "techtransfer.meeting.scheduled", Category.meeting, both, meeting,
             fields("starts_at", "table"),

@@ -82,10 +82,6 @@ TEMPLATES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         ("合作意向已过期", "您对{record_kind_name}{record_title_q}的合作意向在答复期限内未获答复，已过期。"),
         ("Interest expired", "Your interest in the {record_kind_name}{record_title_q} was not answered in time and has expired."),
     ),
-    "techtransfer.interest.expiring": (
-        ("合作意向即将过期", "一条对您{record_kind_name}{record_title_q}的合作意向即将过期，请尽快答复。"),
-        ("Interest about to expire", "An expression of interest in your {record_kind_name}{record_title_q} expires soon. Please answer it."),
-    ),
     "techtransfer.interest.withdrawn": (
         ("合作意向已撤回", "对您{record_kind_name}{record_title_q}的一条合作意向已被对方撤回。"),
         ("Interest withdrawn", "An expression of interest in your {record_kind_name}{record_title_q} was withdrawn."),
@@ -113,10 +109,6 @@ TEMPLATES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "techtransfer.deal.reported": (
         ("对方登记了一笔成交", "合作方登记了一笔{record_kind_name}成交，请核对并确认。"),
         ("A deal was reported", "Your counterpart reported a deal on a {record_kind_name}. Please check and confirm it."),
-    ),
-    "techtransfer.meeting.expiring": (
-        ("会谈邀请即将过期", "一条一对一会谈邀请即将过期，请尽快处理。"),
-        ("Meeting request about to expire", "A one-to-one meeting request expires soon. Please act on it."),
     ),
     "talent.claim.expiring": (
         ("人才需求认领即将到期", "贵机构认领的人才需求{demand_title_q}即将到期（{expires_at}），请尽快推荐候选人。"),

@@ -166,7 +166,7 @@ def test_workflow_rules_read_nested_or_flat_party_fields() -> None:
     assert notice is not None and notice.audiences[0].organisation_id == "org-owner"
     assert (notice.subject_kind, notice.subject_id) == ("interest", "int-1")
     flat = {"requester_org_id": "org-r", "invitee_org_id": "org-i"}
-    both = notice_for(event("techtransfer.meeting.expiring", flat))
+    both = notice_for(event("techtransfer.meeting.scheduled", flat))
     assert both is not None
     assert [a.organisation_id for a in both.audiences] == ["org-r", "org-i"]
 

@@ -1,11 +1,13 @@
-"""Benchmark: events through outbox + relay + subscriber vs raw aiokafka, same run.
+"""Benchmark: events through the aggregate store + change relay + subscriber vs raw
+aiokafka, same run.
 
 Two phases per path, on the real broker and database from settings:
 - burst: N events written as fast as the path accepts them → throughput (events/s);
 - paced: events at a fixed rate → end-to-end latency p50/p95/p99 without queueing.
-Backbone latency runs per event from just before the MongoDB write (state + outbox, one
-write) to the subscriber's handler (its effect: recording the time). Raw latency runs
-from ``producer.send`` to the raw consumer. Both use the same payload bytes and the same
+Backbone latency runs per event from just before the store's save (the change insert,
+compare-and-set and outbox row at once, then the state write) to the subscriber's
+handler (its effect: recording the time). Raw latency runs from ``producer.send`` to the
+raw consumer. Both use the same payload bytes and the same
 producer durability (acks=all, idempotent, linger 1 ms).
 
 The raw baseline is aiokafka used the normal way: sends pipelined (futures awaited
@@ -30,16 +32,27 @@ import uuid
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from pydantic import BaseModel
 
 from shared.broker import create_broker, create_producer, delete_topics, ensure_topics
 from shared.consuming import EventConsumer
 from shared.db import create_mongo_client
 from shared.events import Envelope, new_event, topic_for
 from shared.events.contracts.techtransfer import TechNeedPublished
-from shared.outbox import OutboxRelay, outbox_landed, with_outbox
+from shared.relay import ChangeRelay
 from shared.settings import Settings, get_settings
+from shared.store import MongoAggregateStore
 
-BATCH = 50  # aggregates per insert_many in the burst phase (bulk import shape)
+BATCH = 50  # concurrent saves in the burst phase (a bulk import's shape)
+
+
+class NeedState(BaseModel):
+    """The smallest aggregate that carries the benchmark's event."""
+
+    id: str
+    version: int = 0
+
+
 COMMIT_INTERVAL = 0.1  # the raw consumer's offset commits, as the backbone's committer
 
 
@@ -77,7 +90,7 @@ async def _until(pred: Any, limit: float) -> None:
 async def backbone(settings: Settings, n: int, rate: float | None) -> tuple[float, list[float]]:
     client = create_mongo_client(settings)
     db = client[f"{settings.db_prefix}_bench_{uuid.uuid4().hex[:6]}"]
-    col = db["needs"]
+    store = MongoAggregateStore(db, "need", NeedState, collection="needs")
     sent_at: dict[str, float] = {}
     lat: list[float] = []
     broker = create_broker(settings, service="bench")
@@ -87,29 +100,24 @@ async def backbone(settings: Settings, n: int, rate: float | None) -> tuple[floa
     async def handle(payload: TechNeedPublished, event: Envelope) -> None:
         lat.append(time.perf_counter() - sent_at[event.subject])
 
-    relay = OutboxRelay(db, ["needs"], create_producer(settings), settings=settings, interval=2)
+    relay = ChangeRelay(db, create_producer(settings), service="bench", settings=settings)
     await broker.start()
     await relay.start()
+
+    async def save(i: int) -> None:
+        ev = new_event(_payload(i), subject=f"n{i}", version=1, source="bench")
+        sent_at[f"n{i}"] = time.perf_counter()
+        await store.create(f"n{i}", NeedState(id=f"n{i}"), [ev])
+
     try:
         start = time.perf_counter()
-        if rate is None:
+        if rate is None:  # many writers at once: the store group-commits them
             for lo in range(0, n, BATCH):
-                docs = []
-                for i in range(lo, min(n, lo + BATCH)):
-                    ev = new_event(_payload(i), subject=f"n{i}", version=1, source="bench")
-                    docs.append(with_outbox({"_id": f"n{i}", "version": 1}, [ev]))
-                    sent_at[f"n{i}"] = time.perf_counter()
-                await col.insert_many(docs)
-                for doc in docs:
-                    outbox_landed(col, doc)
+                await asyncio.gather(*(save(i) for i in range(lo, min(n, lo + BATCH))))
         else:
             for i in range(n):
                 await asyncio.sleep(max(0.0, start + i / rate - time.perf_counter()))
-                ev = new_event(_payload(i), subject=f"n{i}", version=1, source="bench")
-                sent_at[f"n{i}"] = time.perf_counter()
-                doc = with_outbox({"_id": f"n{i}", "version": 1}, [ev])
-                await col.insert_one(doc)
-                outbox_landed(col, doc)
+                await save(i)
         await _until(lambda: len(lat) >= n, 300)
         elapsed = time.perf_counter() - start
     finally:

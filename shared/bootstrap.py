@@ -46,7 +46,8 @@ class Runtime:
     db: AsyncDatabase[Any]
     broker: KafkaBroker
     relay: ChangeRelay
-    state: dict[str, Any] = field(default_factory=dict)
+    #: what ``setup`` opened and the service must close at shutdown (awaited in reverse)
+    on_close: list[Callable[[], Awaitable[Any]]] = field(default_factory=list)
 
 
 def published_types(service: str) -> list[str]:
@@ -87,14 +88,18 @@ def create_app(
     settings: Settings | None = None,
     verifier: TokenVerifier | None = None,
     periodic: Sequence[Periodic] = (),
-    subscribe: Callable[[KafkaBroker, Runtime], None] | None = None,
+    subscribe: Callable[[KafkaBroker, Callable[[], Any]], None] | None = None,
     description: str | None = None,
 ) -> FastAPI:
     """The service's app. ``setup(runtime)`` returns the use cases' dependencies, kept as
-    ``app.state.deps``; ``subscribe(broker, runtime)`` registers event handlers."""
+    ``app.state.deps``; ``subscribe(broker, deps)`` registers event handlers at once (so
+    AsyncAPI lists them), ``deps()`` giving the dependencies once the app has started."""
     settings = settings or get_settings()
     broker = create_broker(settings, service=service)
     declare_publishers(broker, published_types(service), settings, service=service)
+    holder: dict[str, Any] = {}
+    if subscribe is not None:
+        subscribe(broker, lambda: holder["deps"])
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -109,13 +114,12 @@ def create_app(
         )
         runtime = Runtime(service, settings, client, db, broker, relay)
         deps = await setup(runtime)
-        app.state.deps = deps
+        app.state.deps = holder["deps"] = deps
         app.state.runtime = runtime
         app.state.relay = relay
         install_verifier(app, verifier)
         await relay.start()
         if subscribe is not None:
-            subscribe(broker, runtime)
             await broker.start()
         tasks = [asyncio.create_task(_every(j, deps), name=f"{service}-{j.name}") for j in periodic]
         try:
@@ -128,6 +132,8 @@ def create_app(
             if subscribe is not None:
                 await broker.stop()
             await relay.stop()
+            for close in reversed(runtime.on_close):
+                await close()
             await client.close()
 
     return create_service_app(

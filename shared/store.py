@@ -187,8 +187,9 @@ Landed = Callable[[Sequence[dict[str, Any]]], None]
 class MongoAggregateStore(Generic[M]):
     """Aggregates of one ``kind`` (a pydantic model) in collection ``collection``.
 
-    The state document is the model as BSON stores it (:func:`bson_safe`) with ``_id`` (the model's ``id`` field, if it
-    has one, is stored as ``_id``), ``version``, and ``index_fields(state)`` beside it for
+    The state document is the model as BSON stores it (:func:`bson_safe`) with ``_id``
+    (the model's ``id`` field, if it has one, is stored as ``_id``), ``version``, and
+    ``index_fields(state)`` beside it for
     queries. If the model has a ``version`` field, the store keeps it equal to the
     stored version."""
 
@@ -241,7 +242,10 @@ class MongoAggregateStore(Generic[M]):
 
     def from_doc(self, doc: Mapping[str, Any]) -> M:
         fields = self.model.model_fields
-        data = {k: v for k, v in doc.items() if k in fields}
+        keep_all = self.model.model_config.get("extra") == "allow"
+        data = {k: v for k, v in doc.items() if keep_all or k in fields}
+        data.pop("_id", None)
+        data.pop("version", None)
         if self._has_id:
             data["id"] = doc["_id"]
         if self._has_version:

@@ -10,11 +10,6 @@ from pymongo.asynchronous.database import AsyncDatabase
 from services.matching.storage.matches import MongoMatchRepository
 from services.matching.storage.saved_searches import MongoSavedSearchRepository
 
-MATCHES = MongoMatchRepository.collection_name
-SAVED_SEARCH_HITS = MongoSavedSearchRepository.hits_name
-#: collections whose documents carry an outbox the relay drains
-OUTBOX_COLLECTIONS = [MATCHES, SAVED_SEARCH_HITS]
-
 
 @dataclass(frozen=True)
 class Repositories:

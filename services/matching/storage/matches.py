@@ -1,16 +1,17 @@
-"""Match records: one document per (demand, supply) pair, with its outbox.
+"""Match records: one aggregate per (demand, supply) pair, and one per demand's ranking.
 
-``_id`` is ``<demand_id>|<supply_id>``. Each document carries ``version`` (bumped on
-every write, used as an optimistic lock) and ``outbox`` (the pair's pending
-``matching.match.suggested`` events, drained by the relay), so a suggestion and the
-state that decided it are one write. ``history`` holds the pair's suggested /
-relevant / contacted / declined entries, pushed in the same write as the change.
+Both live on the aggregate store (``shared/store.py``): a pair's change and the
+``matching.match.suggested`` event it causes are one save at the version read, so two
+ranking passes racing over one demand never both suggest a pair (the loser reloads and
+decides again). ``history`` holds the pair's suggested / relevant / contacted /
+declined entries, changed in the same save.
 
 FerretDB 1.x answers only ``_id`` lookups from an index (a filter on any other field
 scans the whole collection), so every hot path here reads by ``_id``:
-- ``rankings`` (``_id`` = demand id): the pair ids a demand ranks, in order, and the
-  stored state of each (rank, score, a digest of the explanation, supply organisation),
-  so a re-ranking that changes nothing reads one document and writes none;
+- the ``ranking`` aggregate (``_id`` = demand id): the pair ids a demand ranks, in
+  order, and the stored state of each (rank, score, a digest of the explanation,
+  supply organisation), so a re-ranking that changes nothing reads one document (and
+  probes for a newer change) and writes none;
 - ``pair_links``: insert-only chunks ``<side>:<record id>#<n>`` (n = 0, 1, ...) listing
   the counterparts a record has pairs with, written before the pairs, so a withdrawal
   or an update finds a record's pairs without a scan.
@@ -22,32 +23,38 @@ import asyncio
 import contextlib
 import hashlib
 import json
-from collections.abc import Awaitable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from pymongo import ASCENDING, DESCENDING, InsertOne, UpdateOne
+from pydantic import BaseModel, Field
+from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from shared.db import is_ferretdb, matches_by_id, update_one_where
-from shared.outbox import outbox_landed, outbox_push, with_outbox
+from services.matching.domain.pairs import Pair, pair_id
+from shared.store import Conflict, MongoAggregateStore, Versioned
 
 Doc = dict[str, Any]
+__all__ = ["Conflict", "MongoMatchRepository", "PairState", "Ranking", "pair_id"]
 
 
-def pair_id(demand_id: str, supply_id: str) -> str:
-    return f"{demand_id}|{supply_id}"
+class RankingState(BaseModel):
+    """The ranking aggregate as stored (see :class:`Ranking`)."""
+
+    id: str
+    version: int = 0
+    ranked: list[str] = Field(default_factory=list)
+    state: list[dict[str, Any]] = Field(default_factory=list)
 
 
-def merge_push(update: Doc, envelopes: list[Any]) -> Doc:
-    """Merge the outbox ``$push`` fragment into an update that may push history too."""
-    if not envelopes:
-        return update
-    fragment = outbox_push(envelopes)
-    push = fragment.get("$push", fragment)
-    update.setdefault("$push", {}).update(push)
-    return update
+def _doc(found: Versioned[Pair]) -> Doc:
+    """A pair as the use cases and the API read it: a dict with ``_id`` and ``version``."""
+    return {
+        "_id": found.state.id,
+        **found.state.model_dump(exclude={"id"}),
+        "version": found.version,
+    }
 
 
 async def _duplicates(write: Awaitable[Any]) -> list[int]:
@@ -89,30 +96,31 @@ class Ranking:
 
     ranked: tuple[str, ...] = ()
     state: dict[str, PairState] = field(default_factory=dict)
-    exists: bool = field(default=False, compare=False)
+    version: int = field(default=0, compare=False)
 
     @classmethod
-    def from_doc(cls, doc: Doc | None) -> Ranking:
-        if doc is None:
+    def from_stored(cls, found: Versioned[RankingState] | None) -> Ranking:
+        if found is None:
             return cls()
         state = {
             row["id"]: PairState(row["rank"], row["score"], row["digest"], row["supply_org_id"])
-            for row in doc.get("state") or []
+            for row in found.state.state
         }
-        return cls(ranked=tuple(doc.get("ranked") or ()), state=state, exists=True)
+        return cls(ranked=tuple(found.state.ranked), state=state, version=found.version)
 
-    def to_doc(self) -> Doc:
-        return {
-            "ranked": list(self.ranked),
+    def to_state(self, demand_id: str) -> RankingState:
+        return RankingState(
+            id=demand_id,
+            ranked=list(self.ranked),
             # subdocuments, not arrays: FerretDB 1.x rejects nested arrays
-            "state": [
+            state=[
                 {"id": mid, **self.state[mid]._asdict()} for mid in self.ranked if mid in self.state
             ],
-        }
+        )
 
     def without(self, mid: str) -> Ranking:
         state = {k: v for k, v in self.state.items() if k != mid}
-        return Ranking(ranked=self.ranked, state=state, exists=self.exists)
+        return Ranking(ranked=self.ranked, state=state, version=self.version)
 
 
 class PairLinks:
@@ -199,11 +207,9 @@ class MongoMatchRepository:
     collection_name = "matches"
 
     def __init__(self, db: AsyncDatabase) -> None:
-        self.collection = db[self.collection_name]
-        # demand id -> the pair ids currently ranked for it. FerretDB 1.x answers only
-        # ``_id`` lookups from an index (any other filter scans the whole collection), so
-        # the pairs a re-ranking drops are found here instead of by ``demand_id``.
-        self.rankings = db["rankings"]
+        self.pairs = MongoAggregateStore(db, "pair", Pair, collection=self.collection_name)
+        self.collection = self.pairs.col
+        self.rankings = MongoAggregateStore(db, "ranking", RankingState, collection="rankings")
         self.links = PairLinks(db["pair_links"])
 
     async def ensure_indexes(self) -> None:
@@ -216,133 +222,92 @@ class MongoMatchRepository:
         await self.links.backfill(c)
 
     async def get(self, match_id: str) -> Doc | None:
-        return await self.collection.find_one({"_id": match_id}, {"outbox": 0})
+        found = await self.pairs.get(match_id)
+        return _doc(found) if found else None
 
     async def load(self, ids: Iterable[str]) -> dict[str, Doc]:
-        ids = list(ids)
-        if not ids:
-            return {}
         # One lookup per id: FerretDB 1.x serves ``{_id: x}`` from its primary key but
-        # scans the whole collection for ``{_id: {$in: [...]}}`` (measured: 20k pairs,
-        # 10 ids, 4.1 s vs 0.8 s for ten lookups on a loaded machine).
-        found = await asyncio.gather(
-            *(self.collection.find_one({"_id": i}, {"outbox": 0}) for i in ids)
-        )
+        # scans the whole collection for ``{_id: {$in: [...]}}``.
+        found = await asyncio.gather(*(self.get(i) for i in ids))
         return {d["_id"]: d for d in found if d is not None}
 
-    async def write_batch(
-        self, inserts: list[tuple[Doc, list[Any]]], updates: list[tuple[str, int, Doc]], token: str
-    ) -> list[str]:
-        """Insert new pairs and update known ones at their read version, in one round trip.
+    async def write_batch(self, changes: list[tuple[str, int, Doc, list[Any]]]) -> list[str]:
+        """Save each pair's new state (``doc``) at the version it was read at (0: new) with
+        its events; the saves of one batch are group-committed. Returns the ids that lost
+        a race (another writer saved that version first), for the caller to decide again."""
 
-        Returns the ids that lost a race, for the caller to decide again: an insert lost
-        when its ``_id`` existed already (a duplicate key: inserts are atomic, so the rest
-        are ours); an update stamps ``written_by=token`` and lost when the document does
-        not carry it afterwards (FerretDB 1.x runs a filtered update as a non-atomic
-        read-modify-write, so the version filter alone may let two writers through).
-        """
-        docs = [with_outbox(doc, envs) if envs else doc for doc, envs in inserts]
-        ops: list[Any] = [InsertOne(doc) for doc in docs]
-        stale: list[str] = []
-        if await is_ferretdb(self.collection.database):
-            # filter by _id alone (any other filter shape scans the whole collection on
-            # FerretDB 1.x); the versions are checked by _id just before, which is as
-            # atomic as FerretDB's own filtered update, and written_by settles races
-            current = await asyncio.gather(
-                *(matches_by_id(self.collection, mid, {"version": v}) for mid, v, _ in updates)
-            )
-            stale = [mid for (mid, _, _), ok in zip(updates, current, strict=True) if not ok]
-            updates = [u for u, ok in zip(updates, current, strict=True) if ok]
-            ops += [UpdateOne({"_id": mid}, upd) for mid, _, upd in updates]
-        else:
-            ops += [UpdateOne({"_id": mid, "version": v}, upd) for mid, v, upd in updates]
-        if not ops:
-            return stale
-        duplicates = await _duplicates(self.collection.bulk_write(ops, ordered=False))
-        lost = stale + [inserts[i][0]["_id"] for i in duplicates if i < len(inserts)]
-        ids = [mid for mid, _, _ in updates]
-        found = await asyncio.gather(
-            *(self.collection.find_one({"_id": i}, {"written_by": 1}) for i in ids)
-        )
-        written = {d["_id"] for d in found if d is not None and d.get("written_by") == token}
-        # what landed as ours goes to the relay now, without being read back
-        for i, doc in enumerate(docs):
-            if i not in set(duplicates):
-                outbox_landed(self.collection, doc)
-        for mid, _, upd in updates:
-            if mid in written:
-                outbox_landed(self.collection, upd, mid)
-        return lost + [i for i in ids if i not in written]
+        async def save(mid: str, version: int, doc: Doc, envelopes: list[Any]) -> str | None:
+            pair = Pair.model_validate({**doc, "id": mid})
+            try:
+                await self.pairs.save(mid, pair, version, envelopes)
+            except Conflict:
+                return mid
+            return None
 
-    async def update_at_version(self, match_id: str, version: int, update: Doc) -> bool:
-        return await update_one_where(self.collection, match_id, {"version": version}, update)
+        lost = await asyncio.gather(*(save(*c) for c in changes))
+        return [mid for mid in lost if mid is not None]
+
+    async def change(self, match_id: str, decide: Callable[[Doc], Doc | None]) -> bool:
+        """Apply ``decide(pair) -> new pair | None`` (None: leave it) from the current
+        version, deciding again after a lost race. True when a change was saved."""
+        for _ in range(8):
+            found = await self.pairs.get(match_id)
+            if found is None:
+                return False
+            new = decide(_doc(found))
+            if new is None:
+                return False
+            pair = Pair.model_validate({**new, "id": match_id})
+            try:
+                await self.pairs.save(match_id, pair, found.version)
+            except Conflict:
+                continue
+            return True
+        raise Conflict("pair", match_id, -1)
 
     # ---- a demand's ranking, and the pairs of a record, read by _id -------------------
 
     async def ranking(self, demand_id: str) -> Ranking:
-        """What is stored of ``demand_id``'s ranking (one read by ``_id``)."""
-        return Ranking.from_doc(await self.rankings.find_one({"_id": demand_id}))
+        """What is stored of ``demand_id``'s ranking (a read by ``_id``, and the store's
+        probe for a newer change)."""
+        return Ranking.from_stored(await self.rankings.get(demand_id))
 
     async def save_ranking(self, demand_id: str, before: Ranking, after: Ranking) -> None:
-        """Store ``after`` if it differs from ``before``: an insert for a demand's first
-        ranking, a plain replace afterwards (FerretDB runs an upsert as a slow
-        read-modify-write). Callers hold the demand's lock."""
-        if after == before:
+        """Store ``after`` if it differs from ``before``, at ``before``'s version:
+        :class:`Conflict` when another pass over this demand stored its ranking first."""
+        if after == before and before.version:
             return
-        doc = after.to_doc()
-        if before.exists:
-            result = await self.rankings.replace_one({"_id": demand_id}, doc)
-            if result.matched_count:
-                return
-        try:
-            await self.rankings.insert_one({"_id": demand_id, **doc})
-        except DuplicateKeyError:  # another writer stored it first
-            await self.rankings.replace_one({"_id": demand_id}, doc)
+        await self.rankings.save(demand_id, after.to_state(demand_id), before.version)
 
     async def forget_ranking(self, demand_id: str, supply_id: str | None = None) -> None:
         """Drop the stored state of ``demand_id``'s ranking (all of it, or one supply's
         pair), so the next ranking reads the pairs themselves. Called before pairs are
         changed outside a ranking (withdrawal), so a crash in between leaves no state
         that claims an old pair is still current."""
-        if supply_id is None:
-            await self.rankings.delete_one({"_id": demand_id})
+        for _ in range(8):
+            before = await self.ranking(demand_id)
+            if supply_id is None:
+                after = Ranking()
+            else:
+                after = before.without(pair_id(demand_id, supply_id))
+            if after == before:
+                return
+            try:
+                await self.rankings.save(demand_id, after.to_state(demand_id), before.version)
+            except Conflict:
+                continue
             return
-        before = await self.ranking(demand_id)
-        mid = pair_id(demand_id, supply_id)
-        if mid in before.state:
-            after = before.without(mid)
-            await self.save_ranking(demand_id, before, after)
-
-    async def _where(self, ids: Iterable[str], field: str, test: Any) -> list[str]:
-        """The ids among ``ids`` whose document's ``field`` passes ``test`` (reads by
-        ``_id``). FerretDB 1.x answers ``{_id: x, <field>: ...}`` from its primary key
-        when the document matches, but scans the whole collection when it does not, so a
-        conditional update is sent only for documents read as matching."""
-        ids = list(ids)
-        found = await asyncio.gather(
-            *(self.collection.find_one({"_id": i}, {field: 1}) for i in ids)
-        )
-        return [d["_id"] for d in found if d is not None and test(d.get(field))]
-
-    async def _set_where(self, ids: list[str], condition: Doc, fields: Doc) -> list[str]:
-        """Set ``fields`` (bumping ``version``) on the pairs matching ``condition``, one
-        round trip; returns the ids sent."""
-        if ids:
-            update = {"$set": fields, "$inc": {"version": 1}}
-            if await is_ferretdb(self.collection.database):
-                # by _id alone: any other filter shape scans the collection on FerretDB
-                # 1.x, and ``_where`` has just read these as matching (its filtered
-                # updates are a read-modify-write anyway)
-                condition = {}
-            ops = [UpdateOne({"_id": mid, **condition}, update) for mid in ids]
-            await self.collection.bulk_write(ops, ordered=False)
-        return ids
+        raise Conflict("ranking", demand_id, -1)
 
     async def drop_from_ranking(self, ids: Iterable[str], now: Any) -> list[str]:
         """Pairs no longer in their demand's ranking lose their rank (kept, not deleted)."""
-        ranked = await self._where(ids, "rank", lambda rank: rank is not None)
-        fields = {"rank": None, "updated_at": now}
-        return await self._set_where(ranked, {"rank": {"$ne": None}}, fields)
+
+        def unrank(pair: Doc) -> Doc | None:
+            return None if pair.get("rank") is None else {**pair, "rank": None, "updated_at": now}
+
+        ids = list(ids)
+        done = await asyncio.gather(*(self.change(i, unrank) for i in ids))
+        return [i for i, d in zip(ids, done, strict=True) if d]
 
     async def link(self, pairs: Iterable[tuple[str, str]]) -> None:
         """Record new (demand id, supply id) pairs in the links, before the pairs are written."""
@@ -355,31 +320,54 @@ class MongoMatchRepository:
 
     async def deactivate(self, ids: Iterable[str], now: Any) -> list[str]:
         """The active pairs among ``ids`` leave the results; returns them. Pairs are read
-        and updated by ``_id``: a filter on ``demand_id`` / ``supply_id`` scans the whole
+        and changed by ``_id``: a filter on ``demand_id`` / ``supply_id`` scans the whole
         collection on FerretDB 1.x."""
-        active = await self._where(ids, "active", bool)
-        fields = {"active": False, "rank": None, "updated_at": now}
-        return await self._set_where(active, {"active": True}, fields)
+
+        def leave(pair: Doc) -> Doc | None:
+            if not pair.get("active"):
+                return None
+            return {**pair, "active": False, "rank": None, "updated_at": now}
+
+        ids = list(ids)
+        done = await asyncio.gather(*(self.change(i, leave) for i in ids))
+        return [i for i, d in zip(ids, done, strict=True) if d]
 
     async def ranked_demands_of(self, supply_id: str) -> list[str]:
         """Demands whose ranking holds ``supply_id``: its links, then each pair by ``_id``."""
         demands = await self.links.of("supply", supply_id)
-        mids = [pair_id(d, supply_id) for d in demands]
-        find = self.collection.find_one
-        found = await asyncio.gather(*(find({"_id": m}, {"rank": 1}) for m in mids))
+        found = await asyncio.gather(*(self.get(pair_id(d, supply_id)) for d in demands))
         return sorted(
             d for d, doc in zip(demands, found, strict=True) if doc and doc.get("rank") is not None
         )
 
-    async def list(self, query: Doc, *, skip: int, limit: int) -> tuple[list[Doc], int]:
-        total = await self.collection.count_documents(query)
-        cursor = (
-            self.collection.find(query, {"outbox": 0, "written_by": 0})
-            .sort([("demand_id", ASCENDING), ("rank", ASCENDING), ("_id", ASCENDING)])
-            .skip(skip)
-            .limit(limit)
+    async def listing(
+        self,
+        organisation_id: str | None,
+        *,
+        demand_id: str | None,
+        supply_id: str | None,
+        include_dismissed: bool,
+        skip: int,
+        limit: int,
+    ) -> tuple[list[Doc], int]:
+        """Ranked, active pairs (of one organisation's records unless None), paged."""
+        query: Doc = {"active": True, "rank": {"$ne": None}}
+        if organisation_id is not None:
+            query["$or"] = [{"demand_org_id": organisation_id}, {"supply_org_id": organisation_id}]
+        if demand_id:
+            query["demand_id"] = demand_id
+        if supply_id:
+            query["supply_id"] = supply_id
+        if not include_dismissed:
+            query["dismissed"] = {"$ne": True}
+        total = await self.pairs.count(query)
+        found = await self.pairs.find(
+            query,
+            sort=[("demand_id", ASCENDING), ("rank", ASCENDING), ("_id", ASCENDING)],
+            skip=skip,
+            limit=limit,
         )
-        return [d async for d in cursor], total
+        return [_doc(f) for f in found], total
 
     async def between(self, org_a: str, org_b: str) -> list[Doc]:
         """Every pair between two organisations, either way round, any market."""
@@ -389,8 +377,7 @@ class MongoMatchRepository:
                 {"demand_org_id": org_b, "supply_org_id": org_a},
             ]
         }
-        cursor = self.collection.find(query, {"outbox": 0, "explanation": 0})
-        return [d async for d in cursor]
+        return [_doc(f) for f in await self.pairs.find(query)]
 
     async def drop_all(self) -> None:
         await self.collection.drop()

@@ -1,21 +1,29 @@
 """Saved searches (one document per search) and their hits (one per search x record).
 
-A hit's ``_id`` is ``<search_id>|<record_id>`` and it is inserted together with its
-``matching.match.suggested`` event in the outbox: a duplicate key means the event
-already went out, so a replayed ``published`` event fires nothing twice.
+A hit's ``_id`` is ``<search_id>|<record_id>``; it is created on the aggregate store
+with its ``matching.match.suggested`` event (one change): a second creation is a
+conflict, so a replayed ``published`` event fires nothing twice.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
-from shared.outbox import outbox_landed, with_outbox
+from shared.store import Conflict, MongoAggregateStore
 
 Doc = dict[str, Any]
+
+
+class SavedSearchHit(BaseModel):
+    """A record that matched a saved search (written once)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
 
 
 class MongoSavedSearchRepository:
@@ -24,7 +32,10 @@ class MongoSavedSearchRepository:
 
     def __init__(self, db: AsyncDatabase) -> None:
         self.searches = db[self.collection_name]
-        self.hits = db[self.hits_name]
+        self._hits = MongoAggregateStore(
+            db, "saved_search_hit", SavedSearchHit, collection=self.hits_name
+        )
+        self.hits = self._hits.col
 
     async def ensure_indexes(self) -> None:
         await self.searches.create_index([("user_id", ASCENDING)])
@@ -45,14 +56,13 @@ class MongoSavedSearchRepository:
 
     async def record_hit(self, doc: Doc, envelopes: list[Any]) -> bool:
         """Store a hit with its event; False when it was stored before (nothing sent)."""
-        written = with_outbox(doc, envelopes)
+        hit = SavedSearchHit.model_validate({**doc, "id": doc["_id"]})
         try:
-            await self.hits.insert_one(written)
-        except DuplicateKeyError:
+            await self._hits.create(hit.id, hit, envelopes)
+        except Conflict:
             return False
-        outbox_landed(self.hits, written)
         return True
 
     async def hits_of(self, search_id: str) -> list[Doc]:
-        cursor = self.hits.find({"search_id": search_id}, {"outbox": 0})
+        cursor = self.hits.find({"search_id": search_id})
         return [d async for d in cursor]

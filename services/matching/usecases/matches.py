@@ -15,7 +15,6 @@ from services.matching.usecases import Deps
 from shared.auth import Caller
 
 Doc = dict[str, Any]
-MAX_RETRIES = 5
 
 
 def may_see(caller: Caller, pair: Doc) -> bool:
@@ -36,17 +35,14 @@ async def list_matches(
     size: int = 20,
 ) -> tuple[list[Doc], int]:
     """Ranked, active pairs of the caller's own records (optionally of one record)."""
-    query: Doc = {"active": True, "rank": {"$ne": None}}
-    if not caller.is_operator:
-        org = caller.organisation_id
-        query["$or"] = [{"demand_org_id": org}, {"supply_org_id": org}]
-    if demand_id:
-        query["demand_id"] = demand_id
-    if supply_id:
-        query["supply_id"] = supply_id
-    if not include_dismissed:
-        query["dismissed"] = {"$ne": True}
-    return await deps.repos.matches.list(query, skip=(page - 1) * size, limit=size)
+    return await deps.repos.matches.listing(
+        None if caller.is_operator else caller.organisation_id,
+        demand_id=demand_id,
+        supply_id=supply_id,
+        include_dismissed=include_dismissed,
+        skip=(page - 1) * size,
+        limit=size,
+    )
 
 
 async def get_match(deps: Deps, caller: Caller, demand_id: str, supply_id: str) -> Doc:
@@ -61,40 +57,26 @@ async def give_feedback(
     deps: Deps, caller: Caller, demand_id: str, supply_id: str, feedback: Feedback
 ) -> Doc:
     """The demander marks a pair; ``not_relevant`` dismisses it for good."""
-    async with deps.locks(demand_id):
-        return await _give_feedback(deps, caller, demand_id, supply_id, feedback)
+    pair = await get_match(deps, caller, demand_id, supply_id)
+    if pair["demand_org_id"] != caller.organisation_id:
+        raise Forbidden("match", "not_demander", "only the demander gives feedback")
+    now = deps.clock()
 
-
-async def _give_feedback(
-    deps: Deps, caller: Caller, demand_id: str, supply_id: str, feedback: Feedback
-) -> Doc:
-    mid = pair_id(demand_id, supply_id)
-    for _attempt in range(MAX_RETRIES):
-        pair = await get_match(deps, caller, demand_id, supply_id)
-        if pair["demand_org_id"] != caller.organisation_id:
-            raise Forbidden("match", "not_demander", "only the demander gives feedback")
-        if pair.get("feedback") == feedback.value:
-            return pair
-        now = deps.clock()
-        update = {
-            "$set": {
-                "feedback": feedback.value,
-                "feedback_at": now,
-                "dismissed": dismissed_after(feedback, bool(pair.get("dismissed"))),
-                "updated_at": now,
-                "version": pair["version"] + 1,
-            },
-            "$push": {
-                "history": {
-                    "action": HISTORY_FOR[feedback].value,
-                    "at": now,
-                    "by_user_id": caller.user_id,
-                }
-            },
+    def mark(current: Doc) -> Doc | None:
+        if current.get("feedback") == feedback.value:
+            return None  # said already: nothing to change
+        entry = {"action": HISTORY_FOR[feedback].value, "at": now, "by_user_id": caller.user_id}
+        return {
+            **current,
+            "feedback": feedback.value,
+            "feedback_at": now,
+            "dismissed": dismissed_after(feedback, bool(current.get("dismissed"))),
+            "updated_at": now,
+            "history": [*current.get("history", []), entry],
         }
-        if await deps.repos.matches.update_at_version(mid, pair["version"], update):
-            return await get_match(deps, caller, demand_id, supply_id)
-    raise RuntimeError(f"match {mid} kept changing; feedback not saved")
+
+    await deps.repos.matches.change(pair_id(demand_id, supply_id), mark)
+    return await get_match(deps, caller, demand_id, supply_id)
 
 
 async def pair_history(deps: Deps, caller: Caller, counterpart_org_id: str) -> list[Doc]:

@@ -11,7 +11,6 @@ when its rank, score or explanation changed, with its suggestion in the same wri
 from __future__ import annotations
 
 import asyncio
-import uuid
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -28,10 +27,10 @@ from services.matching.ranking import (
 from services.matching.ranking.explain import text_overlap
 from services.matching.sources import MARKETS
 from services.matching.storage.matches import (
+    Conflict,
     PairState,
     Ranking,
     explanation_digest,
-    merge_push,
     pair_id,
 )
 from services.matching.usecases import Deps
@@ -134,10 +133,8 @@ def _same_state(deps: Deps, stored: PairState | None, p: Planned) -> bool:
     )
 
 
-def _plan(
-    deps: Deps, demand: Doc, p: Planned, prev: Doc | None, token: str
-) -> tuple[Doc | None, Doc | None, list[Any]]:
-    """Decide one pair: (new doc or None, update or None, envelopes)."""
+def _plan(deps: Deps, demand: Doc, p: Planned, prev: Doc | None) -> tuple[Doc | None, list[Any]]:
+    """Decide one pair: its new state (None: the stored one stands) and its events."""
     supply = p.hit["_source"]
     mid, rank, explanation, score = p.mid, p.rank, p.explanation, p.score
     unchanged = (
@@ -149,7 +146,7 @@ def _plan(
         and prev.get("supply_org_id") == supply.get("owner_org_id", "")
     )
     if unchanged:
-        return None, None, []
+        return None, []
     now = deps.clock()
     fields: Doc = {
         "demand_id": demand["id"],
@@ -164,7 +161,6 @@ def _plan(
         "explanation": explanation,
         "active": True,
         "updated_at": now,
-        "written_by": token,
     }
     version = (prev["version"] if prev else 0) + 1
     suggested_rank = prev.get("suggested_rank") if prev else None
@@ -175,7 +171,7 @@ def _plan(
         dismissed=bool(prev and prev.get("dismissed")),
     )
     envelopes: list[Any] = []
-    entry = None
+    history = list(prev.get("history") or []) if prev else []
     if reason is not None:
         previous = suggested_rank if reason is Reason.rose else None
         fields |= {"suggested_rank": rank, "last_suggested_at": now}
@@ -186,35 +182,37 @@ def _plan(
                 summary=text, version=version,
             )
         )  # fmt: skip
-        entry = {"action": "suggested", "at": now, "rank": rank, "reason": reason.value}
+        history.append({"action": "suggested", "at": now, "rank": rank, "reason": reason.value})
     if prev is None:
-        doc = {
-            "_id": mid,
-            **fields,
-            "version": 1,
+        start: Doc = {
             "created_at": now,
-            "suggested_rank": fields.get("suggested_rank"),
+            "suggested_rank": None,
             "feedback": None,
             "dismissed": False,
-            "history": [entry] if entry else [],
         }
-        return doc, None, envelopes
-    update: Doc = {"$set": {**fields, "version": version}}
-    if entry:
-        update["$push"] = {"history": entry}
-    return None, merge_push(update, envelopes), envelopes
+        return {**start, **fields, "history": history}, envelopes
+    base = {k: v for k, v in prev.items() if k not in {"_id", "version"}}
+    return {**base, **fields, "history": history}, envelopes
 
 
 async def store_ranking(deps: Deps, demand: Doc, hits: list[Doc]) -> RankingResult:
-    """Write ``demand``'s ranked pairs; pairs that left the ranking lose their rank."""
-    async with deps.locks(demand["id"]):
-        return await _store_ranking(deps, demand, hits)
+    """Write ``demand``'s ranked pairs; pairs that left the ranking lose their rank.
+
+    Two passes over one demand may run at once (two handlers, two replicas): each pair
+    is saved at the version it was read at and the ranking at its own, so the second
+    pass to finish loses a race, reloads and decides again (no lock stands in for it)."""
+    for _attempt in range(MAX_RETRIES):
+        try:
+            return await _store_ranking(deps, demand, hits)
+        except Conflict:
+            continue
+    raise RuntimeError(f"the ranking of {demand['id']} kept changing under us")
 
 
 async def _store_ranking(deps: Deps, demand: Doc, hits: list[Doc]) -> RankingResult:
     """Only pairs whose stored state differs from the new ranking are read and written:
-    the demand's ranking document (one read by ``_id``) says which; a re-ranking that
-    changes nothing reads that one document and writes nothing."""
+    the demand's ranking (one read by ``_id``) says which; a re-ranking that changes
+    nothing reads that one document and writes nothing."""
     repo = deps.repos.matches
     hits = [h for h in hits if relevant_enough(deps.policy, shared_terms(demand, h["_source"]))]
     result = RankingResult(demands=1, pairs=len(hits))
@@ -229,26 +227,24 @@ async def _store_ranking(deps: Deps, demand: Doc, hits: list[Doc]) -> RankingRes
         attempts += 1
         if attempts > MAX_RETRIES:
             raise RuntimeError(f"pairs of {demand['id']} kept changing under us: {list(pending)}")
-        token = uuid.uuid4().hex
         existing = await repo.load(pending)
-        inserts, updates = [], []
+        changes, new_pairs = [], []
         for mid, p in pending.items():
             prev = existing.get(mid)
-            doc, update, envs = _plan(deps, demand, p, prev, token)
-            if doc is not None:
-                inserts.append((doc, envs))
-            elif update is not None and prev is not None:
-                updates.append((mid, prev["version"], update))
-            else:  # the document holds this state already
+            doc, envs = _plan(deps, demand, p, prev)
+            if doc is None:  # the document holds this state already
                 score = float(prev["score"]) if prev is not None else p.score
                 state[mid] = PairState(p.rank, score, p.digest, p.supply_org_id)
                 continue
+            changes.append((mid, prev["version"] if prev else 0, doc, envs))
+            if prev is None:
+                new_pairs.append((demand["id"], doc["supply_id"]))
             if envs:
                 result.suggested.append(mid)
         # links first: a crash after them leaves a link to a missing pair, which is harmless
-        await repo.link((demand["id"], doc["supply_id"]) for doc, _ in inserts)
-        lost = await repo.write_batch(inserts, updates, token)
-        result.written += len(inserts) + len(updates) - len(lost)
+        await repo.link(new_pairs)
+        lost = await repo.write_batch(changes)
+        result.written += len(changes) - len(lost)
         result.suggested = [m for m in result.suggested if m not in lost]
         for mid in set(pending) - set(lost):
             if mid not in state:
@@ -257,8 +253,6 @@ async def _store_ranking(deps: Deps, demand: Doc, hits: list[Doc]) -> RankingRes
     ids = tuple(p.mid for p in plans)
     await repo.drop_from_ranking(set(before.ranked) - set(ids), deps.clock())
     await repo.save_ranking(demand["id"], before, Ranking(ranked=ids, state=state))
-    if result.suggested:
-        deps.wake_outbox()
     return result
 
 
@@ -332,18 +326,12 @@ async def withdraw(deps: Deps, kind: str, record_id: str) -> RankingResult:
     now = deps.clock()
     repo = deps.repos.matches
     if kind in PAIRS:
-        async with deps.locks(record_id):
-            await repo.forget_ranking(record_id)
-            supplies = await repo.counterparts("demand", record_id)
-            await repo.deactivate([pair_id(record_id, s) for s in supplies], now)
+        await repo.forget_ranking(record_id)
+        supplies = await repo.counterparts("demand", record_id)
+        await repo.deactivate([pair_id(record_id, s) for s in supplies], now)
         return RankingResult()
     linked = await repo.counterparts("supply", record_id)
-
-    async def forget(demand_id: str) -> None:
-        async with deps.locks(demand_id):
-            await repo.forget_ranking(demand_id, record_id)
-
-    await asyncio.gather(*(forget(d) for d in linked))
+    await asyncio.gather(*(repo.forget_ranking(d, record_id) for d in linked))
     deactivated = await repo.deactivate([pair_id(d, record_id) for d in linked], now)
     demand_ids = sorted({mid.split("|", 1)[0] for mid in deactivated})
     demand_kind = REVERSE_PAIRS[kind]

@@ -92,6 +92,4 @@ async def fire_saved_searches(deps: Deps, doc: Doc) -> list[str]:
             hit, [events.saved_search_hit(hit, summary=text)]
         ):
             fired.append(hit["_id"])
-    if fired:
-        deps.wake_outbox()
     return fired

@@ -14,10 +14,11 @@ from pymongo import AsyncMongoClient, monitoring
 
 from services.matching.ranking import build_reverse_query, to_index_doc
 from services.matching.storage import Repositories
-from services.matching.storage.matches import PairLinks, Ranking, pair_id
+from services.matching.storage.matches import PairLinks, Ranking, RankingState, pair_id
 from services.matching.usecases import Deps
 from services.matching.usecases.projection import apply_change
 from shared.settings import Settings
+from shared.store import Versioned
 from tests.integration.matching_service.helpers import pairs, pending_events
 from tests.integration.matching_service.records import change, record
 
@@ -69,7 +70,8 @@ async def test_a_re_ranking_that_changes_nothing_reads_one_document_and_writes_n
         seen = list(sent)
 
     assert applied.ranking.written == 0 and applied.ranking.pairs == 1
-    assert seen == [("find", "rankings")]
+    # the ranking by _id, and the store's probe for a change newer than that document
+    assert seen == [("find", "rankings"), ("find", "changes")]
     assert await pairs(deps) == before
 
 
@@ -142,13 +144,14 @@ async def test_links_written_by_two_processes_at_once_are_all_kept(deps: Deps) -
 
 
 def test_a_ranking_state_survives_its_document() -> None:
-    doc = {
-        "ranked": ["d|s1", "d|s2"],
-        "state": [{"id": "d|s1", "rank": 1, "score": 2.5, "digest": "ab", "supply_org_id": "o"}],
-    }
-    ranking = Ranking.from_doc(doc)
-    assert ranking.to_doc() == doc and ranking.exists
-    assert Ranking.from_doc(ranking.to_doc()) == ranking
+    stored = RankingState(
+        id="d",
+        ranked=["d|s1", "d|s2"],
+        state=[{"id": "d|s1", "rank": 1, "score": 2.5, "digest": "ab", "supply_org_id": "o"}],
+    )
+    ranking = Ranking.from_stored(Versioned(stored, 3))
+    assert ranking.to_state("d") == stored and ranking.version == 3
+    assert Ranking.from_stored(Versioned(ranking.to_state("d"), 3)) == ranking
     assert ranking.without("d|s1").state == {} and ranking.without("d|s1").ranked == ranking.ranked
 
 

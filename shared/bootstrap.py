@@ -90,6 +90,7 @@ def create_app(
     periodic: Sequence[Periodic] = (),
     subscribe: Callable[[KafkaBroker, Callable[[], Any]], None] | None = None,
     description: str | None = None,
+    max_body_bytes: int | None = None,
 ) -> FastAPI:
     """The service's app. ``setup(runtime)`` returns the use cases' dependencies, kept as
     ``app.state.deps``; ``subscribe(broker, deps)`` registers event handlers at once (so
@@ -136,6 +137,7 @@ def create_app(
                 await close()
             await client.close()
 
+    extra = {} if max_body_bytes is None else {"max_body_bytes": max_body_bytes}
     return create_service_app(
         service,
         routers=routers,
@@ -143,4 +145,5 @@ def create_app(
         broker=broker,
         settings=settings,
         description=description,
+        **extra,
     )

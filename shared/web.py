@@ -16,7 +16,6 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from faststream.kafka import KafkaBroker
@@ -27,7 +26,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pymongo.errors import AutoReconnect, PyMongoError, ServerSelectionTimeoutError
 
 from shared.db import create_mongo_client, ping_mongo
-from shared.errors import DuijieError
+from shared.errors import DuijieError, TooLarge
+from shared.limits import MAX_BODY_BYTES
 from shared.observability import (
     bound_correlation_id,
     context_from_traceparent,
@@ -35,6 +35,7 @@ from shared.observability import (
     setup_observability,
     tracer,
 )
+from shared.problems import error_response, problem_response, validation_problems
 from shared.search import create_search_client, ping_search
 from shared.settings import Settings, get_settings
 
@@ -51,6 +52,56 @@ PUBLIC_PATHS = (
     "/asyncapi",
 )
 CORRELATION_HEADER = "x-correlation-id"
+
+
+class _BodyLimit:
+    """Pure ASGI middleware: a request body over ``max_bytes`` is a 413 problem, whether
+    its ``Content-Length`` says so up front or a chunked body grows past it."""
+
+    def __init__(self, app: Any, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    def _too_large(self) -> TooLarge:
+        n = self.max_bytes
+        return TooLarge(
+            "body", "body_too_large", zh=f"请求体不能超过 {n} 字节", en=f"at most {n} bytes"
+        )
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers", []))
+        length = headers.get(b"content-length", b"").decode()
+        if length.isdigit() and int(length) > self.max_bytes:
+            accept = headers.get(b"accept-language", b"").decode().lower()
+            response = error_response(self._too_large(), "en" if accept.startswith("en") else "zh")
+            await response(scope, receive, send)
+            return
+        seen, over = 0, False
+
+        async def counted() -> dict[str, Any]:
+            nonlocal seen, over
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    over = True
+                    raise self._too_large()
+            return message
+
+        async def answer(message: dict[str, Any]) -> None:
+            # FastAPI turns any error while reading a body into its own 400: once the
+            # body ran over, the 413 is sent instead of whatever the app answers.
+            if not over:
+                await send(message)
+            elif message["type"] == "http.response.start":
+                accept = headers.get(b"accept-language", b"").decode().lower()
+                lang = "en" if accept.startswith("en") else "zh"
+                await error_response(self._too_large(), lang)(scope, receive, send)
+
+        await self.app(scope, counted, answer)
 
 
 class _RequestContext:
@@ -89,28 +140,13 @@ class _RequestContext:
                 raise
 
 
-def _field(loc: Sequence[Any]) -> str:
-    parts = [str(p) for p in loc]
-    if parts and parts[0] in {"body", "query", "path", "header", "cookie"} and len(parts) > 1:
-        parts = parts[1:]
-    return ".".join(parts) or "request"
-
-
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [
-        {
-            "loc": list(err.get("loc", ())),
-            "field": _field(err.get("loc", ())),
-            "msg": err.get("msg", "invalid"),
-            "type": err.get("type", "value_error"),
-        }
-        for err in exc.errors()
-    ]
-    message = "; ".join(f"{e['field']}: {e['msg']}" for e in errors)
-    return JSONResponse(
-        status_code=422, content=jsonable_encoder({"detail": errors, "message": message})
-    )
+    problems = validation_problems(exc.errors())
+    return problem_response(
+        422, problems, lang=request_language(request),
+        title=("输入不符合要求", "Invalid input"), code="invalid_input",
+    )  # fmt: skip
 
 
 def _database_busy(exc: BaseException) -> bool:
@@ -130,20 +166,7 @@ def request_language(request: Request) -> str:
 async def _duijie_error(request: Request, exc: Exception) -> JSONResponse:
     """Every :class:`shared.errors.DuijieError` as RFC 9457 problem details."""
     assert isinstance(exc, DuijieError)
-    lang = request_language(request)
-    errors = [{"field": p.field, "code": p.code, "message": p.message(lang)} for p in exc.problems]
-    title = exc.title_en if lang == "en" else exc.title_zh
-    return JSONResponse(
-        status_code=exc.status,
-        media_type="application/problem+json",
-        content={
-            "type": f"urn:duijie:problem:{exc.code}",
-            "title": title,
-            "status": exc.status,
-            "detail": "; ".join(f"{e['field']}: {e['message']}" for e in errors),
-            "errors": errors,
-        },
-    )
+    return error_response(exc, request_language(request))
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
@@ -217,13 +240,15 @@ def create_service_app(
     checks: Mapping[str, Check] | None = None,
     version: str = "0.1.0",
     description: str | None = None,
+    max_body_bytes: int = MAX_BODY_BYTES,
     **fastapi_kwargs: Any,
 ) -> FastAPI:
     """A FastAPI app for service ``name`` with the house endpoints and error handling.
 
-    ``checks`` adds or replaces readiness checks (``broker``, ``database``, ``search``
-    by default). ``broker`` is the service's FastStream broker: its subscribers and
-    declared publishers make up ``/asyncapi.json``.
+    ``max_body_bytes`` bounds every request body (413 above it; a service taking file
+    uploads raises it for itself). ``checks`` adds or replaces readiness checks
+    (``broker``, ``database``, ``search`` by default). ``broker`` is the service's
+    FastStream broker: its subscribers and declared publishers make up ``/asyncapi.json``.
     """
     settings = settings or get_settings()
     setup_observability(name, settings.log_level)
@@ -241,6 +266,7 @@ def create_service_app(
         app.include_router(router)
 
     install_error_handlers(app)
+    app.add_middleware(_BodyLimit, max_bytes=max_body_bytes)
     app.add_middleware(_RequestContext)
 
     ops = APIRouter(tags=["operations"])

@@ -15,6 +15,7 @@ from tests.integration.techtransfer.conftest import (
     offer_body,
     wait_for_events,
 )
+from tests.support.problems import field_of
 
 pytestmark = pytest.mark.integration
 
@@ -117,11 +118,8 @@ def uuid_hex() -> str:
 
 
 def _field_of(body: dict) -> str:
-    """The field an error names, in the house shape or FastAPI's validation shape."""
-    detail = body["detail"]
-    if isinstance(detail, dict):
-        return detail["field"]
-    return ".".join(str(p) for p in detail[0]["loc"] if p != "body")
+    """The field an error names, in the house shape or the older domain shape."""
+    return field_of(body)
 
 
 @pytest.mark.parametrize(

@@ -67,12 +67,52 @@ async def test_healthz_is_alive_and_readyz_reports_each_dependency(
     assert ready.json()["checks"] == {"broker": True, "database": True, "search": False}
 
 
-async def test_validation_errors_name_each_field(client: httpx.AsyncClient) -> None:
+async def test_validation_errors_are_problem_details_naming_each_field(
+    client: httpx.AsyncClient,
+) -> None:
     resp = await client.post("/widgets", json={"count": "many"})
     assert resp.status_code == 422
+    assert resp.headers["content-type"].startswith("application/problem+json")
     body = resp.json()
-    assert {e["field"] for e in body["detail"]} == {"title", "count"}
-    assert "title: Field required" in body["message"]
+    assert body["status"] == 422 and body["title"] == "输入不符合要求"
+    assert {(e["field"], e["code"]) for e in body["errors"]} == {
+        ("title", "missing"),
+        ("count", "int_parsing"),
+    }
+    assert "title: 必填" in body["detail"]
+    english = await client.post(
+        "/widgets", json={"count": "many"}, headers={"Accept-Language": "en-GB,en;q=0.9"}
+    )
+    assert "title: required" in english.json()["detail"]
+
+
+async def test_malformed_json_names_the_body_not_a_byte_offset(client: httpx.AsyncClient) -> None:
+    resp = await client.post(
+        "/widgets",
+        content=b'{"title": "x", "count": 1,,}',
+        headers={"content-type": "application/json"},
+    )
+    assert resp.status_code == 422
+    (error,) = resp.json()["errors"]
+    assert error["field"] == "body" and error["code"] == "json_invalid"
+
+
+async def test_a_body_over_the_limit_is_413(client: httpx.AsyncClient) -> None:
+    big = {"title": "x" * 2_000_000, "count": 1}
+    resp = await client.post("/widgets", json=big)
+    assert resp.status_code == 413
+    assert resp.json()["errors"][0]["code"] == "body_too_large"
+
+    async def chunks():  # no Content-Length: counted as it arrives
+        yield b'{"title": "'
+        for _ in range(40):
+            yield b"y" * 50_000
+        yield b'", "count": 1}'
+
+    streamed = await client.post(
+        "/widgets", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert streamed.status_code == 413
 
 
 async def test_unexpected_errors_are_500_without_a_traceback(

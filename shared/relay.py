@@ -22,7 +22,7 @@ Published changes get a mark, ``change_marks/<change id>``, inserted in one unor
 aggregate the leader makes sure ``v - 1`` is marked (else publishes it first), so the
 order holds across a change of leader too. Delivery is at-least-once (a crash after the
 broker's ack and before the mark republishes): consumers deduplicate on the event id and
-project with versioned upserts. ``python -m shared.relay republish`` replays from the
+project with versioned upserts. ``python -m shared.republish`` replays from the
 stored changes.
 """
 
@@ -264,6 +264,11 @@ class ChangeRelay:
                 versions[v - 1] = earlier
                 v -= 1
         return [c for versions in by_agg.values() for _, c in sorted(versions.items())]
+
+    async def publish(self, changes: list[dict[str, Any]]) -> int:
+        """Publish these stored changes as they are (in the order given) and mark them:
+        the replay path, whether or not this relay leads."""
+        return await self._publish(changes)
 
     async def _publish(self, changes: list[dict[str, Any]]) -> int:
         sends = []

@@ -111,3 +111,28 @@ async def test_two_relays_publish_each_change_once_in_order(
 
 async def _total(relays: list[ChangeRelay], n: int) -> bool:
     return sum(r.published for r in relays) >= n
+
+
+async def test_republish_sends_the_stored_events_again_in_order(
+    fresh_db, unique_settings, kafka_available, monkeypatch
+) -> None:
+    import datetime as dt
+
+    from shared import republish as replay
+    from shared.settings import get_settings
+
+    await ensure_topics([topic_for(EVENT_TYPE, unique_settings)], unique_settings)
+    service = fresh_db.name.removeprefix(f"{unique_settings.db_prefix}_")
+    monkeypatch.setenv("DUIJIE_DB_PREFIX", unique_settings.db_prefix)
+    monkeypatch.setenv("DUIJIE_TOPIC_PREFIX", unique_settings.topic_prefix)
+    get_settings.cache_clear()
+    try:
+        store = MongoAggregateStore(fresh_db, "counter", Counter)
+        start = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+        for v in range(3):
+            await store.save("r", Counter(id="r", value=v), v, [event("r", v)])
+        assert await replay.republish(service, start) == 3
+    finally:
+        get_settings.cache_clear()
+    seen = await read_topic(unique_settings, 3)
+    assert [json.loads(m.value)["data"]["value"] for m in seen] == [0, 1, 2]

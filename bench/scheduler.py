@@ -18,7 +18,7 @@ import random
 import time
 from collections import Counter
 
-from services.techtransfer.domain.scheduler import ScheduleResult, greedy_schedule, schedule
+from shared.scheduling import ScheduleResult, greedy_schedule, schedule
 
 PARTICIPANTS, REQUESTS, SLOTS, TABLES, LOCKS = 400, 3000, 16, 60, 12
 

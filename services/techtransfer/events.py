@@ -12,10 +12,10 @@ from pydantic import BaseModel
 from services.techtransfer.domain.deals import Deal, SupportEligibility
 from services.techtransfer.domain.interest import Interest
 from services.techtransfer.domain.records import OfferContent, Record
-from services.techtransfer.domain.scheduler import UnplacedReason
 from services.techtransfer.domain.sessions import BrokerageSession, MeetingRequest, session_slots
 from shared.events import Envelope, new_event
 from shared.events.contracts import techtransfer as c
+from shared.scheduling import UnplacedReason
 
 SOURCE = "techtransfer"
 

@@ -15,10 +15,11 @@ from enum import StrEnum
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from shared.scheduling import ScheduleResult, schedule
+
 from .errors import Conflict, Forbidden, Invalid, InvalidTransition, NotFound
 from .parties import OrgKind, Party
 from .records import Record, is_open
-from .scheduler import ScheduleResult, schedule
 from .transitions import Transition, step
 from .tz import SHANGHAI
 

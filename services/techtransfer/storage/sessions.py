@@ -12,7 +12,6 @@ from typing import Any
 
 from pydantic import AwareDatetime, Field
 
-from services.techtransfer.domain.scheduler import ScheduleResult
 from services.techtransfer.domain.sessions import (
     BrokerageSession,
     MeetingRequest,
@@ -20,6 +19,7 @@ from services.techtransfer.domain.sessions import (
     Registration,
 )
 from services.techtransfer.storage.base import Aggregates
+from shared.scheduling import ScheduleResult
 
 
 class StoredSession(BrokerageSession):

@@ -14,7 +14,6 @@ from services.techtransfer.domain import sessions as domain
 from services.techtransfer.domain.agenda import Agenda, agenda_ics, build_agenda
 from services.techtransfer.domain.errors import Conflict, Forbidden, NotFound
 from services.techtransfer.domain.records import Record
-from services.techtransfer.domain.scheduler import ScheduleResult
 from services.techtransfer.domain.sessions import MeetingRequest, MeetingState, SessionSpec
 from services.techtransfer.storage import Duplicate
 from services.techtransfer.storage.sessions import (
@@ -24,6 +23,7 @@ from services.techtransfer.storage.sessions import (
 )
 from services.techtransfer.usecases import Deps, new_id, require_party, retrying
 from shared.auth import Caller
+from shared.scheduling import ScheduleResult
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +123,7 @@ class ScheduleView(BaseModel):
 
 
 def schedule_view(session: StoredSession) -> ScheduleView:
-    from services.techtransfer.domain.scheduler import REASON_TEXT
+    from shared.scheduling import REASON_TEXT
 
     result = session.schedule or ScheduleResult(placed={}, unplaced={})
     return ScheduleView(

@@ -9,10 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from services.techtransfer.domain import scheduler
-from services.techtransfer.domain.errors import Invalid
-from services.techtransfer.domain.repair import Repair
-from services.techtransfer.domain.scheduler import UnplacedReason, greedy_schedule, schedule
+from shared.scheduling import Invalid, UnplacedReason, greedy_schedule, schedule
+from shared.scheduling import solver as scheduler
+from shared.scheduling.repair import Repair
 
 pytestmark = pytest.mark.unit
 

@@ -1,4 +1,6 @@
-"""Place accepted 1:1 meetings of a brokerage session into time slots and tables.
+"""Place accepted 1:1 meetings of a session into time slots and tables (no market rules).
+
+Used by techtransfer's brokerage sessions and by the 1:1 meetings after roadshows.
 
 The problem is edge colouring of a multigraph (participants are vertices, meetings are
 edges, slots are colours) with two extras: a colour class holds at most ``tables`` edges,
@@ -28,11 +30,20 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from shared.errors import InvalidInput
+
 from .board import Board, bits
-from .errors import Invalid
 from .repair import Repair
 
 DEFAULT_EFFORT = 400_000  # search steps for the repair phase
+
+
+class Invalid(InvalidInput):
+    """The scheduler's input is inconsistent (a bad lock, a meeting with oneself)."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(field, "invalid_schedule", zh=reason, en=reason)
+        self.reason = reason
 
 
 class UnplacedReason(StrEnum):

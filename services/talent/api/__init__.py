@@ -1,0 +1,45 @@
+"""Talent's HTTP routers, one module per resource. Every route declares who may call it
+with ``require_org_types``; ownership and visibility are decided in the use cases."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, ConfigDict
+
+from services.talent.usecases import Deps
+from shared.auth import Caller, OrgType, require_org_types
+from shared.limits import ShortText
+
+
+def get_deps(request: Request) -> Deps:
+    return request.app.state.deps
+
+
+def operation_id(route: APIRoute) -> str:
+    """Operation ids ``{tag}-{name}``, stable for generated clients."""
+    return f"{route.tags[0]}-{route.name}" if route.tags else route.name
+
+
+def callers(*types: OrgType) -> object:
+    return Annotated[Caller, Depends(require_org_types(*types))]
+
+
+DepsDep = Annotated[Deps, Depends(get_deps)]
+E, H, OP = OrgType.enterprise, OrgType.headhunter, OrgType.operator
+Enterprise = callers(E)
+Headhunter = callers(H)
+Operator = callers(OP)
+Market = callers(E, H, OP)  # the three parties of the talent market
+EnterpriseOrAgency = callers(E, H)
+AnySignedIn = callers(*OrgType)
+
+
+class Reason(BaseModel):
+    """Why (revocations, rejections, withdrawals, suspensions, leaver reports)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: ShortText  # type: ignore[valid-type]

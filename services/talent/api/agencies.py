@@ -1,0 +1,78 @@
+"""The operator's agency list: registration, verification, suspension, profiles."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+from pydantic import Field
+
+from services.talent.api import OP, DepsDep, H, Headhunter, Operator, Reason, callers, operation_id
+from services.talent.domain.agencies import Agency, AgencyProfileIn, AgencyState
+from services.talent.usecases import agencies as uc
+from shared.auth import Caller
+from shared.errors import NotFoundError
+from shared.limits import Code
+from shared.paging import Page, Paging
+
+router = APIRouter(prefix="/agencies", tags=["agencies"], generate_unique_id_function=operation_id)
+AgencyOrOperator = callers(H, OP)
+
+
+class AgencyRegistration(AgencyProfileIn):
+    org_id: Code | None = Field(None, description="operators: the headhunter organisation")  # type: ignore[valid-type]
+
+
+def _own_or_operator(caller: Caller, agency_id: str) -> None:
+    if not caller.is_operator and caller.organisation_id != agency_id:
+        raise NotFoundError("agency_id", "not_found", zh="未找到猎头机构", en="no such agency")
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Register an agency")
+async def register_agency(
+    body: AgencyRegistration, caller: AgencyOrOperator, deps: DepsDep
+) -> Agency:  # type: ignore[valid-type]
+    """A headhunter registers itself; an operator registers one by ``org_id``."""
+    profile = AgencyProfileIn(**body.model_dump(exclude={"org_id"}))
+    return await uc.register(deps, caller, profile, body.org_id)
+
+
+@router.get("", summary="List agencies")
+async def list_agencies(
+    caller: Operator,
+    deps: DepsDep,
+    paging: Paging,  # type: ignore[valid-type]
+    state: AgencyState | None = None,
+) -> Page[Agency]:
+    items, total = await uc.listing(deps, state, paging.limit, paging.offset)
+    return Page.of(items, total, paging)
+
+
+@router.get("/me", summary="My agency")
+async def my_agency(caller: Headhunter, deps: DepsDep) -> Agency:  # type: ignore[valid-type]
+    return await uc.get(deps, caller.organisation_id)
+
+
+@router.get("/{agency_id}", summary="Read an agency")
+async def get_agency(agency_id: str, caller: AgencyOrOperator, deps: DepsDep) -> Agency:  # type: ignore[valid-type]
+    _own_or_operator(caller, agency_id)
+    return await uc.get(deps, agency_id)
+
+
+@router.put("/{agency_id}", summary="Edit an agency profile")
+async def edit_agency(
+    agency_id: str,
+    body: AgencyProfileIn,
+    caller: AgencyOrOperator,  # type: ignore[valid-type]
+    deps: DepsDep,
+) -> Agency:
+    _own_or_operator(caller, agency_id)
+    return await uc.edit(deps, agency_id, body)
+
+
+@router.post("/{agency_id}/verify", summary="Verify (or reinstate) an agency")
+async def verify_agency(agency_id: str, caller: Operator, deps: DepsDep) -> Agency:  # type: ignore[valid-type]
+    return await uc.verify(deps, agency_id)
+
+
+@router.post("/{agency_id}/suspend", summary="Suspend an agency")
+async def suspend_agency(agency_id: str, body: Reason, caller: Operator, deps: DepsDep) -> Agency:  # type: ignore[valid-type]
+    return await uc.suspend(deps, agency_id, body.reason)

@@ -1,0 +1,241 @@
+"""Candidate submissions: privacy, first-submitter rule, CV files, the hiring pipeline.
+
+The same person (normalised phone or e-mail, keyed hash) submitted twice for one demand
+belongs to the first submitter: each hash is a unique create of ``<demand>:<hash>`` in
+the store, so of two racing submitters exactly one wins, and the other gets a 409.
+Personal data is read only by the demand's enterprise and the submitting agency; to
+anyone else a submission does not exist (404). Logs name ids only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.talent import events
+from services.talent.domain import candidates as domain
+from services.talent.domain.agencies import ensure_verified
+from services.talent.domain.candidates import Candidate, CvFile, Personal, Stage
+from services.talent.domain.claims import is_active
+from services.talent.domain.demands import ensure_open
+from services.talent.domain.privacy import normalise_email, normalise_phone, person_keys
+from services.talent.domain.transitions import Transition
+from services.talent.storage import PersonKey, queries
+from services.talent.usecases import Deps, new_id, not_found
+from services.talent.usecases import agencies as agency_uc
+from services.talent.usecases import demands as demand_uc
+from shared.auth import Caller
+from shared.errors import ConflictError, InvalidInput, TooLarge
+from shared.limits import Name, ShortText, Text
+from shared.store import Conflict, Versioned
+
+log = logging.getLogger(__name__)
+CANDIDATE = not_found("candidate_id", "候选人 / candidate")
+DEMAND = not_found("demand_id", "人才需求 / talent demand")
+# PDF and Word (.docx is a zip); checked by the bytes, not only the declared type.
+CV_TYPES = {
+    "application/pdf": b"%PDF-",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": b"PK\x03\x04",
+}
+
+
+class CandidateIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: Name  # type: ignore[valid-type]
+    phone: str = Field(min_length=5, max_length=30, description="mainland mobile number")
+    email: ShortText | None = None  # type: ignore[valid-type]
+    summary: Text = ""  # type: ignore[valid-type]
+
+
+async def submit(deps: Deps, caller: Caller, demand_id: str, body: CandidateIn) -> Candidate:
+    agency = ensure_verified(await agency_uc.find(deps, caller.organisation_id))
+    demand = (await deps.repos.demands.require(demand_id, DEMAND)).state
+    now = deps.now()
+    ensure_open(demand, now)
+    claim = await queries.active_claim(deps.repos.claims, demand.id, agency.id)
+    if claim is None or not is_active(claim.state, now):
+        raise ConflictError(
+            "demand_id",
+            "no_active_claim",
+            zh="须先认领该需求才能推荐候选人",
+            en="claim the demand before submitting candidates",
+        )
+    phone = normalise_phone(body.phone)
+    email = normalise_email(body.email) if body.email else None
+    keys = person_keys(deps.settings.person_key_secret, phone, email)
+    candidate_id = new_id("cand")
+    await _take_person(deps, demand.id, keys, candidate_id, agency.id)
+    candidate = Candidate(
+        id=candidate_id,
+        demand_id=demand.id,
+        role_title=demand.content.title,
+        claim_id=claim.state.id,
+        agency_id=agency.id,
+        enterprise_org_id=demand.owner_org_id,
+        person_hash=keys[0],
+        person_keys=keys,
+        personal=Personal(name=body.name, phone=phone, email=email, summary=body.summary),
+        created_at=now,
+        updated_at=now,
+    )
+    t = domain.submit(candidate)
+    try:
+        saved = await deps.repos.candidates.create(
+            candidate_id, t.entity, events.candidate_events(t.entity, t.events)
+        )
+    except BaseException:
+        await _give_back(deps, demand.id, keys)
+        raise
+    log.info("candidate %s submitted for demand %s by %s", candidate_id, demand.id, agency.id)
+    return saved.state
+
+
+async def _take_person(deps: Deps, demand_id: str, keys: list[str], cid: str, agency: str) -> None:
+    taken: list[str] = []
+    for key in keys:
+        try:
+            await deps.repos.person_keys.create(
+                f"{demand_id}:{key}", PersonKey(candidate_id=cid, agency_id=agency)
+            )
+        except Conflict:
+            await _give_back(deps, demand_id, taken)
+            holder = await deps.repos.person_keys.get(f"{demand_id}:{key}")
+            mine = holder is not None and holder.state.agency_id == agency
+            who_zh, who_en = ("本机构", "your agency") if mine else ("其他机构", "another agency")
+            raise ConflictError(
+                "phone" if key == keys[0] else "email",
+                "duplicate_candidate",
+                zh=f"该候选人已由{who_zh}推荐到此需求，归属首个推荐方",
+                en=f"this person was already submitted for this demand by {who_en}; "
+                "the first submitter keeps them",
+            ) from None
+        taken.append(key)
+
+
+async def _give_back(deps: Deps, demand_id: str, keys: list[str]) -> None:
+    for key in keys:
+        await deps.repos.person_keys.delete(f"{demand_id}:{key}", 1)
+
+
+async def get_for(deps: Deps, caller: Caller, candidate_id: str) -> Candidate:
+    """The submission with its personal data, for the enterprise and the agency only."""
+    found = await deps.repos.candidates.get(candidate_id)
+    if found is None or not domain.may_see(found.state, caller.organisation_id):
+        raise CANDIDATE()
+    return found.state
+
+
+async def of_demand(
+    deps: Deps, caller: Caller, demand_id: str, limit: int, offset: int
+) -> tuple[list[Candidate], int]:
+    demand = (await deps.repos.demands.require(demand_id, DEMAND)).state
+    if demand.owner_org_id == caller.organisation_id:
+        return await queries.candidates_for(deps.repos.candidates, demand_id, None, limit, offset)
+    return await queries.candidates_for(
+        deps.repos.candidates, demand_id, caller.organisation_id, limit, offset
+    )
+
+
+async def _change(
+    deps: Deps, cid: str, decide: Callable[[Candidate], Transition[Candidate]]
+) -> Candidate:
+    def apply(current: Versioned[Candidate]) -> tuple[Candidate, list]:  # type: ignore[type-arg]
+        t = decide(current.state)
+        return t.entity, events.candidate_events(t.entity, t.events)
+
+    return (await deps.repos.candidates.update(cid, apply, not_found=CANDIDATE)).state
+
+
+async def advance(deps: Deps, caller: Caller, cid: str, action: str) -> Candidate:
+    await get_for(deps, caller, cid)
+    org, days = caller.organisation_id, deps.settings.guarantee_days
+    moved = await _change(deps, cid, lambda c: domain.advance(c, action, org, deps.now(), days))
+    if moved.stage is Stage.hired:
+        await demand_uc.record_hire(deps, moved.demand_id, moved.id)
+    return moved
+
+
+async def reject(deps: Deps, caller: Caller, cid: str, reason: str) -> Candidate:
+    await get_for(deps, caller, cid)
+    org = caller.organisation_id
+    return await _change(deps, cid, lambda c: domain.reject(c, org, reason, deps.now()))
+
+
+async def withdraw(deps: Deps, caller: Caller, cid: str, reason: str) -> Candidate:
+    await get_for(deps, caller, cid)
+    org = caller.organisation_id
+    return await _change(deps, cid, lambda c: domain.withdraw(c, org, reason, deps.now()))
+
+
+def check_cv(content_type: str, data: bytes, limit: int) -> str:
+    """The CV's media type, or a 413/415-like 4xx naming the rule."""
+    kind = content_type.split(";")[0].strip().lower()
+    if kind not in CV_TYPES:
+        raise InvalidInput(
+            "cv",
+            "cv_type_not_allowed",
+            zh="简历只接受 PDF 或 Word（.docx）文件",
+            en="CV must be a PDF or a .docx file",
+        )
+    if len(data) > limit:
+        raise TooLarge(
+            "cv",
+            "cv_too_large",
+            zh=f"简历文件不能超过 {limit} 字节",
+            en=f"CV must not exceed {limit} bytes",
+        )
+    if not data.startswith(CV_TYPES[kind]):
+        raise InvalidInput(
+            "cv",
+            "cv_content_mismatch",
+            zh="文件内容与声明的类型不符",
+            en="the file's bytes are not a " + kind,
+        )
+    return kind
+
+
+async def upload_cv(
+    deps: Deps, caller: Caller, cid: str, content_type: str, data: bytes
+) -> Candidate:
+    found = await get_for(deps, caller, cid)
+    if found.agency_id != caller.organisation_id:
+        raise CANDIDATE()
+    kind = check_cv(content_type, data, deps.settings.cv_max_bytes)
+    file_id = new_id("cv")
+    await deps.repos.files.put(file_id, kind, data, owner=cid)
+    cv = CvFile(
+        file_id=file_id, content_type=kind, size=len(data), sha256=hashlib.sha256(data).hexdigest()
+    )
+
+    def attach(current: Versioned[Candidate]) -> tuple[Candidate, list]:  # type: ignore[type-arg]
+        if current.state.stage not in domain.OPEN_STAGES:
+            raise ConflictError(
+                "stage",
+                "candidate_closed",
+                zh="该推荐已结束，不能更换简历",
+                en="this submission is closed",
+            )
+        return current.state.model_copy(update={"cv": cv, "updated_at": deps.now()}), []
+
+    try:
+        updated = (await deps.repos.candidates.update(cid, attach, not_found=CANDIDATE)).state
+    except BaseException:
+        await deps.repos.files.delete(file_id)
+        raise
+    if found.cv is not None:
+        await deps.repos.files.delete(found.cv.file_id)
+    return updated
+
+
+async def download_cv(deps: Deps, caller: Caller, cid: str) -> tuple[str, bytes]:
+    found = await get_for(deps, caller, cid)
+    if found.cv is None:
+        raise not_found("cv", "简历 / CV")()
+    stored = await deps.repos.files.get(found.cv.file_id)
+    if stored is None:
+        raise not_found("cv", "简历 / CV")()
+    return stored.content_type, stored.data

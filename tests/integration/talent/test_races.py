@@ -1,0 +1,130 @@
+"""Every conditional change under a race, on the real FerretDB: exactly the allowed number
+of winners, and exactly one event per win."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import pytest
+
+from tests.integration.talent.conftest import TL, candidate_body, of_type, wait_for_events
+
+pytestmark = pytest.mark.integration
+
+
+async def _agencies(tl: TL, n: int) -> list:
+    return list(await asyncio.gather(*(tl.agency() for _ in range(n))))
+
+
+async def test_exclusive_claim_has_exactly_one_winner(tl: TL) -> None:
+    agencies = await _agencies(tl, 12)
+    demand = await tl.demand(tl.enterprise())
+    path = f"/demands/{demand['id']}/claims"
+    answers = await asyncio.gather(*(tl.call(a, "POST", path) for a in agencies))
+    codes = sorted(r.status_code for r in answers)
+    assert codes == [201] + [409] * 11, [r.text for r in answers if r.status_code not in (201, 409)]
+    winner = next(r.json() for r in answers if r.status_code == 201)
+    seen = await wait_for_events(
+        tl, ["claim"], lambda es: bool(of_type(es, "talent.claim.granted", winner["id"]))
+    )
+    granted = [
+        e for e in of_type(seen, "talent.claim.granted") if e["data"]["demand_id"] == demand["id"]
+    ]
+    assert len(granted) == 1
+
+
+async def test_open_claims_never_exceed_k(tl: TL) -> None:
+    agencies = await _agencies(tl, 10)
+    demand = await tl.demand(tl.enterprise(), claim_mode="open", open_k=3)
+    path = f"/demands/{demand['id']}/claims"
+    answers = await asyncio.gather(*(tl.call(a, "POST", path) for a in agencies))
+    assert sorted(r.status_code for r in answers) == [201] * 3 + [409] * 7
+    refused = [r.json()["errors"][0]["code"] for r in answers if r.status_code == 409]
+    assert set(refused) == {"demand_claims_full"}
+    # One gives its slot back: exactly one more agency gets in.
+    holder = next(r.json() for r in answers if r.status_code == 201)
+    holder_agency = next(a for a in agencies if a.organisation_id == holder["agency_id"])
+    await tl.ok(holder_agency, "POST", f"/claims/{holder['id']}/release")
+    losers = [a for a, r in zip(agencies, answers, strict=True) if r.status_code == 409]
+    again = await asyncio.gather(*(tl.call(a, "POST", path) for a in losers))
+    assert sorted(r.status_code for r in again) == [201] + [409] * 6
+
+
+async def test_an_agency_holds_at_most_m_claims_even_when_racing(tl: TL) -> None:
+    agency = await tl.agency()
+    owner = tl.enterprise()
+    demands = await asyncio.gather(*(tl.demand(owner) for _ in range(6)))
+    answers = await asyncio.gather(
+        *(tl.call(agency, "POST", f"/demands/{d['id']}/claims") for d in demands)
+    )
+    limit = tl.talent.agency_max_claims
+    assert sorted(r.status_code for r in answers) == [201] * limit + [409] * (6 - limit)
+    codes = {r.json()["errors"][0]["code"] for r in answers if r.status_code == 409}
+    assert codes == {"agency_claim_limit"}
+    # Nothing partial: the refused demands' slots are free for another agency.
+    other = await tl.agency()
+    refused = [d for d, r in zip(demands, answers, strict=True) if r.status_code == 409]
+    assert (await tl.call(other, "POST", f"/demands/{refused[0]['id']}/claims")).status_code == 201
+
+
+async def test_the_same_person_belongs_to_the_first_submitter(tl: TL) -> None:
+    demand = await tl.demand(tl.enterprise(), claim_mode="open", open_k=5)
+    agencies = await _agencies(tl, 5)
+    for a in agencies:
+        await tl.claim(a, demand["id"])
+    # The same person, written five ways (spaces, +86, upper-case e-mail).
+    phones = [
+        "13812345678",
+        "+86 138 1234 5678",
+        "138-1234-5678",
+        "008613812345678",
+        "8613812345678",
+    ]
+    path = f"/demands/{demand['id']}/candidates"
+    answers = await asyncio.gather(*(
+        tl.call(a, "POST", path, candidate_body(5, phone=p, email="Same.Person@Example.cn"))
+        for a, p in zip(agencies, phones, strict=True)
+    ))  # fmt: skip
+    assert sorted(r.status_code for r in answers) == [201] + [409] * 4
+    conflict = next(r.json() for r in answers if r.status_code == 409)
+    assert conflict["errors"][0]["code"] == "duplicate_candidate"
+    # Same person by e-mail only, new phone: still theirs.
+    winner = next(a for a, r in zip(agencies, answers, strict=True) if r.status_code == 201)
+    loser = next(a for a in agencies if a is not winner)
+    by_mail = await tl.call(loser, "POST", path, candidate_body(6, email="same.person@example.cn"))
+    assert by_mail.status_code == 409 and by_mail.json()["errors"][0]["field"] == "email"
+
+
+async def test_one_winner_when_the_enterprise_and_the_sweeper_race_on_a_claim(tl: TL) -> None:
+    enterprise = tl.enterprise()
+    agency = await tl.agency()
+    demand = await tl.demand(enterprise, exclusive_days=3)
+    claim = await tl.claim(agency, demand["id"])
+    tl.clock.offset = dt.timedelta(days=3, minutes=1)
+    revoke = tl.call(enterprise, "POST", f"/claims/{claim['id']}/revoke", {"reason": "进展太慢"})
+    results = await asyncio.gather(revoke, tl.sweep(), tl.sweep())
+    final = await tl.ok(agency, "GET", f"/claims/{claim['id']}")
+    assert final["state"] in ("revoked", "expired") and final["units_freed"]
+    assert results[0].status_code in (200, 409)
+    seen = await wait_for_events(tl, ["claim"], lambda es: bool(
+        of_type(es, f"talent.claim.{final['state']}", claim["id"])))  # fmt: skip
+    ends = [e for e in seen if e["subject"] == claim["id"] and e["type"] != "talent.claim.granted"]
+    assert len(ends) == 1
+
+
+async def test_fair_places_never_overbook(tl: TL) -> None:
+    from shared.auth import OrgType
+    from tests.support.auth import make_caller
+
+    start = dt.datetime.now(dt.UTC) + dt.timedelta(days=10)
+    fair = await tl.ok(tl.operator, "POST", "/fairs", {
+        "title": "集成电路专场招聘会", "domains": ["ic"], "venue": "中关村国际创新中心",
+        "starts_at": start.isoformat(), "ends_at": (start + dt.timedelta(hours=6)).isoformat(),
+        "capacity": 4})  # fmt: skip
+    orgs = [make_caller(OrgType.enterprise) for _ in range(15)]
+    path = f"/fairs/{fair['id']}/registrations"
+    answers = await asyncio.gather(*(tl.call(o, "POST", path) for o in orgs))
+    assert sorted(r.status_code for r in answers) == [201] * 4 + [409] * 11
+    listed = await tl.ok(tl.operator, "GET", f"{path}?limit=100")
+    assert listed["total"] == 4

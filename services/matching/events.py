@@ -18,14 +18,17 @@ def pair_suggested(
     previous_rank: int | None,
     summary: str,
     version: int,
+    side: str = "demand",
     correlation_id: str | None = None,
 ) -> Envelope:
-    """A ranked (demand, supply) pair worth the demander's look."""
+    """A ranked (demand, supply) pair worth a look: for the demander, or (``side``
+    supply) for the supplier whose record answers the demand."""
     payload = MatchSuggested(
         match_id=pair["_id"],
         trigger="ranking",
         reason=reason.value,
-        recipient_org_id=pair["demand_org_id"],
+        side=side,
+        recipient_org_id=pair["demand_org_id" if side == "demand" else "supply_org_id"],
         demand_id=pair["demand_id"],
         demand_kind=pair["demand_kind"],
         demand_org_id=pair["demand_org_id"],

@@ -38,7 +38,10 @@ class Pair(BaseModel):
     last_suggested_at: dt.datetime | None = None
     feedback: str | None = None
     feedback_at: dt.datetime | None = None
-    dismissed: bool = False
+    dismissed: bool = False  # the demander said "not relevant"
+    supply_feedback: str | None = None
+    supply_feedback_at: dt.datetime | None = None
+    supply_dismissed: bool = False  # the supplier said "not interested"
     history: list[dict[str, Any]] = Field(default_factory=list)
 
 

@@ -353,13 +353,19 @@ class MongoMatchRepository:
         """Ranked, active pairs (of one organisation's records unless None), paged."""
         query: Doc = {"active": True, "rank": {"$ne": None}}
         if organisation_id is not None:
-            query["$or"] = [{"demand_org_id": organisation_id}, {"supply_org_id": organisation_id}]
+            # each side's own "not relevant" hides the pair from that side only
+            demander: Doc = {"demand_org_id": organisation_id}
+            supplier: Doc = {"supply_org_id": organisation_id}
+            if not include_dismissed:
+                demander["dismissed"] = {"$ne": True}
+                supplier["supply_dismissed"] = {"$ne": True}
+            query["$or"] = [demander, supplier]
+        elif not include_dismissed:
+            query["dismissed"] = {"$ne": True}
         if demand_id:
             query["demand_id"] = demand_id
         if supply_id:
             query["supply_id"] = supply_id
-        if not include_dismissed:
-            query["dismissed"] = {"$ne": True}
         total = await self.pairs.count(query)
         found = await self.pairs.find(
             query,

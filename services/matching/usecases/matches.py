@@ -56,21 +56,31 @@ async def get_match(deps: Deps, caller: Caller, demand_id: str, supply_id: str) 
 async def give_feedback(
     deps: Deps, caller: Caller, demand_id: str, supply_id: str, feedback: Feedback
 ) -> Doc:
-    """The demander marks a pair; ``not_relevant`` dismisses it for good."""
+    """Either side marks a pair for itself; ``not_relevant`` dismisses it for good for
+    that side (the demander's list, or the supplier's suggestions)."""
     pair = await get_match(deps, caller, demand_id, supply_id)
-    if pair["demand_org_id"] != caller.organisation_id:
-        raise Forbidden("match", "not_demander", "only the demander gives feedback")
+    if caller.organisation_id == pair["demand_org_id"]:
+        side, said, at, gone = "demand", "feedback", "feedback_at", "dismissed"
+    elif caller.organisation_id == pair["supply_org_id"]:
+        side, said, at, gone = "supply", "supply_feedback", "supply_feedback_at", "supply_dismissed"
+    else:
+        raise Forbidden("match", "not_a_party", "only the demander or the supplier gives feedback")
     now = deps.clock()
 
     def mark(current: Doc) -> Doc | None:
-        if current.get("feedback") == feedback.value:
+        if current.get(said) == feedback.value:
             return None  # said already: nothing to change
-        entry = {"action": HISTORY_FOR[feedback].value, "at": now, "by_user_id": caller.user_id}
+        entry = {
+            "action": HISTORY_FOR[feedback].value,
+            "at": now,
+            "by_user_id": caller.user_id,
+            "side": side,
+        }
         return {
             **current,
-            "feedback": feedback.value,
-            "feedback_at": now,
-            "dismissed": dismissed_after(feedback, bool(current.get("dismissed"))),
+            said: feedback.value,
+            at: now,
+            gone: dismissed_after(feedback, bool(current.get(gone))),
             "updated_at": now,
             "history": [*current.get("history", []), entry],
         }

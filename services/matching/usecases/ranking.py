@@ -176,12 +176,17 @@ def _plan(deps: Deps, demand: Doc, p: Planned, prev: Doc | None) -> tuple[Doc | 
         previous = suggested_rank if reason is Reason.rose else None
         fields |= {"suggested_rank": rank, "last_suggested_at": now}
         text = summary(reason, rank, previous, explanation["matched_terms"])
-        envelopes.append(
+        # both sides hear of the pair, each unless it said "not interested" for itself
+        sides = ["demand"]
+        if fields["supply_org_id"] and not (prev and prev.get("supply_dismissed")):
+            sides.append("supply")
+        envelopes += [
             events.pair_suggested(
                 {"_id": mid, **fields}, reason=reason, previous_rank=previous,
-                summary=text, version=version,
+                summary=text, version=version, side=side,
             )
-        )  # fmt: skip
+            for side in sides
+        ]  # fmt: skip
         history.append({"action": "suggested", "at": now, "rank": rank, "reason": reason.value})
     if prev is None:
         start: Doc = {

@@ -91,8 +91,11 @@ def _match_audience(data: Data) -> list[Audience]:
 
 
 def _match_subject(data: Data, _: str | None) -> tuple[str, str]:
+    """The counterpart's record: the supply for a demander, the demand for a supplier."""
     if pick(data, "trigger") == "saved_search":
         return str(pick(data, "record_kind") or "record"), str(pick(data, "record_id") or "")
+    if pick(data, "side") == "supply":
+        return str(pick(data, "demand_kind") or "record"), str(pick(data, "demand_id") or "")
     return str(pick(data, "supply_kind") or "record"), str(pick(data, "supply_id") or "")
 
 
@@ -109,6 +112,8 @@ def _match_params(data: Data) -> dict[str, str]:
 def _match_template(data: Data) -> str:
     if pick(data, "trigger") == "saved_search":
         return "matching.match.saved_search"
+    if pick(data, "side") == "supply":
+        return "matching.match.suggested.supply"
     return "matching.match.suggested"
 
 

@@ -58,6 +58,10 @@ TEMPLATES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         ("新的匹配推荐：{supply_kind_name}", "为您的{demand_kind_name}找到一条值得关注的{supply_kind_name}{rank_zh}。{summary}"),
         ("New match: {supply_kind_name}", "A {supply_kind_name} worth a look for your {demand_kind_name}{rank_en}. {summary}"),
     ),
+    "matching.match.suggested.supply": (
+        ("您的{supply_kind_name}匹配到新的{demand_kind_name}", "您发布的{supply_kind_name}与一条{demand_kind_name}高度契合，对方已收到推荐，您也可以主动联系。{summary}"),
+        ("Your {supply_kind_name} matches a {demand_kind_name}", "Your {supply_kind_name} fits a {demand_kind_name}; its owner was told too, and you may reach out. {summary}"),
+    ),
     "matching.match.saved_search": (
         ("订阅检索有新结果：{supply_kind_name}", "您保存的检索条件匹配到一条新发布的{supply_kind_name}。{summary}"),
         ("Saved search: new {supply_kind_name}", "A newly published {supply_kind_name} matches your saved search. {summary}"),

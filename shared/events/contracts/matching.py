@@ -51,8 +51,16 @@ class MatchSuggested(BaseModel):
     reason: Literal["entered_top", "rose", "saved_search"] = Field(
         description="why it fired now", examples=["entered_top"]
     )
+    side: Literal["demand", "supply"] = Field(
+        "demand",
+        description="whose side the recipient is on: demand (the demander hears of a "
+        "supply) or supply (the supplier hears of a demand its record answers); added "
+        "in v1 with a default, so older payloads are demand-side",
+        examples=["demand"],
+    )
     recipient_org_id: str = Field(
-        description="the organisation to tell: the demander's, or the saved search owner's",
+        description="the organisation to tell: the demander's, the supplier's (side "
+        "supply), or the saved search owner's",
         examples=["5f1c0a7e9b3d4c2a8e6f0b1d2c3a4e5f"],
     )
     demand_id: str | None = Field(

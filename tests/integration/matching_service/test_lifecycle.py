@@ -55,7 +55,9 @@ async def test_replaying_and_reordering_events_changes_nothing(deps: Deps) -> No
         await apply_change(deps, c)
     before_pairs, before_events = await pairs(deps), await pending_events(deps)
     before_doc = await deps.search.get("tech_offer", offer.id)
-    assert before_doc["title"].endswith("（第二版）") and len(before_events) == 1
+    assert (
+        before_doc["title"].endswith("（第二版）") and len(before_events) == 2
+    )  # one suggestion, told to each side
 
     outcomes = [await apply_change(deps, c) for c in [*history, *reversed(history)]]
 
@@ -75,9 +77,12 @@ async def test_dismissed_pairs_stay_dismissed(deps: Deps) -> None:
     need, offer = record("tech_need", "org-demand"), record("tech_offer", "org-supply")
     await apply_change(deps, change(need))
     await apply_change(deps, change(offer))
-    assert len(await pending_events(deps)) == 1
-    with pytest.raises(Exception, match="only the demander"):
-        await match_uc.give_feedback(deps, SUPPLIER, need.id, offer.id, Feedback.not_relevant)
+    assert len(await pending_events(deps)) == 2  # one suggestion, told to each side
+    # the supplier's "not interested" is its own: it does not dismiss the demander's pair
+    by_supplier = await match_uc.give_feedback(
+        deps, SUPPLIER, need.id, offer.id, Feedback.not_relevant
+    )
+    assert by_supplier["supply_dismissed"] and not by_supplier["dismissed"]
     pair = await match_uc.give_feedback(deps, DEMANDER, need.id, offer.id, Feedback.not_relevant)
     assert pair["dismissed"] and pair["history"][-1]["action"] == "declined"
 
@@ -91,7 +96,7 @@ async def test_dismissed_pairs_stay_dismissed(deps: Deps) -> None:
     )
     stored = await deps.repos.matches.get(pair["_id"])
     assert stored["rank"] == 1 and stored["dismissed"]
-    assert len(await pending_events(deps)) == 1
+    assert len(await pending_events(deps)) == 2
     listed, _ = await match_uc.list_matches(deps, DEMANDER, demand_id=need.id)
     assert listed == []
     shown, _ = await match_uc.list_matches(
@@ -102,7 +107,7 @@ async def test_dismissed_pairs_stay_dismissed(deps: Deps) -> None:
     after = await match_uc.give_feedback(deps, DEMANDER, need.id, offer.id, Feedback.contacted)
     assert after["dismissed"]
     history = await match_uc.pair_history(deps, DEMANDER, "org-supply")
-    assert [h["action"] for h in history] == ["suggested", "declined", "contacted"]
+    assert [h["action"] for h in history] == ["suggested", "declined", "declined", "contacted"]
     assert history == await match_uc.pair_history(deps, SUPPLIER, "org-demand")
 
 

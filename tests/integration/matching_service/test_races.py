@@ -45,12 +45,13 @@ async def test_concurrent_passes_over_one_demand_suggest_each_pair_once(
             await c.close()
 
     events = [e for e in await pending_events(deps) if e["type"] == "matching.match.suggested"]
-    per_pair: dict[str, int] = {}
+    per_pair: dict[tuple[str, str], int] = {}  # (pair, side): each side is told once
     for e in events:
-        per_pair[e["subject"]] = per_pair.get(e["subject"], 0) + 1
+        key = (e["subject"], e["data"]["side"])
+        per_pair[key] = per_pair.get(key, 0) + 1
     assert per_pair, "the offers should rank for the need"
     assert all(n == 1 for n in per_pair.values()), per_pair
-    assert sum(len(r.suggested) for r in results) == len(events)
+    assert sum(len(r.suggested) for r in results) * 2 == len(events)  # each told both sides
     for offer in offers:
         pair = await deps.repos.matches.get(pair_id(need.id, offer.id))
         if pair is not None:

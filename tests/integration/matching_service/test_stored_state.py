@@ -89,7 +89,9 @@ async def test_a_supply_withdrawn_and_published_again_ranks_again(deps: Deps) ->
 
     stored = await deps.repos.matches.get(mid)
     assert stored is not None and stored["active"] and stored["rank"] == 1
-    assert len(await pending_events(deps)) == 1  # suggested once: the pair had been before
+    assert (
+        len(await pending_events(deps)) == 2
+    )  # suggested once (to each side): the pair had been before
 
 
 async def test_a_demand_withdrawn_and_published_again_ranks_again(deps: Deps) -> None:

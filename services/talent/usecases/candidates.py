@@ -27,7 +27,7 @@ from services.talent.storage import PersonKey, queries
 from services.talent.usecases import Deps, new_id, not_found
 from services.talent.usecases import agencies as agency_uc
 from services.talent.usecases import demands as demand_uc
-from shared.auth import Caller
+from shared.auth import Caller, OrgType
 from shared.errors import ConflictError, InvalidInput, TooLarge
 from shared.limits import Name, ShortText, Text
 from shared.store import Conflict, Versioned
@@ -133,6 +133,8 @@ async def of_demand(
     deps: Deps, caller: Caller, demand_id: str, limit: int, offset: int
 ) -> tuple[list[Candidate], int]:
     demand = (await deps.repos.demands.require(demand_id, DEMAND)).state
+    if caller.org_type is not OrgType.headhunter and demand.owner_org_id != caller.organisation_id:
+        raise DEMAND()  # another enterprise's demand: not theirs to look into
     if demand.owner_org_id == caller.organisation_id:
         return await queries.candidates_for(deps.repos.candidates, demand_id, None, limit, offset)
     return await queries.candidates_for(

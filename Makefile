@@ -7,7 +7,7 @@ RUN := $(UV) run --frozen
 LOCAL := $(RUN) python -m deploy.local
 
 .PHONY: install up down status logs test test-unit test-integration test-e2e lint fmt \
-	bench-backbone bench-relevance bench-matching bench-scheduler bench-pipeline bench-store
+	bench-backbone bench-relevance bench-matching bench-scheduler bench-pipeline bench-store bench-claims
 
 ## install: uv (from PyPI) and the locked Python dependencies
 install:
@@ -59,6 +59,11 @@ bench-backbone: install
 bench-store: install
 	$(LOCAL) up --engines-only
 	$(RUN) python bench/store.py
+
+## bench-claims: 50 agencies racing for exclusive and open talent demands over HTTP
+bench-claims: install
+	$(LOCAL) up --engines-only
+	$(RUN) python bench/claims.py
 
 bench-relevance: install
 	$(LOCAL) up --engines-only

@@ -45,15 +45,18 @@ async def claim(deps: Deps, caller: Caller, demand_id: str) -> Claim:
     now = deps.now()
     ensure_open(demand, now)
     units, limit = deps.repos.units, deps.settings.agency_max_claims
+    # A look before the race: when every slot is held, refuse at once (one read per
+    # slot) instead of taking and giving back the agency's own slot. It only ever
+    # refuses what is full at this moment; the acquires below decide the winners.
+    holders = await units.held(demand_slots(demand.id), demand.claim_capacity)
+    if agency.id in holders.values():
+        raise _already_claimed()
+    if len(holders) >= demand.claim_capacity:
+        raise _demand_full(demand)
     try:
         mine = await units.acquire(agency_slots(agency.id), demand.id, limit)
     except AlreadyHeld:
-        raise ConflictError(
-            "demand_id",
-            "already_claimed",
-            zh="本机构已认领该需求",
-            en="your agency already holds a claim on this demand",
-        ) from None
+        raise _already_claimed() from None
     if mine.status != "held":
         raise ConflictError(
             "agency",
@@ -86,6 +89,15 @@ async def claim(deps: Deps, caller: Caller, demand_id: str) -> Claim:
         await units.release(agency_slots(agency.id), demand.id)
         raise
     return saved.state
+
+
+def _already_claimed() -> ConflictError:
+    return ConflictError(
+        "demand_id",
+        "already_claimed",
+        zh="本机构已认领该需求",
+        en="your agency already holds a claim on this demand",
+    )
 
 
 def _demand_full(demand: Demand) -> ConflictError:

@@ -47,6 +47,8 @@ LINK_PATHS = {
     "interest": "/techtransfer/interests/{id}",
     "meeting": "/techtransfer/meetings/{id}",
     "claim": "/talent/claims/{id}",
+    "candidate": "/talent/candidates/{id}",
+    "placement": "/talent/placements/{id}",
     "event": "/catalogue/events/{id}",
     "roadshow": "/roadshows/{id}",
     "enterprise": "/enterprises/{id}/tiers",
@@ -114,9 +116,33 @@ TEMPLATES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         ("对方登记了一笔成交", "合作方登记了一笔{record_kind_name}成交，请核对并确认。"),
         ("A deal was reported", "Your counterpart reported a deal on a {record_kind_name}. Please check and confirm it."),
     ),
-    "talent.claim.expiring": (
-        ("人才需求认领即将到期", "贵机构认领的人才需求{demand_title_q}即将到期（{expires_at}），请尽快推荐候选人。"),
-        ("Claim about to expire", "Your agency's claim on the talent demand{demand_title_q} expires soon ({expires_at}). Please submit candidates."),
+    "talent.claim.granted": (
+        ("人才需求已被认领", "猎头机构认领了您发布的人才需求{demand_title_q}。"),
+        ("Talent demand claimed", "A headhunter agency claimed your talent demand{demand_title_q}."),
+    ),
+    "talent.claim.expired": (
+        ("人才需求认领已到期", "贵机构对人才需求{demand_title_q}的认领已到期，名额已释放。"),
+        ("Claim expired", "Your agency's claim on the talent demand{demand_title_q} has expired and its slot was released."),
+    ),
+    "talent.claim.revoked": (
+        ("人才需求认领被撤销", "企业撤销了贵机构对人才需求{demand_title_q}的认领。原因：{reason}"),
+        ("Claim revoked", "The enterprise revoked your agency's claim on the talent demand{demand_title_q}. Reason: {reason}"),
+    ),
+    "talent.candidate.submitted": (
+        ("收到新的候选人推荐", "猎头机构为您的人才需求推荐了一位候选人，请及时查看。"),
+        ("New candidate", "A headhunter agency submitted a candidate for your talent demand."),
+    ),
+    "talent.candidate.advanced": (
+        ("候选人进入下一环节", "贵机构推荐的候选人已进入新环节（{stage}）。"),
+        ("Candidate moved on", "A candidate your agency submitted moved on ({stage})."),
+    ),
+    "talent.candidate.rejected": (
+        ("候选人未通过", "贵机构推荐的一位候选人未通过。原因：{reason}"),
+        ("Candidate rejected", "A candidate your agency submitted was rejected. Reason: {reason}"),
+    ),
+    "talent.placement.qualified": (
+        ("入职保证期已满", "岗位{role_title_q}的入职已过保证期，形成可申请支持的引才记录。"),
+        ("Guarantee period completed", "The placement for{role_title_q} completed its guarantee period and is now a support-eligible record."),
     ),
     "catalogue.registration.promoted": (
         ("候补转正：已获得席位", "您在活动{event_title_q}的候补报名已转为正式席位。"),

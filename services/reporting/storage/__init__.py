@@ -1,0 +1,1 @@
+"""Reporting's own database: read-model snapshots (keyed shard documents) and alerts."""

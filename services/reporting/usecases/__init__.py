@@ -1,0 +1,2 @@
+"""Reporting's use cases: project events into the read model, checkpoint it, raise alerts,
+build reports."""

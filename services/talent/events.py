@@ -22,24 +22,24 @@ from shared.events.contracts import talent as c
 
 SOURCE = "talent"
 
-DEMAND = {
+DEMAND: dict[str, type[BaseModel]] = {
     "published": c.TalentDemandPublished,
     "updated": c.TalentDemandUpdated,
     "withdrawn": c.TalentDemandWithdrawn,
 }
-AGENCY = {
+AGENCY: dict[str, type[BaseModel]] = {
     "registered": c.AgencyRegistered,
     "published": c.AgencyProfilePublished,
     "updated": c.AgencyProfileUpdated,
     "withdrawn": c.AgencyProfileWithdrawn,
 }
-CLAIM = {
+CLAIM: dict[str, type[BaseModel]] = {
     "granted": c.ClaimGranted,
     "released": c.ClaimReleased,
     "expired": c.ClaimExpired,
     "revoked": c.ClaimRevoked,
 }
-CANDIDATE = {
+CANDIDATE: dict[str, type[BaseModel]] = {
     "submitted": c.CandidateSubmitted,
     "advanced": c.CandidateAdvanced,
     "rejected": c.CandidateRejected,
@@ -48,7 +48,7 @@ CANDIDATE = {
     "placement_qualified": c.PlacementQualified,
     "placement_ended": c.PlacementEnded,
 }
-FAIR = {
+FAIR: dict[str, type[BaseModel]] = {
     "published": c.FairPublished,
     "registered": c.FairRegistered,
     "cancelled": c.FairRegistrationCancelled,

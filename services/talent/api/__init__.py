@@ -9,9 +9,9 @@ from fastapi import Depends, Request
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict
 
+from services.talent.domain.text import ShortText
 from services.talent.usecases import Deps
 from shared.auth import Caller, OrgType, require_org_types
-from shared.limits import ShortText
 
 
 def get_deps(request: Request) -> Deps:
@@ -23,18 +23,16 @@ def operation_id(route: APIRoute) -> str:
     return f"{route.tags[0]}-{route.name}" if route.tags else route.name
 
 
-def callers(*types: OrgType) -> object:
-    return Annotated[Caller, Depends(require_org_types(*types))]
-
-
 DepsDep = Annotated[Deps, Depends(get_deps)]
 E, H, OP = OrgType.enterprise, OrgType.headhunter, OrgType.operator
-Enterprise = callers(E)
-Headhunter = callers(H)
-Operator = callers(OP)
-Market = callers(E, H, OP)  # the three parties of the talent market
-EnterpriseOrAgency = callers(E, H)
-AnySignedIn = callers(*OrgType)
+Enterprise = Annotated[Caller, Depends(require_org_types(E))]
+Headhunter = Annotated[Caller, Depends(require_org_types(H))]
+Operator = Annotated[Caller, Depends(require_org_types(OP))]
+Market = Annotated[Caller, Depends(require_org_types(E, H, OP))]  # the market's three parties
+EnterpriseOrAgency = Annotated[Caller, Depends(require_org_types(E, H))]
+AgencyOrOperator = Annotated[Caller, Depends(require_org_types(H, OP))]
+Organiser = Annotated[Caller, Depends(require_org_types(E, OP))]
+AnySignedIn = Annotated[Caller, Depends(require_org_types(*OrgType))]
 
 
 class Reason(BaseModel):
@@ -42,4 +40,4 @@ class Reason(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reason: ShortText  # type: ignore[valid-type]
+    reason: ShortText

@@ -5,7 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 from pydantic import Field
 
-from services.talent.api import OP, DepsDep, H, Headhunter, Operator, Reason, callers, operation_id
+from services.talent.api import (
+    AgencyOrOperator,
+    DepsDep,
+    Headhunter,
+    Operator,
+    Reason,
+    operation_id,
+)
 from services.talent.domain.agencies import Agency, AgencyProfileIn, AgencyState
 from services.talent.usecases import agencies as uc
 from shared.auth import Caller
@@ -14,11 +21,10 @@ from shared.limits import Code
 from shared.paging import Page, Paging
 
 router = APIRouter(prefix="/agencies", tags=["agencies"], generate_unique_id_function=operation_id)
-AgencyOrOperator = callers(H, OP)
 
 
 class AgencyRegistration(AgencyProfileIn):
-    org_id: Code | None = Field(None, description="operators: the headhunter organisation")  # type: ignore[valid-type]
+    org_id: Code | None = Field(None, description="operators: the headhunter organisation")
 
 
 def _own_or_operator(caller: Caller, agency_id: str) -> None:
@@ -29,7 +35,7 @@ def _own_or_operator(caller: Caller, agency_id: str) -> None:
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Register an agency")
 async def register_agency(
     body: AgencyRegistration, caller: AgencyOrOperator, deps: DepsDep
-) -> Agency:  # type: ignore[valid-type]
+) -> Agency:
     """A headhunter registers itself; an operator registers one by ``org_id``."""
     profile = AgencyProfileIn(**body.model_dump(exclude={"org_id"}))
     return await uc.register(deps, caller, profile, body.org_id)
@@ -39,7 +45,7 @@ async def register_agency(
 async def list_agencies(
     caller: Operator,
     deps: DepsDep,
-    paging: Paging,  # type: ignore[valid-type]
+    paging: Paging,
     state: AgencyState | None = None,
 ) -> Page[Agency]:
     items, total = await uc.listing(deps, state, paging.limit, paging.offset)
@@ -47,12 +53,12 @@ async def list_agencies(
 
 
 @router.get("/me", summary="My agency")
-async def my_agency(caller: Headhunter, deps: DepsDep) -> Agency:  # type: ignore[valid-type]
+async def my_agency(caller: Headhunter, deps: DepsDep) -> Agency:
     return await uc.get(deps, caller.organisation_id)
 
 
 @router.get("/{agency_id}", summary="Read an agency")
-async def get_agency(agency_id: str, caller: AgencyOrOperator, deps: DepsDep) -> Agency:  # type: ignore[valid-type]
+async def get_agency(agency_id: str, caller: AgencyOrOperator, deps: DepsDep) -> Agency:
     _own_or_operator(caller, agency_id)
     return await uc.get(deps, agency_id)
 
@@ -61,7 +67,7 @@ async def get_agency(agency_id: str, caller: AgencyOrOperator, deps: DepsDep) ->
 async def edit_agency(
     agency_id: str,
     body: AgencyProfileIn,
-    caller: AgencyOrOperator,  # type: ignore[valid-type]
+    caller: AgencyOrOperator,
     deps: DepsDep,
 ) -> Agency:
     _own_or_operator(caller, agency_id)
@@ -69,10 +75,10 @@ async def edit_agency(
 
 
 @router.post("/{agency_id}/verify", summary="Verify (or reinstate) an agency")
-async def verify_agency(agency_id: str, caller: Operator, deps: DepsDep) -> Agency:  # type: ignore[valid-type]
+async def verify_agency(agency_id: str, caller: Operator, deps: DepsDep) -> Agency:
     return await uc.verify(deps, agency_id)
 
 
 @router.post("/{agency_id}/suspend", summary="Suspend an agency")
-async def suspend_agency(agency_id: str, body: Reason, caller: Operator, deps: DepsDep) -> Agency:  # type: ignore[valid-type]
+async def suspend_agency(agency_id: str, body: Reason, caller: Operator, deps: DepsDep) -> Agency:
     return await uc.suspend(deps, agency_id, body.reason)

@@ -73,7 +73,7 @@ class Advance(BaseModel):
 async def submit_candidate(
     demand_id: str,
     body: CandidateIn,
-    caller: Headhunter,  # type: ignore[valid-type]
+    caller: Headhunter,
     deps: DepsDep,
 ) -> CandidateView:
     """The agency holding an active claim; the same person twice is a 409."""
@@ -84,7 +84,7 @@ async def submit_candidate(
 async def list_candidates(
     demand_id: str,
     caller: EnterpriseOrAgency,
-    deps: DepsDep,  # type: ignore[valid-type]
+    deps: DepsDep,
     paging: Paging,
 ) -> Page[CandidateView]:
     """The enterprise sees every submission; an agency only its own."""
@@ -95,14 +95,14 @@ async def list_candidates(
 @router.get("/candidates/{candidate_id}", summary="Read a candidate")
 async def get_candidate(
     candidate_id: str, caller: EnterpriseOrAgency, deps: DepsDep
-) -> CandidateView:  # type: ignore[valid-type]
+) -> CandidateView:
     return CandidateView.of(await uc.get_for(deps, caller, candidate_id))
 
 
 @router.put("/candidates/{candidate_id}/cv", summary="Upload a CV")
 async def upload_cv(
     candidate_id: str, request: Request, caller: Headhunter, deps: DepsDep
-) -> CandidateView:  # type: ignore[valid-type]
+) -> CandidateView:
     """The submitting agency: the raw file as the body, ``Content-Type`` application/pdf
     or the .docx type; at most ``cv_max_bytes`` (read no further than that)."""
     limit = deps.settings.cv_max_bytes
@@ -126,7 +126,7 @@ async def upload_cv(
 
 
 @router.get("/candidates/{candidate_id}/cv", summary="Download a CV")
-async def download_cv(candidate_id: str, caller: EnterpriseOrAgency, deps: DepsDep) -> Response:  # type: ignore[valid-type]
+async def download_cv(candidate_id: str, caller: EnterpriseOrAgency, deps: DepsDep) -> Response:
     kind, data = await uc.download_cv(deps, caller, candidate_id)
     return Response(content=data, media_type=kind, headers={"Cache-Control": "no-store"})
 
@@ -134,7 +134,7 @@ async def download_cv(candidate_id: str, caller: EnterpriseOrAgency, deps: DepsD
 @router.post("/candidates/{candidate_id}/advance", summary="Move a candidate on")
 async def advance_candidate(
     candidate_id: str, body: Advance, caller: Enterprise, deps: DepsDep
-) -> CandidateView:  # type: ignore[valid-type]
+) -> CandidateView:
     """shortlist -> interview -> offer -> hire (a hire starts the guarantee period)."""
     return CandidateView.of(await uc.advance(deps, caller, candidate_id, body.action))
 
@@ -142,12 +142,12 @@ async def advance_candidate(
 @router.post("/candidates/{candidate_id}/reject", summary="Reject a candidate")
 async def reject_candidate(
     candidate_id: str, body: Reason, caller: Enterprise, deps: DepsDep
-) -> CandidateView:  # type: ignore[valid-type]
+) -> CandidateView:
     return CandidateView.of(await uc.reject(deps, caller, candidate_id, body.reason))
 
 
 @router.post("/candidates/{candidate_id}/withdraw", summary="Withdraw a candidate")
 async def withdraw_candidate(
     candidate_id: str, body: Reason, caller: Headhunter, deps: DepsDep
-) -> CandidateView:  # type: ignore[valid-type]
+) -> CandidateView:
     return CandidateView.of(await uc.withdraw(deps, caller, candidate_id, body.reason))

@@ -15,7 +15,7 @@ router = APIRouter(tags=["claims"], generate_unique_id_function=operation_id)
 @router.post(
     "/demands/{demand_id}/claims", status_code=status.HTTP_201_CREATED, summary="Claim a demand"
 )
-async def claim_demand(demand_id: str, caller: Headhunter, deps: DepsDep) -> Claim:  # type: ignore[valid-type]
+async def claim_demand(demand_id: str, caller: Headhunter, deps: DepsDep) -> Claim:
     """Verified agencies: one slot (exclusive) or one of K (open); at most M per agency."""
     return await uc.claim(deps, caller, demand_id)
 
@@ -24,7 +24,7 @@ async def claim_demand(demand_id: str, caller: Headhunter, deps: DepsDep) -> Cla
 async def list_claims(
     caller: Market,
     deps: DepsDep,
-    paging: Paging,  # type: ignore[valid-type]
+    paging: Paging,
     demand_id: str | None = None,
     state: ClaimState | None = None,
 ) -> Page[Claim]:
@@ -36,16 +36,16 @@ async def list_claims(
 
 
 @router.get("/claims/{claim_id}", summary="Read a claim")
-async def get_claim(claim_id: str, caller: Market, deps: DepsDep) -> Claim:  # type: ignore[valid-type]
+async def get_claim(claim_id: str, caller: Market, deps: DepsDep) -> Claim:
     return await uc.get_for(deps, caller, claim_id)
 
 
 @router.post("/claims/{claim_id}/release", summary="Release a claim")
-async def release_claim(claim_id: str, caller: Headhunter, deps: DepsDep) -> Claim:  # type: ignore[valid-type]
+async def release_claim(claim_id: str, caller: Headhunter, deps: DepsDep) -> Claim:
     return await uc.release(deps, caller, claim_id)
 
 
 @router.post("/claims/{claim_id}/revoke", summary="Revoke a claim")
-async def revoke_claim(claim_id: str, body: Reason, caller: Enterprise, deps: DepsDep) -> Claim:  # type: ignore[valid-type]
+async def revoke_claim(claim_id: str, body: Reason, caller: Enterprise, deps: DepsDep) -> Claim:
     """The posting enterprise, with a reason."""
     return await uc.revoke(deps, caller, claim_id, body.reason)

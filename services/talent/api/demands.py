@@ -16,7 +16,7 @@ CodeQuery = Annotated[str | None, Query(max_length=40, pattern=r"^[a-z0-9_]+$")]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Post a talent demand")
-async def post_demand(body: DemandContent, caller: Enterprise, deps: DepsDep) -> Demand:  # type: ignore[valid-type]
+async def post_demand(body: DemandContent, caller: Enterprise, deps: DepsDep) -> Demand:
     """Enterprises: publish a demand with its claim mode (exclusive or open)."""
     return await uc.post(deps, caller, body)
 
@@ -25,7 +25,7 @@ async def post_demand(body: DemandContent, caller: Enterprise, deps: DepsDep) ->
 async def list_demands(
     caller: Market,
     deps: DepsDep,
-    paging: Paging,  # type: ignore[valid-type]
+    paging: Paging,
     state: DemandState | None = None,
     domain: CodeQuery = None,
     seniority: CodeQuery = None,
@@ -44,14 +44,14 @@ async def list_demands(
 
 
 @router.get("/{demand_id}", summary="Read a talent demand")
-async def get_demand(demand_id: str, caller: Market, deps: DepsDep) -> Demand:  # type: ignore[valid-type]
+async def get_demand(demand_id: str, caller: Market, deps: DepsDep) -> Demand:
     return await uc.get(deps, caller, demand_id)
 
 
 @router.put("/{demand_id}", summary="Edit a talent demand")
 async def edit_demand(
     demand_id: str, body: DemandContent, caller: Enterprise, deps: DepsDep
-) -> Demand:  # type: ignore[valid-type]
+) -> Demand:
     """The posting enterprise; the claim mode cannot change."""
     return await uc.edit(deps, caller, demand_id, body)
 
@@ -59,6 +59,6 @@ async def edit_demand(
 @router.post("/{demand_id}/withdraw", summary="Withdraw a talent demand")
 async def withdraw_demand(
     demand_id: str, body: Reason, caller: Enterprise, deps: DepsDep
-) -> Demand:  # type: ignore[valid-type]
+) -> Demand:
     """The posting enterprise; every active claim on it ends."""
     return await uc.withdraw(deps, caller, demand_id, body.reason)

@@ -20,7 +20,7 @@ router = APIRouter(
 async def list_placements(
     caller: Market,
     deps: DepsDep,
-    paging: Paging,  # type: ignore[valid-type]
+    paging: Paging,
     state: PlacementState | None = None,
 ) -> Page[PlacementView]:
     """Operators: all. Enterprises and agencies: their own."""
@@ -29,7 +29,7 @@ async def list_placements(
 
 
 @router.get("/export", summary="Export support-eligible placements (CSV)")
-async def export_placements(caller: Operator, deps: DepsDep) -> Response:  # type: ignore[valid-type]
+async def export_placements(caller: Operator, deps: DepsDep) -> Response:
     csv_text = await uc.export_csv(deps)
     return Response(
         content=csv_text,
@@ -39,13 +39,13 @@ async def export_placements(caller: Operator, deps: DepsDep) -> Response:  # typ
 
 
 @router.get("/{placement_id}", summary="Read a placement")
-async def get_placement(placement_id: str, caller: Market, deps: DepsDep) -> PlacementView:  # type: ignore[valid-type]
+async def get_placement(placement_id: str, caller: Market, deps: DepsDep) -> PlacementView:
     return await uc.get(deps, caller, placement_id)
 
 
 @router.post("/{placement_id}/leaver", summary="Report a leaver")
 async def report_leaver(
     placement_id: str, body: Reason, caller: Enterprise, deps: DepsDep
-) -> PlacementView:  # type: ignore[valid-type]
+) -> PlacementView:
     """The hiring enterprise, within the guarantee period, with a reason."""
     return await uc.report_leaver(deps, caller, placement_id, body.reason)

@@ -13,10 +13,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
 from services.talent.domain.demands import DomainCode
+from services.talent.domain.text import Name, ShortText, Text
 from services.talent.domain.transitions import Transition, step
 from shared.errors import ForbiddenError
 from shared.events.contracts._market import Seniority
-from shared.limits import Code, Keywords, Name, ShortText, Text
+from shared.limits import Code, Keywords
 
 
 class AgencyState(StrEnum):
@@ -42,8 +43,8 @@ class Qualification(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     kind: Literal["business_licence", "hr_service_licence", "other"]
-    number: Code  # type: ignore[valid-type]
-    issued_by: ShortText = ""  # type: ignore[valid-type]
+    number: Code
+    issued_by: ShortText = ""
 
 
 class AgencyProfileIn(BaseModel):
@@ -51,13 +52,13 @@ class AgencyProfileIn(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
-    name: Name  # type: ignore[valid-type]
-    description: Text = ""  # type: ignore[valid-type]
+    name: Name
+    description: Text = ""
     specialisms: list[DomainCode] = Field(min_length=1, max_length=14)
     seniority_range: list[Seniority] = Field(min_length=1, max_length=4)
     placements_last_year: StrictInt = Field(0, ge=0, le=1_000_000)
-    keywords: Keywords = Field(default_factory=list)  # type: ignore[valid-type]
-    district: ShortText | None = None  # type: ignore[valid-type]
+    keywords: Keywords = Field(default_factory=list)
+    district: ShortText | None = None
     qualifications: list[Qualification] = Field(min_length=1, max_length=10)
 
     @field_validator("specialisms", "seniority_range", "keywords")

@@ -14,10 +14,11 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, field_validator
 
+from services.talent.domain.text import ShortText, Text, Title
 from services.talent.domain.transitions import Transition, step
 from shared.errors import ConflictError, ForbiddenError, InvalidInput
 from shared.events.contracts._market import Seniority
-from shared.limits import Keywords, ShortText, Text, Title
+from shared.limits import Keywords
 
 DomainCode = Annotated[str, Field(pattern=r"^[a-z0-9_]+$", min_length=1, max_length=40)]
 
@@ -48,17 +49,17 @@ class DemandContent(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
-    title: Title = Field(description="the role (岗位)", examples=["芯片验证工程师"])  # type: ignore[valid-type]
-    description: Text = ""  # type: ignore[valid-type]
+    title: Title = Field(description="the role (岗位)", examples=["芯片验证工程师"])
+    description: Text = ""
     domains: list[DomainCode] = Field(min_length=1, max_length=10, examples=[["ic"]])
-    keywords: Keywords = Field(default_factory=list)  # type: ignore[valid-type]
+    keywords: Keywords = Field(default_factory=list)
     seniority: Seniority
     count: StrictInt = Field(1, ge=1, le=100, description="people wanted")
     salary_band_cny: tuple[StrictInt, StrictInt] | None = Field(
         None, description="yearly salary [min, max] in yuan"
     )
-    city: ShortText = "北京"  # type: ignore[valid-type]
-    district: ShortText | None = None  # type: ignore[valid-type]
+    city: ShortText = "北京"
+    district: ShortText | None = None
     deadline: AwareDatetime = Field(description="the demand closes at this time")
     claim_mode: ClaimMode
     open_k: StrictInt | None = Field(None, ge=1, le=20, description="open mode: agencies at once")

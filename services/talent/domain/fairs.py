@@ -10,22 +10,23 @@ from enum import StrEnum
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 from services.talent.domain.demands import DomainCode
+from services.talent.domain.text import ShortText, Text, Title
 from services.talent.domain.transitions import Transition, step
 from shared.errors import ConflictError, InvalidInput
-from shared.limits import Code, ShortText, Text, Title
+from shared.limits import Code
 
 
 class FairIn(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
-    title: Title  # type: ignore[valid-type]
-    description: Text = ""  # type: ignore[valid-type]
+    title: Title
+    description: Text = ""
     domains: list[DomainCode] = Field(min_length=1, max_length=10)
-    venue: ShortText  # type: ignore[valid-type]
+    venue: ShortText
     starts_at: AwareDatetime
     ends_at: AwareDatetime
     capacity: StrictInt = Field(ge=1, le=10_000, description="exhibitor places")
-    co_organiser_org_ids: list[Code] = Field(default_factory=list, max_length=20)  # type: ignore[valid-type]
+    co_organiser_org_ids: list[Code] = Field(default_factory=list, max_length=20)
 
     @model_validator(mode="after")
     def _order(self) -> FairIn:

@@ -51,8 +51,8 @@ async def find(deps: Deps, agency_id: str) -> Agency | None:
     return found.state if found else None
 
 
-async def _change(deps: Deps, agency_id: str, decide) -> Agency:  # type: ignore[no-untyped-def]
-    def change(current):  # type: ignore[no-untyped-def]
+async def _change(deps: Deps, agency_id: str, decide) -> Agency:
+    def change(current):
         t = decide(current.state)
         return t.entity, events.agency_events(t.entity, t.events)
 

@@ -22,6 +22,7 @@ from services.talent.domain.candidates import Candidate, CvFile, Personal, Stage
 from services.talent.domain.claims import is_active
 from services.talent.domain.demands import ensure_open
 from services.talent.domain.privacy import normalise_email, normalise_phone, person_keys
+from services.talent.domain.text import Name, ShortText, Text
 from services.talent.domain.transitions import Transition
 from services.talent.storage import PersonKey, queries
 from services.talent.usecases import Deps, new_id, not_found
@@ -29,7 +30,6 @@ from services.talent.usecases import agencies as agency_uc
 from services.talent.usecases import demands as demand_uc
 from shared.auth import Caller, OrgType
 from shared.errors import ConflictError, InvalidInput, TooLarge
-from shared.limits import Name, ShortText, Text
 from shared.store import Conflict, Versioned
 
 log = logging.getLogger(__name__)
@@ -45,10 +45,10 @@ CV_TYPES = {
 class CandidateIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: Name  # type: ignore[valid-type]
+    name: Name
     phone: str = Field(min_length=5, max_length=30, description="mainland mobile number")
-    email: ShortText | None = None  # type: ignore[valid-type]
-    summary: Text = ""  # type: ignore[valid-type]
+    email: ShortText | None = None
+    summary: Text = ""
 
 
 async def submit(deps: Deps, caller: Caller, demand_id: str, body: CandidateIn) -> Candidate:
@@ -145,7 +145,7 @@ async def of_demand(
 async def _change(
     deps: Deps, cid: str, decide: Callable[[Candidate], Transition[Candidate]]
 ) -> Candidate:
-    def apply(current: Versioned[Candidate]) -> tuple[Candidate, list]:  # type: ignore[type-arg]
+    def apply(current: Versioned[Candidate]) -> tuple[Candidate, list]:
         t = decide(current.state)
         return t.entity, events.candidate_events(t.entity, t.events)
 
@@ -213,7 +213,7 @@ async def upload_cv(
         file_id=file_id, content_type=kind, size=len(data), sha256=hashlib.sha256(data).hexdigest()
     )
 
-    def attach(current: Versioned[Candidate]) -> tuple[Candidate, list]:  # type: ignore[type-arg]
+    def attach(current: Versioned[Candidate]) -> tuple[Candidate, list]:
         if current.state.stage not in domain.OPEN_STAGES:
             raise ConflictError(
                 "stage",

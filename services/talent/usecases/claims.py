@@ -135,14 +135,14 @@ async def free_units(deps: Deps, claim: Claim) -> None:
     await deps.repos.units.release(demand_slots(claim.demand_id), claim.agency_id)
     await deps.repos.units.release(agency_slots(claim.agency_id), claim.demand_id)
 
-    def mark(current: Versioned[Claim]) -> tuple[Claim, list]:  # type: ignore[type-arg]
+    def mark(current: Versioned[Claim]) -> tuple[Claim, list]:
         return domain.freed(current.state), []
 
     await deps.repos.claims.update(claim.id, mark, not_found=CLAIM)
 
 
 async def _end(deps: Deps, claim_id: str, decide: Callable[[Claim], Transition[Claim]]) -> Claim:
-    def change(current: Versioned[Claim]) -> tuple[Claim, list]:  # type: ignore[type-arg]
+    def change(current: Versioned[Claim]) -> tuple[Claim, list]:
         t = decide(current.state)
         return t.entity, events.claim_events(t.entity, t.events)
 

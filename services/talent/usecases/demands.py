@@ -81,7 +81,7 @@ async def listing(
 async def change(
     deps: Deps, demand_id: str, decide: Callable[[Demand], Transition[Demand]]
 ) -> Demand:
-    def apply(current: Versioned[Demand]) -> tuple[Demand, list]:  # type: ignore[type-arg]
+    def apply(current: Versioned[Demand]) -> tuple[Demand, list]:
         t = decide(current.state)
         return t.entity, events.demand_events(t.entity, t.events)
 

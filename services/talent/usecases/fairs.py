@@ -69,7 +69,7 @@ async def register(deps: Deps, caller: Caller, fair_id: str) -> Registration:
 async def cancel(deps: Deps, caller: Caller, fair_id: str) -> Registration:
     fair = await get(deps, fair_id)
 
-    def apply(current: Versioned[Registration]) -> tuple[Registration, list]:  # type: ignore[type-arg]
+    def apply(current: Versioned[Registration]) -> tuple[Registration, list]:
         t = domain.cancel(current.state, deps.now())
         return t.entity, events.fair_events(fair, t.events, t.entity)
 

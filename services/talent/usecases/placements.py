@@ -78,7 +78,7 @@ async def report_leaver(
     await get(deps, caller, placement_id)
     org = caller.organisation_id
 
-    def apply(current: Versioned[Candidate]) -> tuple[Candidate, list]:  # type: ignore[type-arg]
+    def apply(current: Versioned[Candidate]) -> tuple[Candidate, list]:
         t = domain.report_leaver(current.state, org, reason, deps.now())
         return t.entity, events.candidate_events(t.entity, t.events)
 
@@ -92,7 +92,7 @@ async def qualify_due(deps: Deps) -> int:
     done = 0
     for v in await queries.guarantees_due(deps.repos.candidates, deps.now()):
 
-        def apply(current: Versioned[Candidate]) -> tuple[Candidate, list]:  # type: ignore[type-arg]
+        def apply(current: Versioned[Candidate]) -> tuple[Candidate, list]:
             t = domain.qualify(current.state, deps.now())
             return t.entity, events.candidate_events(t.entity, t.events)
 

@@ -166,7 +166,7 @@ async def wait_for_events(
                 for records in batch.values():
                     for event in map(decode, records):
                         if event.get("id") not in ids:
-                            ids.add(event.get("id"))
+                            ids.add(str(event.get("id")))
                             seen.append(event)
     except TimeoutError:
         raise AssertionError(f"never matched; saw {[e.get('type') for e in seen]}") from None

@@ -10,7 +10,7 @@ from tests.integration.talent.conftest import PDF, TL, agency_body, candidate_bo
 pytestmark = pytest.mark.integration
 
 
-def problem(response) -> tuple[int, set[str]]:  # type: ignore[no-untyped-def]
+def problem(response) -> tuple[int, set[str]]:
     body = response.json()
     fields = {e.get("field") for e in body.get("errors", body.get("detail", []))}
     return response.status_code, fields

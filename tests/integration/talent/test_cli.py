@@ -4,6 +4,7 @@ identity's demo organisations, with its events waiting in the stored changes."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from pymongo import MongoClient
@@ -32,6 +33,7 @@ def test_seed_demo_is_idempotent(prefix: str) -> None:
     second = runner.invoke(app, ["seed-demo"])
     assert second.exit_code == 0, second.output
     assert "published" not in second.output and "already there" in second.output
+    client: MongoClient[dict[str, Any]]
     with MongoClient(get_settings().mongo_url) as client:
         db = client[f"{prefix}_talent"]
         demands = list(db.demands.find())

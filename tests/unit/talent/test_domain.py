@@ -42,7 +42,7 @@ def content(**kw: object) -> DemandContent:
         (candidates.PLACEMENT_TABLE, PlacementState, ("qualify", "report_leaver")),
     ],
 )
-def test_every_pair_is_allowed_or_refused_by_the_table(table, states, actions) -> None:  # type: ignore[no-untyped-def]
+def test_every_pair_is_allowed_or_refused_by_the_table(table, states, actions) -> None:
     for state, action in itertools.product(states, actions):
         if (state, action) in table:
             assert step(table, state, action, "x") == table[(state, action)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
+from pydantic import AwareDatetime
 
 from services.roadshows.api import AnySignedIn, DepsDep, Operator, Reason, Watchers, operation_id
 from services.roadshows.domain.calendar import ComplianceCell, Roadshow, RoadshowIn, month_of
@@ -62,7 +63,8 @@ async def compliance(
     month: Month = None,
     months: Annotated[int, Query(ge=1, le=12, description="how many months from month")] = 1,
     domain: Domain = None,
+    as_of: Annotated[AwareDatetime | None, Query(description="judge as of (preview)")] = None,
 ) -> list[ComplianceCell]:
     """Per month x domain: met / scheduled / at_risk (none scheduled with 7 days or fewer
-    left: about to be missed) / missed / open."""
-    return await uc.compliance(deps, month or month_of(deps.now()), months, domain)
+    left: about to be missed) / missed / open; ``as_of`` previews a later day."""
+    return await uc.compliance(deps, month or month_of(deps.now()), months, domain, as_of)

@@ -3,6 +3,7 @@ view per month x domain."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from services.roadshows import events
@@ -74,9 +75,9 @@ def _forfeit(cur: Versioned[Any], rs: Roadshow, deps: Deps) -> tuple[Any, list[A
 
 
 async def compliance(
-    deps: Deps, first: str, count: int, domain_code: str | None
+    deps: Deps, first: str, count: int, domain_code: str | None, as_of: dt.datetime | None = None
 ) -> list[ComplianceCell]:
     months = domain.months_from(first, count)
     domains = [domain_code] if domain_code else deps.settings.compliance_domains
     found = await queries.every(deps.repos.roadshows, queries.calendar(months, domain_code))
-    return domain.compliance(months, domains, found, deps.now())
+    return domain.compliance(months, domains, found, as_of or deps.now())

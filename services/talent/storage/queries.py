@@ -102,6 +102,12 @@ async def active_claims_of_demand(
     return await store.find({"demand_id": demand_id, "state": "active"})
 
 
+async def active_claims_of_agency(
+    store: MongoAggregateStore[Claim], agency_id: str
+) -> list[Versioned[Claim]]:
+    return await store.find({"agency_id": agency_id, "state": "active"})
+
+
 async def candidates_for(
     store: MongoAggregateStore[Candidate],
     demand_id: str,

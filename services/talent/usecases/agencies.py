@@ -64,7 +64,12 @@ async def verify(deps: Deps, agency_id: str) -> Agency:
 
 
 async def suspend(deps: Deps, agency_id: str, reason: str) -> Agency:
-    return await _change(deps, agency_id, lambda a: domain.suspend(a, reason, deps.now()))
+    """Off the list: its profile is withdrawn and every claim it holds ends."""
+    from services.talent.usecases import claims  # claims reads agencies: import late
+
+    suspended = await _change(deps, agency_id, lambda a: domain.suspend(a, reason, deps.now()))
+    await claims.release_all_of_agency(deps, agency_id)
+    return suspended
 
 
 async def edit(deps: Deps, agency_id: str, profile: AgencyProfileIn) -> Agency:

@@ -192,6 +192,17 @@ async def release_all_of(deps: Deps, demand_id: str, reason: str) -> None:
             continue  # it ended meanwhile (expired, revoked)
 
 
+async def release_all_of_agency(deps: Deps, agency_id: str) -> None:
+    """The agency was suspended: its active claims end and their slots are freed."""
+    for v in await queries.active_claims_of_agency(deps.repos.claims, agency_id):
+        try:
+            await _end(
+                deps, v.state.id, lambda c: domain.release(c, deps.now(), "agency_suspended")
+            )
+        except ConflictError:
+            continue
+
+
 async def expire_due(deps: Deps) -> int:
     """Expire active claims past their time and free every finished claim's slots."""
     expired = 0

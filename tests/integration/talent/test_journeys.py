@@ -99,3 +99,22 @@ async def test_exclusive_claim_expires_and_another_agency_takes_over(tl: TL) -> 
         tl, ["claim"], lambda es: bool(of_type(es, "talent.claim.granted", takeover["id"]))
     )
     assert len(of_type(seen, "talent.claim.expired", claim["id"])) == 1
+
+
+async def test_suspending_an_agency_ends_its_claims_and_hides_the_list(tl: TL) -> None:
+    enterprise = tl.enterprise()
+    agency, other = await tl.agency(), await tl.agency()
+    demand = await tl.demand(enterprise)
+    claim = await tl.claim(agency, demand["id"])
+    await tl.ok(tl.operator, "POST", f"/agencies/{agency.organisation_id}/suspend",
+                {"reason": "资质过期"})  # fmt: skip
+    ended = await tl.ok(enterprise, "GET", f"/claims/{claim['id']}")
+    assert ended["state"] == "released" and ended["reason"] == "agency_suspended"
+    assert (await tl.call(agency, "GET", "/demands")).status_code == 403
+    assert (await tl.claim(other, demand["id"]))["agency_id"] == other.organisation_id
+    back = await tl.ok(tl.operator, "POST", f"/agencies/{agency.organisation_id}/verify")
+    assert back["state"] == "verified"
+    seen = await wait_for_events(tl, ["agency"], lambda es: len(
+        of_type(es, "talent.agency.published", agency.organisation_id)) == 2)  # fmt: skip
+    withdrawn = of_type(seen, "talent.agency.withdrawn", agency.organisation_id)
+    assert len(withdrawn) == 1 and withdrawn[0]["data"]["reason"] == "资质过期"

@@ -11,6 +11,7 @@ from services.talent.domain.claims import Claim
 from services.talent.domain.demands import Demand
 from services.talent.domain.fairs import Fair, Registration
 from shared.store import MongoAggregateStore, Versioned
+from shared.units import CountedUnits
 
 
 def demand_filter(
@@ -158,3 +159,28 @@ async def registrations(
     store: MongoAggregateStore[Registration], fair_id: str, limit: int, offset: int
 ) -> tuple[list[Registration], int]:
     return await page(store, {"fair_id": fair_id, "state": "registered"}, limit, offset)
+
+
+async def held_claim_slots(units: CountedUnits) -> list[tuple[str, str, str]]:
+    """Every held claim slot as (kind, demand id, agency id), kind ``demand`` or ``agency``.
+
+    Reads ``shared.units``' holder documents (``<resource>#<holder>`` with a ``unit``
+    field) directly: the sweeper needs them all, and CountedUnits has no scan."""
+    found: list[tuple[str, str, str]] = []
+    query = {"resource": {"$regex": "^(demand|agency):.*:claims$"}, "unit": {"$ne": None}}
+    async for doc in units.units.find(query, {"resource": 1}):
+        resource, _, holder = str(doc["_id"]).partition("#")
+        kind, owner = resource.split(":")[0], resource.split(":")[1]
+        if kind == "demand":
+            found.append((kind, owner, holder))
+        else:
+            found.append((kind, holder, owner))
+    return found
+
+
+async def unfreed_claim_pairs(store: MongoAggregateStore[Claim]) -> set[tuple[str, str]]:
+    """(demand id, agency id) of every claim whose slots are still its own."""
+    pairs: set[tuple[str, str]] = set()
+    async for doc in store.col.find({"units_freed": False}, {"demand_id": 1, "agency_id": 1}):
+        pairs.add((doc["demand_id"], doc["agency_id"]))
+    return pairs

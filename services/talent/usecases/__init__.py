@@ -26,6 +26,8 @@ class Deps:
     repos: Repositories
     settings: TalentSettings
     clock: Callable[[], dt.datetime] = field(default=utc_now)
+    #: claim slots without a claim at the last sweep: (kind, demand id, agency id)
+    orphan_suspects: set[tuple[str, str, str]] = field(default_factory=set)
 
     def now(self) -> dt.datetime:
         return self.clock()

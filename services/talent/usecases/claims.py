@@ -214,7 +214,29 @@ async def expire_due(deps: Deps) -> int:
             continue  # another sweeper, a release or a revocation came first
     for v in await queries.claims_unfreed(deps.repos.claims):
         await free_units(deps, v.state)
+    await release_orphans(deps)
     return expired
+
+
+async def release_orphans(deps: Deps) -> int:
+    """Slots held with no claim behind them (a grant that died between taking its slots
+    and saving its claim) are given back. A slot is only released when it was already an
+    orphan at the previous sweep, so a grant in flight right now is never touched."""
+    held = await queries.held_claim_slots(deps.repos.units)
+    owned = await queries.unfreed_claim_pairs(deps.repos.claims)
+    orphans = {slot for slot in held if (slot[1], slot[2]) not in owned}
+    released = 0
+    for kind, demand_id, agency_id in orphans & deps.orphan_suspects:
+        if kind == "demand":
+            await deps.repos.units.release(demand_slots(demand_id), agency_id)
+        else:
+            await deps.repos.units.release(agency_slots(agency_id), demand_id)
+        log.warning(
+            "released an orphaned %s claim slot (demand %s, agency %s)", kind, demand_id, agency_id
+        )
+        released += 1
+    deps.orphan_suspects = orphans - deps.orphan_suspects
+    return released
 
 
 async def listing(

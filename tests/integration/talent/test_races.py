@@ -128,3 +128,25 @@ async def test_fair_places_never_overbook(tl: TL) -> None:
     assert sorted(r.status_code for r in answers) == [201] * 4 + [409] * 11
     listed = await tl.ok(tl.operator, "GET", f"{path}?limit=100")
     assert listed["total"] == 4
+
+
+async def test_slots_of_a_grant_that_died_midway_are_given_back_two_sweeps_later(tl: TL) -> None:
+    from services.talent.usecases.claims import agency_slots, demand_slots
+
+    agency = await tl.agency()
+    demand = await tl.demand(tl.enterprise())
+    units = tl.deps.repos.units
+    # A claim request that took both slots, then its process died before saving the claim.
+    await units.acquire(demand_slots(demand["id"]), agency.organisation_id, 1)
+    await units.acquire(agency_slots(agency.organisation_id), demand["id"], 3)
+    refused = await tl.call(await tl.agency(), "POST", f"/demands/{demand['id']}/claims")
+    assert refused.status_code == 409
+    await tl.sweep()  # first sighting: maybe a grant in flight, left alone
+    assert await units.holding(demand_slots(demand["id"]), agency.organisation_id) is not None
+    await tl.sweep()  # still an orphan: given back
+    assert await units.holding(demand_slots(demand["id"]), agency.organisation_id) is None
+    assert await units.holding(agency_slots(agency.organisation_id), demand["id"]) is None
+    assert (await tl.claim(agency, demand["id"]))["state"] == "active"
+    await tl.sweep()
+    await tl.sweep()  # a real claim's slots are never orphans
+    assert await units.holding(demand_slots(demand["id"]), agency.organisation_id) is not None

@@ -1,0 +1,38 @@
+"""Command handlers: load through the store, ask the domain, save state and events in one
+``store.save``. Each module is one resource; ``Deps`` is what they all need."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from services.catalogue.settings import CatalogueSettings
+from services.catalogue.storage import Repositories
+from shared.errors import NotFoundError
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:16]}"
+
+
+@dataclass
+class Deps:
+    repos: Repositories
+    settings: CatalogueSettings
+    clock: Callable[[], dt.datetime] = field(default=utc_now)
+
+    def now(self) -> dt.datetime:
+        return self.clock()
+
+
+def not_found(field_name: str, what: str) -> Callable[[], NotFoundError]:
+    def make() -> NotFoundError:
+        return NotFoundError(field_name, "not_found", zh=f"未找到{what}", en=f"no such {what}")
+
+    return make

@@ -6,7 +6,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 RUN := $(UV) run --frozen
 LOCAL := $(RUN) python -m deploy.local
 
-.PHONY: install up down status logs test test-unit test-integration test-e2e lint fmt \
+.PHONY: install portal-assets browser up down status logs test test-unit test-integration test-e2e lint fmt \
 	bench-backbone bench-relevance bench-matching bench-scheduler bench-pipeline bench-store bench-claims
 
 ## install: uv (from PyPI) and the locked Python dependencies
@@ -14,6 +14,20 @@ install:
 	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || $(PYTHON) -m pip install --quiet --user "uv==$(UV_VERSION)" \
 		|| $(PYTHON) -m pip install --quiet --break-system-packages --user "uv==$(UV_VERSION)"
 	@$(UV) sync --frozen --quiet
+	@$(MAKE) --no-print-directory portal-assets
+
+## portal-assets: the portal's pinned front-end packages (npm), served by the portal itself
+PORTAL := services/portal
+portal-assets:
+	@[ -f $(PORTAL)/static/vendor/htmx.min.js ] && [ -f $(PORTAL)/static/vendor/echarts.min.js ] || { \
+		npm ci --prefix $(PORTAL) --no-audit --no-fund --silent && mkdir -p $(PORTAL)/static/vendor && \
+		cp $(PORTAL)/node_modules/htmx.org/dist/htmx.min.js $(PORTAL)/node_modules/echarts/dist/echarts.min.js \
+			$(PORTAL)/static/vendor/; }
+
+## browser: Debian's Chromium and CJK fonts for the portal's browser tests (root: apt-get)
+browser:
+	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "noto.*cjk" || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 ## up: the whole system with demo data on the local stack
 up: install
@@ -31,7 +45,7 @@ logs:
 	$(LOCAL) logs services
 
 ## test: install, start the engines the tests need, run every tier
-test: install
+test: install browser
 	$(LOCAL) up --engines-only
 	$(RUN) ruff check .
 	$(RUN) pytest

@@ -55,11 +55,12 @@ def decide(
 
 
 def summary(reason: Reason, rank: int, previous: int | None, terms: list[str]) -> str:
-    """A short, human-readable reason (no personal data: ids and matched words only)."""
+    """A short reason for readers, Chinese first (no personal data: ranks and matched
+    words only)."""
     shown = "、".join(terms[:5])
-    words = f"; matched: {shown}" if shown else ""
+    words = f"；匹配关键词：{shown}" if shown else ""
     if reason is Reason.rose and previous is not None:
-        return f"rose from #{previous} to #{rank}{words}"
+        return f"排名从第 {previous} 位升至第 {rank} 位{words}"
     if reason is Reason.saved_search:
-        return f"new record matches a saved search{words}"
-    return f"entered the top results at #{rank}{words}"
+        return f"新发布的记录符合您保存的检索条件{words}"
+    return f"进入推荐前列，排名第 {rank} 位{words}"

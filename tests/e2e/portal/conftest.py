@@ -1,0 +1,90 @@
+"""The portal in a real browser (Debian's Chromium driven by Playwright) against real
+service processes on the real engines, with the demo organisations seeded.
+
+Playwright's own browser download cannot reach its host here, so it drives the system
+Chromium (``/usr/bin/chromium``, installed by ``make test``'s browser step). Screenshots
+go to ``test-artifacts/portal/``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shared.demo import DEMO_PASSWORD, demo_email
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "portal"
+BROWSER_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+@dataclass
+class Portal:
+    url: str
+    services: dict[str, str]
+
+    def login(self, page: Any, key: str) -> None:
+        """Sign in as the demo organisation ``key``'s admin through the form."""
+        page.goto(f"{self.url}/login")
+        page.get_by_label("邮箱").fill(demo_email(key))
+        page.get_by_label("密码").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(f"{self.url}/")
+
+
+@pytest.fixture(scope="session")
+def portal(start_service: Any, start_services: Any, run_cli: Any) -> Portal:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (make test installs it)")
+    # seeded before identity starts: its relay's first pass publishes the demo users,
+    # which notifications must know before a suggestion can reach them
+    run_cli("services.identity.cli", "seed-demo")
+    identity = start_service("identity").url
+    jwks = f"{identity}/.well-known/jwks.json"
+    others = start_services("techtransfer", "matching", "notifications", DUIJIE_JWKS_URL=jwks)
+    urls = {"identity": identity, **{n: s.url for n, s in others.items()}}
+    env = {f"DUIJIE_PORTAL_{n.upper()}_URL": u for n, u in urls.items()}
+    site = start_service("portal", DUIJIE_JWKS_URL=jwks, DUIJIE_PORTAL_INBOX_WAIT_S="5", **env)
+    return Portal(site.url, urls)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def serious_violations(page: Any) -> list[str]:
+    """axe-core's serious and critical findings on the page as shown."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])})"
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
+
+
+def shoot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

@@ -4,6 +4,7 @@ bytes keyed by id. The only place with Mongo operators (see ``queries``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ class PersonKey(BaseModel):
 
     candidate_id: str
     agency_id: str
+    at: dt.datetime | None = None  # when taken (the sweeper frees keys of died submissions)
 
 
 @dataclass(frozen=True)
@@ -64,3 +66,4 @@ class Repositories:
             "demand_id", "agency_id", "enterprise_org_id", "placement.state"
         )
         await self.registrations.ensure_indexes("fair_id")
+        await self.person_keys.ensure_indexes("at")

@@ -184,3 +184,11 @@ async def unfreed_claim_pairs(store: MongoAggregateStore[Claim]) -> set[tuple[st
     async for doc in store.col.find({"units_freed": False}, {"demand_id": 1, "agency_id": 1}):
         pairs.add((doc["demand_id"], doc["agency_id"]))
     return pairs
+
+
+async def person_keys_between(
+    store: MongoAggregateStore[Any], start: dt.datetime, end: dt.datetime
+) -> list[tuple[str, Any]]:
+    """(key id, PersonKey) taken in [start, end)."""
+    found = await store.col.find({"at": {"$gte": start, "$lt": end}}).to_list(5000)
+    return [(str(d["_id"]), store.from_doc(d)) for d in found]

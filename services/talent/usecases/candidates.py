@@ -9,6 +9,7 @@ anyone else a submission does not exist (404). Logs name ids only.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 from collections.abc import Callable
@@ -99,7 +100,7 @@ async def _take_person(deps: Deps, demand_id: str, keys: list[str], cid: str, ag
     for key in keys:
         try:
             await deps.repos.person_keys.create(
-                f"{demand_id}:{key}", PersonKey(candidate_id=cid, agency_id=agency)
+                f"{demand_id}:{key}", PersonKey(candidate_id=cid, agency_id=agency, at=deps.now())
             )
         except Conflict:
             await _give_back(deps, demand_id, taken)
@@ -241,3 +242,21 @@ async def download_cv(deps: Deps, caller: Caller, cid: str) -> tuple[str, bytes]
     if stored is None:
         raise not_found("cv", "简历 / CV")()
     return stored.content_type, stored.data
+
+
+async def free_orphaned_person_keys(
+    deps: Deps, grace: dt.timedelta = dt.timedelta(minutes=10)
+) -> int:
+    """Person keys of a submission that died before its candidate was saved would keep
+    the person from that demand for good: keys older than ``grace`` (a submission takes
+    milliseconds) whose candidate does not exist are deleted."""
+    freed = 0
+    now = deps.now()
+    for key_id, key in await queries.person_keys_between(
+        deps.repos.person_keys, now - dt.timedelta(days=1), now - grace
+    ):
+        if await deps.repos.candidates.get(key.candidate_id) is None:
+            await deps.repos.person_keys.delete(key_id, 1)
+            log.warning("freed an orphaned person key of submission %s", key.candidate_id)
+            freed += 1
+    return freed

@@ -1,9 +1,10 @@
 """The periodic sweep: expire claims (and free any finished claim's slots), close demands
-past their deadline, and turn finished guarantees into support-eligible placements."""
+past their deadline, turn finished guarantees into support-eligible placements, and
+free person keys of submissions that died before their candidate was saved."""
 
 from __future__ import annotations
 
-from services.talent.usecases import Deps, claims, demands, placements
+from services.talent.usecases import Deps, candidates, claims, demands, placements
 
 
 async def sweep_once(deps: Deps) -> dict[str, int]:
@@ -11,4 +12,5 @@ async def sweep_once(deps: Deps) -> dict[str, int]:
         "claims_expired": await claims.expire_due(deps),
         "demands_closed": await demands.close_past_deadline(deps),
         "placements_qualified": await placements.qualify_due(deps),
+        "person_keys_freed": await candidates.free_orphaned_person_keys(deps),
     }

@@ -150,3 +150,25 @@ async def test_slots_of_a_grant_that_died_midway_are_given_back_two_sweeps_later
     await tl.sweep()
     await tl.sweep()  # a real claim's slots are never orphans
     assert await units.holding(demand_slots(demand["id"]), agency.organisation_id) is not None
+
+
+async def test_person_keys_of_a_submission_that_died_are_freed(tl: TL) -> None:
+    from services.talent.storage import PersonKey
+
+    agency = await tl.agency()
+    demand = await tl.demand(tl.enterprise())
+    await tl.claim(agency, demand["id"])
+    first = await tl.call(agency, "POST", f"/demands/{demand['id']}/candidates", candidate_body(31))
+    assert first.status_code == 201
+    # A submission that took the person's key, then died before saving its candidate.
+    key = "deadbeef" * 4
+    taken = PersonKey(candidate_id="cand-never-saved", agency_id=agency.organisation_id,
+                      at=tl.clock())  # fmt: skip
+    await tl.deps.repos.person_keys.create(f"{demand['id']}:{key}", taken)
+    await tl.sweep()
+    assert await tl.deps.repos.person_keys.get(f"{demand['id']}:{key}") is not None  # too young
+    tl.clock.offset = dt.timedelta(minutes=11)
+    assert (await tl.sweep())["person_keys_freed"] == 1
+    assert await tl.deps.repos.person_keys.get(f"{demand['id']}:{key}") is None
+    again = await tl.call(agency, "POST", f"/demands/{demand['id']}/candidates", candidate_body(31))
+    assert again.status_code == 409  # the real submission's keys stay

@@ -7,7 +7,7 @@ RUN := $(UV) run --frozen
 LOCAL := $(RUN) python -m deploy.local
 
 .PHONY: install portal-assets browser up down status logs test test-unit test-integration test-e2e lint fmt \
-	bench-backbone bench-relevance bench-matching bench-scheduler bench-pipeline bench-store bench-claims
+	bench-backbone bench-relevance bench-matching bench-scheduler bench-pipeline bench-store bench-claims bench-catalogue
 
 ## install: uv (from PyPI) and the locked Python dependencies
 install:
@@ -78,6 +78,11 @@ bench-store: install
 bench-claims: install
 	$(LOCAL) up --engines-only
 	$(RUN) python bench/claims.py
+
+## bench-catalogue: 200 organisations racing for 10 launch-event seats over HTTP, 5 cancel
+bench-catalogue: install
+	$(LOCAL) up --engines-only
+	$(RUN) python bench/catalogue.py
 
 bench-relevance: install
 	$(LOCAL) up --engines-only

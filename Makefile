@@ -7,7 +7,7 @@ RUN := $(UV) run --frozen
 LOCAL := $(RUN) python -m deploy.local
 
 .PHONY: install portal-assets browser up down status logs test test-unit test-integration test-e2e lint fmt \
-	bench-backbone bench-relevance bench-matching bench-scheduler bench-pipeline bench-store bench-claims bench-catalogue
+	bench-backbone bench-relevance bench-matching bench-scheduler bench-pipeline bench-store bench-claims bench-booking bench-catalogue
 
 ## install: uv (from PyPI) and the locked Python dependencies
 install:
@@ -83,6 +83,11 @@ bench-claims: install
 bench-catalogue: install
 	$(LOCAL) up --engines-only
 	$(RUN) python bench/catalogue.py
+
+## bench-booking: 200 investors booking 10 roadshow seats at once over HTTP, then 5 cancel
+bench-booking: install
+	$(LOCAL) up --engines-only
+	$(RUN) python bench/booking.py
 
 bench-relevance: install
 	$(LOCAL) up --engines-only

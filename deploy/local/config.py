@@ -38,6 +38,8 @@ class LocalStack(BaseSettings):
     ferretdb_port: int = 27017
     ferretdb_debug_port: int = 8088
     smtp_port: int = 1025
+    # Services listen on base + a fixed offset each (deploy/local/services.py).
+    service_port_base: int = 8000
     search_user: str = "duijie-search"
     health_timeout_s: float = 90.0
 

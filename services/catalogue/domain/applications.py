@@ -8,7 +8,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from services.catalogue.domain.common import Band, DomainCode, FieldReason, Parameter
 from services.catalogue.domain.transitions import Transition, step
@@ -31,17 +31,18 @@ class ProductSpec(BaseModel):
     price_band: Band | None = None
     district: ShortText | None = None  # type: ignore[valid-type]
     first_of_kind: bool = False
-    demonstration_evidence: Text = ""  # type: ignore[valid-type]
+    demonstration_evidence: Text = Field("", validate_default=True)  # type: ignore[valid-type]
 
-    @model_validator(mode="after")
-    def _evidence(self) -> ProductSpec:
+    @field_validator("demonstration_evidence")
+    @classmethod
+    def _evidence(cls, value: str, info: ValidationInfo) -> str:
         # 首台(套) status rests on demonstration-application evidence; without it the
         # later support has nothing to check.
-        if self.first_of_kind and not self.demonstration_evidence:
+        if info.data.get("first_of_kind") and not value:
             raise ValueError(
                 "首台(套)须提供示范应用证明 / first_of_kind needs demonstration_evidence"
             )
-        return self
+        return value
 
 
 class ApplicationState(StrEnum):

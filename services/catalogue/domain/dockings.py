@@ -9,7 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationInfo,
+    field_validator,
+)
 
 from services.catalogue.domain.common import Yuan
 from services.catalogue.domain.transitions import Transition, step
@@ -34,16 +42,24 @@ class OutcomeIn(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
     purchased: StrictBool
-    amount_cny: Yuan | None = Field(None, description="required when purchased")
-    reason: ShortText = ""  # type: ignore[valid-type]
+    amount_cny: Yuan | None = Field(
+        None, description="required when purchased", validate_default=True
+    )
+    reason: ShortText = Field("", validate_default=True)  # type: ignore[valid-type]
 
-    @model_validator(mode="after")
-    def _consistent(self) -> OutcomeIn:
-        if self.purchased and not self.amount_cny:
+    @field_validator("amount_cny")
+    @classmethod
+    def _amount(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if info.data.get("purchased") and not value:
             raise ValueError("采购成交须填写金额 / amount_cny is required when purchased")
-        if not self.purchased and not self.reason:
+        return value
+
+    @field_validator("reason")
+    @classmethod
+    def _reason(cls, value: str, info: ValidationInfo) -> str:
+        if info.data.get("purchased") is False and not value:
             raise ValueError("未采购须说明原因 / reason is required when not purchased")
-        return self
+        return value
 
 
 class DockingState(StrEnum):

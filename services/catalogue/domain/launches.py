@@ -10,7 +10,15 @@ import datetime as dt
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationInfo,
+    field_validator,
+)
 
 from services.catalogue.domain.common import DomainCode
 from services.catalogue.domain.transitions import Transition, step
@@ -31,13 +39,20 @@ class LaunchIn(BaseModel):
     capacity: StrictInt = Field(ge=1, le=10_000)
     product_ids: list[Code] = Field(min_length=1, max_length=30)  # type: ignore[valid-type]
 
-    @model_validator(mode="after")
-    def _order(self) -> LaunchIn:
-        if self.ends_at <= self.starts_at:
+    @field_validator("ends_at")
+    @classmethod
+    def _order(cls, value: dt.datetime, info: ValidationInfo) -> dt.datetime:
+        start = info.data.get("starts_at")
+        if start is not None and value <= start:
             raise ValueError("结束时间须晚于开始时间 / ends_at must be after starts_at")
-        if len(set(self.product_ids)) != len(self.product_ids):
+        return value
+
+    @field_validator("product_ids")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
             raise ValueError("展示产品不能重复 / product_ids must be distinct")
-        return self
+        return value
 
 
 class LaunchState(StrEnum):

@@ -10,7 +10,7 @@ from bench.report_data import BEIJING, DOMAINS, Synth
 Out = Iterator[tuple[str, bytes]]
 
 
-def techtransfer(s: Synth, needs_per_enterprise: float = 2.0, offers: int = 10_000) -> Out:
+def techtransfer(s: Synth, needs_per_enterprise: float = 3.0, offers: int = 10_000) -> Out:
     offer_ids = []
     for i in range(offers):
         oid, owner = f"off{i}", f"u{i % 500}"
@@ -24,7 +24,7 @@ def techtransfer(s: Synth, needs_per_enterprise: float = 2.0, offers: int = 10_0
         stages = ["published"]
         if s.chance(0.3):
             yield s.record("techtransfer.need.updated", nid, owner, s.when(at), {}, version=2)
-        for _ in range(3):  # three suggestions a need
+        for _ in range(5):  # five suggestions a need
             yield s.match((nid, "tech_need", owner), s.rng.choice(offer_ids), s.when(at, 0, 2))
         if s.chance(0.6):
             # the interested party is a university no other need of this owner hears from
@@ -87,7 +87,7 @@ def techtransfer(s: Synth, needs_per_enterprise: float = 2.0, offers: int = 10_0
         s.expected.reach("techtransfer", *stages)
 
 
-def catalogue(s: Synth, products: int = 15_000) -> Out:
+def catalogue(s: Synth, products: int = 25_000) -> Out:
     for i in range(products):
         pid, owner = f"prod{i}", f"e{(i * 3) % s.n}"
         at = s.published_at()
@@ -145,7 +145,7 @@ def catalogue(s: Synth, products: int = 15_000) -> Out:
         s.expected.reach("catalogue", *stages)
 
 
-def talent(s: Synth, demands: int = 20_000) -> Out:
+def talent(s: Synth, demands: int = 30_000) -> Out:
     for i in range(demands):
         did, owner = f"dem{i}", f"e{(i * 5) % s.n}"
         at = s.published_at()

@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from services.reporting.domain.districts import UNKNOWN, month_of
-from services.reporting.domain.facts import Case
+from services.reporting.domain.facts import Case, Item
 from services.reporting.domain.model import ReadModel
-from services.reporting.domain.rules import FUNNELS, OUTCOME
+from services.reporting.domain.rules import FUNNELS, OUTCOME, RETRACTED
 
 Key = tuple[str, str, str, str]  # market, month, district, domain
 HOUR, DAY = 3600.0, 86400.0
@@ -55,25 +55,43 @@ class Derivation:
     def __init__(self, model: ReadModel) -> None:
         self.model = model
         self.meetings: dict[tuple[str, str], float] = {}
+        # the items the derivation joins, by case, in the same single pass
+        self.joined: dict[str, list[Item]] = {}
+        wanted = {"interest"} | {entity for entity, _ in RETRACTED.values()}
         for item in model.items.values():
             if item.entity == "meeting":
                 pair = (min(item.actor, item.counterpart), max(item.actor, item.counterpart))
                 held = self.meetings.get(pair)
                 self.meetings[pair] = item.first_at if held is None else min(held, item.first_at)
+            elif item.entity in wanted and item.case_id:
+                self.joined.setdefault(item.case_id, []).append(item)
 
     def stages(self, case: Case) -> dict[str, float]:
-        if case.market != "techtransfer" or not self.meetings or "meeting" in case.stages:
-            return case.stages
+        stages = case.stages
+        if any(stage in stages for stage in RETRACTED):
+            stages = self._unretracted(case)
+        if case.market != "techtransfer" or not self.meetings or "meeting" in stages:
+            return stages
         best = None
-        for item_id in self.model.items_by_case.get(case.id, ()):
-            item = self.model.items[item_id]
+        for item in self.joined.get(case.id, ()):
             if item.entity != "interest":
                 continue
             pair = (min(item.actor, case.owner), max(item.actor, case.owner))
             at = self.meetings.get(pair)
             if at is not None and (best is None or at < best):
                 best = at
-        return case.stages if best is None else {**case.stages, "meeting": best}
+        return stages if best is None else {**stages, "meeting": best}
+
+    def _unretracted(self, case: Case) -> dict[str, float]:
+        items = self.joined.get(case.id, ())
+        kept = dict(case.stages)
+        for stage, (entity, states) in RETRACTED.items():
+            if stage not in kept:
+                continue
+            mine = [i for i in items if i.entity == entity]
+            if mine and all(i.state in states for i in mine):
+                del kept[stage]
+        return kept
 
     def cases(self, flt: Filter) -> Iterator[tuple[Key, Case, dict[str, float]]]:
         year = str(flt.year) if flt.year else None

@@ -25,8 +25,8 @@ def _iso(ts: float | None) -> str | None:
 def enterprise_profile(model: ReadModel, org_id: str) -> dict[str, Any] | None:
     org = model.orgs.get(org_id)
     cases = model.owned_cases(org_id)
-    item_ids = model.items_by_org.get(org_id, set())
-    if org is None and not cases and not item_ids:
+    items = model.items_of(org_id)
+    if org is None and not cases and not items:
         return None
     der = Derivation(model)
     published: Counter[str] = Counter()
@@ -45,8 +45,7 @@ def enterprise_profile(model: ReadModel, org_id: str) -> dict[str, Any] | None:
     answered: Counter[str] = Counter()
     matches = 0
     recent = []
-    for item_id in item_ids:
-        item = model.items[item_id]
+    for item in items:
         if item.entity == "match":
             matches += 1
         elif item.actor == org_id:

@@ -93,7 +93,7 @@ def outcomes(der: Derivation, year: int, district: str | None) -> dict[str, Any]
     for case in der.model.cases.values():
         if not case.funnel or (district and case_district(der.model, case) != district):
             continue
-        stages = case.stages
+        stages = der.stages(case)
         for market, stage in OUTCOMES:
             at = stages.get(stage) if case.market == market else None
             if at is not None and (m := month_of(at)).startswith(y):

@@ -61,6 +61,14 @@ OTHER_RECORDS = {
     "roadshows.mandate": "roadshows",
     "talent.agency": "talent",
 }
+# Where a workflow event names its case's owner, per market (a rule's ``owner`` overrides).
+CASE_OWNER = {
+    "techtransfer": "owner_org_id",  # interests; a deal names two parties, not the owner
+    "catalogue": "owner_org_id",
+    "talent": "enterprise_org_id",
+    "scenarios": "owner_org_id",
+    "roadshows": "enterprise_org_id",
+}
 # Kinds a matching suggestion can name for a case (first match).
 CASE_KINDS = {
     "tech_need": "techtransfer",
@@ -98,7 +106,8 @@ class StageRule:
 
     ``actor``/``counterpart`` name the organisations the item belongs to (profiles);
     ``item`` the workflow aggregate's id field (one item per interest, claim, ...);
-    ``when`` filters by payload; ``at`` names a payload time used instead of the event's.
+    ``when`` filters by payload; ``at`` names a payload time used instead of the event's;
+    ``owner`` the payload field naming the case's owner (else the market's default).
     """
 
     type: str
@@ -111,6 +120,7 @@ class StageRule:
     when: Callable[[Data], bool] | None = None
     at: str = ""
     expires: str = ""
+    owner: str = ""  # the case owner's field, for a case known only from its workflow
     assumed: bool = False
 
 
@@ -135,6 +145,8 @@ STAGE_RULES: tuple[StageRule, ...] = (
       "recipient_org_id", "supplier_org_id", when=_in_beijing),
     R("techtransfer.deal.confirmed", "techtransfer", "deal_in_beijing", "record_id", "deal_id",
       "recipient_org_id", "supplier_org_id", when=_in_beijing),
+    R("techtransfer.deal.disputed", "techtransfer", None, "record_id", "deal_id",
+      "recipient_org_id", "supplier_org_id"),
     # talent (contracts exist)
     R("talent.claim.granted", "talent", "claimed", "demand_id", "claim_id", "agency_id",
       "enterprise_org_id", expires="expires_at"),
@@ -165,15 +177,15 @@ STAGE_RULES: tuple[StageRule, ...] = (
     R("catalogue.docking.proposed", "catalogue", None, "product_id", "docking_id",
       "soe_org_id", "supplier_org_id"),
     R("catalogue.docking.accepted", "catalogue", "docking", "product_id", "docking_id",
-      "soe_org_id", "supplier_org_id"),
+      "soe_org_id", "supplier_org_id", owner="supplier_org_id"),
     R("catalogue.docking.declined", "catalogue", None, "product_id", "docking_id",
       "soe_org_id", "supplier_org_id"),
     R("catalogue.docking.closed", "catalogue", None, "product_id", "docking_id",
       "soe_org_id", "supplier_org_id"),
     R("catalogue.docking.purchased", "catalogue", "purchased", "product_id", "docking_id",
-      "soe_org_id", "supplier_org_id"),
+      "soe_org_id", "supplier_org_id", owner="supplier_org_id"),
     R("catalogue.lead.created", "catalogue", "docking", "product_id", "lead_id",
-      "buyer_org_id", "presenter_org_id"),
+      "buyer_org_id", "presenter_org_id", owner="presenter_org_id"),
     # roadshows (contracts in shared/events/contracts/roadshows.py)
     R("roadshows.application.submitted", "roadshows", None, "pitch_id", "application_id",
       "enterprise_org_id"),
@@ -197,6 +209,13 @@ STAGE_RULES: tuple[StageRule, ...] = (
 RULES_BY_TYPE: dict[str, tuple[StageRule, ...]] = {}
 for _rule in STAGE_RULES:
     RULES_BY_TYPE[_rule.type] = (*RULES_BY_TYPE.get(_rule.type, ()), _rule)
+
+# A stage some later state takes back: a deal the counterparty disputed is no deal. The
+# stage stands while at least one of the case's items of that entity is not retracted.
+RETRACTED: dict[str, tuple[str, frozenset[str]]] = {
+    "deal": ("deal", frozenset({"disputed"})),
+    "deal_in_beijing": ("deal", frozenset({"disputed"})),
+}
 
 # techtransfer meetings name two organisations, not a record: a meeting between a record's
 # owner and an organisation that expressed interest in it moves that record to "meeting".

@@ -4,8 +4,9 @@ checkpoint document per generation holding the Kafka offsets the shards include.
 Single writer (the service's consumer, or a rebuild writing a new generation), keyed
 replaces by ``_id`` only: the one write FerretDB does exactly and fast. A checkpoint
 writes the changed shards first (each one compressed JSON value) and the offsets last,
-so a crash in between leaves shards a little ahead of their offsets; the events after those offsets are applied
-again on restart, which the facts absorb (they are idempotent by construction).
+so a crash in between leaves shards a little ahead of their offsets; the events after
+those offsets are applied again on restart, which the facts absorb (they are idempotent
+by construction).
 ``pointer`` names the generation readers load; a rebuild swaps it when complete.
 """
 

@@ -217,6 +217,23 @@ def _rules() -> list[Rule]:
             orgs("investor_org_id", "investor.org_id", "organisation_id", "org_id"),
             subject_of("roadshow", "roadshow_id"), fields("roadshow_title"),
         ),
+        Rule(
+            "roadshows.application.selected", Category.application, orgs("enterprise_org_id"),
+            subject_of("roadshow", "roadshow_id"), fields("roadshow_title"),
+        ),
+        Rule(
+            "roadshows.meeting.requested", Category.meeting, orgs("enterprise_org_id"),
+            subject_of("roadshow_meeting", "meeting_id"),
+        ),
+        Rule(
+            "roadshows.meeting.scheduled", Category.meeting,
+            orgs("investor_org_id", "enterprise_org_id"),
+            subject_of("roadshow_meeting", "meeting_id"), fields("slot", "table"),
+        ),
+        Rule(
+            "roadshows.followup.reported", Category.deal, orgs("enterprise_org_id"),
+            subject_of("roadshow_meeting", "meeting_id"), fields("stage"),
+        ),
     ]  # fmt: skip
 
 

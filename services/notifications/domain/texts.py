@@ -51,6 +51,7 @@ LINK_PATHS = {
     "placement": "/talent/placements/{id}",
     "event": "/catalogue/events/{id}",
     "roadshow": "/roadshows/{id}",
+    "roadshow_meeting": "/roadshows/meetings/{id}",
     "enterprise": "/enterprises/{id}/tiers",
 }
 
@@ -151,6 +152,22 @@ TEMPLATES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "roadshows.seat.promoted": (
         ("候补转正：已获得路演席位", "您在路演{roadshow_title_q}的候补已转为正式席位。"),
         ("Roadshow seat confirmed from the waitlist", "Your waitlisted seat at the roadshow{roadshow_title_q} is now confirmed."),
+    ),
+    "roadshows.application.selected": (
+        ("路演申请入选", "贵企业的融资项目已入选路演{roadshow_title_q}，请按时参加。"),
+        ("Selected to pitch", "Your pitch was selected for the roadshow{roadshow_title_q}. Please be there on time."),
+    ),
+    "roadshows.meeting.requested": (
+        ("投资机构约见", "一家投资机构希望在路演后与贵企业一对一洽谈，请及时答复。"),
+        ("Meeting request from an investor", "An investor asks for a 1:1 meeting after the roadshow. Please answer it."),
+    ),
+    "roadshows.meeting.scheduled": (
+        ("路演后洽谈已排期", "一对一洽谈已排入第{slot}场、第{table}桌（如未排入，请查看原因）。"),
+        ("Meeting scheduled", "Your 1:1 meeting is in slot {slot}, table {table} (if not placed, see why)."),
+    ),
+    "roadshows.followup.reported": (
+        ("投资进展待确认", "投资机构登记了新的投资进展（{stage}），请核对并确认。"),
+        ("Investment step to confirm", "The investor reported a new step ({stage}); please check and confirm it."),
     ),
 }  # fmt: skip
 FALLBACK = (

@@ -31,6 +31,15 @@ Design:
   ``dlq-error-type``, ``dlq-error-message``, ``dlq-attempts``, ``dlq-original-topic``,
   ``-partition``, ``-offset`` and ``dlq-consumer-group``, and the consumer moves on.
   A handler can raise :class:`PermanentError` to skip the retries.
+- Outages: an error that says a dependency is unreachable (``shared.transient``: the
+  database, OpenSearch, Kafka, a peer service; connection refused, timeouts, "database
+  is locked") is not the message's fault: it is not counted as an attempt and never
+  dead-letters. The partition pauses on that message and retries with backoff (doubling
+  up to ``outage_backoff_max``) for as long as the outage lasts; ``paused`` and the
+  ``duijie_consumer_paused`` gauge say which dependency it waits for.
+- Shutdown (SIGTERM): the consumer stops taking messages, lets the ones in flight finish
+  for ``grace`` seconds (one paused on an outage is handed back: not committed, so the
+  next owner redelivers it), commits the done offsets, then leaves the group.
 - Idempotency: with an :class:`Inbox`, an event id already recorded for this group is
   acknowledged without running the handler, and the id is recorded after the handler
   succeeds (unique ``_id``). A crash between effect and record re-runs the handler once,
@@ -56,6 +65,7 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from opentelemetry import trace
+from prometheus_client import Gauge
 from pydantic import BaseModel, ValidationError
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -74,14 +84,26 @@ from shared.observability import (
     tracer,
 )
 from shared.settings import Settings, get_settings
+from shared.transient import unavailable
 
 log = logging.getLogger(__name__)
+
+CONSUMER_PAUSED = Gauge(
+    "duijie_consumer_paused",
+    "1 while a consumer waits for an unreachable dependency",
+    ["service", "topic", "dependency"],
+)
 
 Handler = Callable[[Any, Envelope], Awaitable[None]]
 
 
 class PermanentError(Exception):
     """Raised by a handler when retrying cannot help: the message goes to the DLQ now."""
+
+
+class ConsumerStopping(Exception):
+    """The consumer is shutting down while a message waits out an outage: the message is
+    handed back (not committed) for the next owner."""
 
 
 class Inbox:
@@ -225,6 +247,8 @@ class EventConsumer:
         commit_interval: float = 0.1,
         commit_every: int = 200,
         concurrency: int = 1,
+        outage_backoff_max: float = 5.0,
+        grace: float = 10.0,
     ) -> None:
         load_all()
         self.broker = broker
@@ -238,6 +262,14 @@ class EventConsumer:
         self._commit: dict[str, Any] = {"interval": commit_interval, "every": commit_every}
         self.committers: dict[str, OffsetCommitter] = {}
         self.concurrency = max(1, concurrency)
+        self.outage_backoff_max = outage_backoff_max
+        self.grace = grace
+        #: topic -> (dependency, since): partitions waiting for an unreachable dependency
+        self.paused: dict[str, tuple[str, float]] = {}
+        self._stopping = asyncio.Event()
+        self._inflight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     def group_for(self, topic: str) -> str:
         return f"{self.settings.group_prefix}.{self.service}.{topic}"
@@ -273,15 +305,24 @@ class EventConsumer:
 
         async def receive(body: Any, message: KafkaMessage) -> None:
             raw: Any = message.raw_message  # one ConsumerRecord (not a batch subscriber)
+            if self._stopping.is_set():
+                await message.nack()  # shutting down: left for the partition's next owner
+                return
             if lanes is not None:
                 committer.started(raw.topic, raw.partition, raw.offset)
                 await lanes.dispatch(raw.key, self._process_until_done(topic, message, committer))
                 return
+            self._enter()
             try:
                 await self._process(topic, message)
+            except ConsumerStopping:
+                await message.nack()
+                return
             except BaseException:
                 await message.nack()  # seek back: redelivered, never committed past
                 raise
+            finally:
+                self._leave()
             committer.done(message.consumer, raw.topic, raw.partition, raw.offset)
 
         # Set after definition: with postponed annotations a local name would not resolve.
@@ -302,10 +343,14 @@ class EventConsumer:
         stop = subscriber.stop
 
         async def stop_after_commit() -> None:
-            # Handlers in flight finish (or are cancelled: redelivered), then the last done
-            # offsets are committed before the consumer leaves the group.
+            # No new message is taken; handlers in flight finish (or are cancelled after
+            # the grace period: redelivered), then the last done offsets are committed
+            # before the consumer leaves the group.
+            self._stopping.set()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._idle.wait(), self.grace)
             if lanes is not None:
-                await lanes.drain(grace=10.0)
+                await lanes.drain(grace=self.grace)
             await committer.stop()
             await stop()
 
@@ -323,6 +368,8 @@ class EventConsumer:
             try:
                 await self._process(topic, message)
                 break
+            except ConsumerStopping:
+                return  # not marked done: the commit point stays before it
             except Exception:
                 log.exception("message %s/%s@%s not settled; retrying", *_where(raw))
                 await asyncio.sleep(pause)
@@ -366,18 +413,27 @@ class EventConsumer:
         ):
             span.set_attribute("messaging.message.id", envelope.id)
             last: BaseException | None = None
-            for attempt in range(1, self.max_attempts + 1):
+            attempt, outage_pause = 1, self.backoff
+            while attempt <= self.max_attempts:
                 try:
                     if self.inbox is not None and await self.inbox.seen(scope, envelope.id):
                         return "duplicate"
                     await handler(payload, envelope)
                     if self.inbox is not None:
                         await self.inbox.record(scope, envelope.id)
+                    self._resumed(topic)
                     return "ok"
                 except PermanentError as exc:
+                    self._resumed(topic)
                     await self._dead_letter(topic, message, "permanent", exc, attempts=attempt)
                     return "dead_lettered"
                 except Exception as exc:
+                    dependency = unavailable(exc)
+                    if dependency is not None:  # not the message's fault: not an attempt
+                        await self._wait_out(topic, dependency, exc, outage_pause)
+                        outage_pause = min(outage_pause * 2, self.outage_backoff_max)
+                        continue
+                    self._resumed(topic)
                     last = exc
                     log.warning(
                         "handler %s failed on %s (attempt %d/%d): %r",
@@ -392,11 +448,45 @@ class EventConsumer:
                         await asyncio.sleep(
                             min(self.backoff * 2 ** (attempt - 1), self.backoff_max)
                         )
+                    attempt += 1
             assert last is not None
             await self._dead_letter(
                 topic, message, "handler_failed", last, attempts=self.max_attempts
             )
             return "dead_lettered"
+
+    def _enter(self) -> None:
+        self._inflight += 1
+        self._idle.clear()
+
+    def _leave(self) -> None:
+        self._inflight -= 1
+        if self._inflight <= 0:
+            self._idle.set()
+
+    async def _wait_out(
+        self, topic: str, dependency: str, exc: BaseException, pause: float
+    ) -> None:
+        """Pause this partition for ``pause`` seconds while ``dependency`` is away (raises
+        :class:`ConsumerStopping` when the consumer shuts down meanwhile)."""
+        now = time.monotonic()
+        since = self.paused.get(topic, (dependency, now))[1]
+        if topic not in self.paused:
+            CONSUMER_PAUSED.labels(self.service, topic, dependency).set(1)
+            log.warning("%s: %s unreachable (%r); pausing and retrying", topic, dependency, exc)
+        elif int(now - since) // 30 != int(now - since - pause) // 30:
+            log.warning("%s: still waiting for %s after %.0f s", topic, dependency, now - since)
+        self.paused[topic] = (dependency, since)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), pause)
+        if self._stopping.is_set():
+            raise ConsumerStopping(topic)
+
+    def _resumed(self, topic: str) -> None:
+        entry = self.paused.pop(topic, None)
+        if entry is not None:
+            CONSUMER_PAUSED.labels(self.service, topic, entry[0]).set(0)
+            log.warning("%s: %s back after %.1f s", topic, entry[0], time.monotonic() - entry[1])
 
     async def _dead_letter(
         self, topic: str, message: Any, reason: str, error: BaseException, *, attempts: int

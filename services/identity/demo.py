@@ -54,7 +54,6 @@ def demo_profiles(today: dt.date) -> dict[str, Profile]:
     }
 
 
-
 async def seed_demo(deps: Deps, cli: Caller) -> list[str]:
     """Register what is missing; returns one line per organisation."""
     lines = []

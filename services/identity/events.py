@@ -1,4 +1,4 @@
-"""Identity's events: build the contract payloads and wrap them in envelopes for the outbox."""
+"""Identity's events: build the contract payloads and wrap them in envelopes (saved with the change they belong to)."""
 
 from __future__ import annotations
 

@@ -6,12 +6,25 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from services.identity.domain.organisations import Profile, Role
 from services.identity.domain.records import Organisation, User
+from services.identity.errors import IdentityError
 from services.identity.usecases import Deps
+from shared.problems import error_response
+from shared.web import request_language
+
+
+async def handle_identity_error(request: Request, exc: Exception) -> JSONResponse:
+    """Problem details like every service's errors; 401 and 429 in the auth layer's shape
+    (``{"detail": {field, reason, message}}``) with their headers (``Retry-After``)."""
+    assert isinstance(exc, IdentityError)
+    if exc.status in (401, 429):
+        return JSONResponse({"detail": exc.body}, status_code=exc.status, headers=exc.headers)
+    return error_response(exc, request_language(request))
 
 
 def get_deps(request: Request) -> Deps:

@@ -1,4 +1,8 @@
-"""Identity's MongoDB repositories (one module per collection) and index creation."""
+"""Identity's MongoDB repositories (one module per collection) and index creation.
+
+Organisations and users live on the aggregate store (``shared.store``; their events go out
+through the change relay); keys, refresh tokens and the sign-in throttle are keyed
+documents."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from services.identity.storage.organisations import MongoOrganisationRepository
 from services.identity.storage.sessions import MongoRefreshTokenRepository
 from services.identity.storage.throttle import MongoSignInThrottle
 from services.identity.storage.users import MongoUserRepository
+from shared.unique_keys import UniqueKeys
 
 
 @dataclass(frozen=True)
@@ -25,9 +30,10 @@ class Repositories:
 
     @classmethod
     def over(cls, db: AsyncDatabase) -> Repositories:
+        keys = UniqueKeys(db)
         return cls(
-            organisations=MongoOrganisationRepository(db),
-            users=MongoUserRepository(db),
+            organisations=MongoOrganisationRepository(db, keys),
+            users=MongoUserRepository(db, keys),
             keys=MongoSigningKeyRepository(db),
             refresh_tokens=MongoRefreshTokenRepository(db),
             throttle=MongoSignInThrottle(db),

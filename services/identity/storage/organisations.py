@@ -1,60 +1,72 @@
-"""Organisations collection: the aggregate with its outbox, written in one update each time."""
+"""Organisations on the aggregate store: every change (profile, tiers and the tier history
+entries it appends) is one ``save`` at the version read, with its events; the change relay
+publishes them. One credit code per organisation is a :class:`shared.unique_keys.UniqueKeys`
+claim taken before the organisation is written."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Sequence
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import OperationFailure
 
 from services.identity.domain.records import Organisation
-from services.identity.domain.tiers import TierChange, TierState
-from shared.db import update_one_where
 from shared.events import Envelope
-from shared.outbox import outbox_landed, outbox_push, with_outbox
+from shared.store import MongoAggregateStore, Versioned
+from shared.unique_keys import UniqueKeys
 
 
 class DuplicateOrganisation(Exception):
     """Another organisation already has this credit code."""
 
 
-def _to_doc(org: Organisation) -> dict[str, Any]:
-    doc = org.model_dump(mode="json")
-    doc["_id"] = doc.pop("id")
-    doc["type"] = org.profile.type.value
-    doc["registry_key"] = org.registry_key
-    return doc
-
-
-def _from_doc(doc: dict[str, Any]) -> Organisation:
-    fields = {k: v for k, v in doc.items() if k not in ("_id", "outbox", "type", "registry_key")}
-    return Organisation.model_validate({"id": doc["_id"], **fields})
+def _index_fields(org: Organisation) -> dict[str, Any]:
+    return {"type": org.profile.type.value, "registry_key": org.registry_key}
 
 
 class MongoOrganisationRepository:
-    """Stores organisations; every write carries its events into the ``outbox`` array."""
+    """Organisations by id; conditional changes only through :meth:`save`."""
 
     collection_name = "organisations"
 
-    def __init__(self, db: AsyncDatabase) -> None:
-        self._col = db[self.collection_name]
+    def __init__(self, db: AsyncDatabase, keys: UniqueKeys) -> None:
+        self.store = MongoAggregateStore(
+            db, "organisation", Organisation, collection=self.collection_name,
+            index_fields=_index_fields, source="identity",
+        )  # fmt: skip
+        self._keys = keys
 
     async def ensure_indexes(self) -> None:
-        await self._col.create_index("registry_key", unique=True)
-        await self._col.create_index([("type", 1), ("profile.name", 1)])
-        await self._col.create_index("profile.district")
+        await self.store.ensure_indexes([("type", 1), ("profile.name", 1)], "profile.district")
+        # a database from before the store keeps its unique index on this field
+        with contextlib.suppress(OperationFailure):
+            await self.store.ensure_indexes("registry_key")
 
-    async def add(self, org: Organisation, envelopes: list[Envelope]) -> None:
-        doc = with_outbox(_to_doc(org), envelopes)
-        try:
-            await self._col.insert_one(doc)
-        except DuplicateKeyError as exc:
-            raise DuplicateOrganisation(org.registry_key) from exc
-        outbox_landed(self._col, doc)
+    async def _claim(self, org: Organisation) -> None:
+        """Take the organisation's credit code (ids need no claim: they are unique)."""
+        key = org.registry_key
+        if not key.startswith("uscc:"):
+            return
+
+        async def live(holder: str) -> bool | None:
+            found = await self.store.get(holder)
+            return None if found is None else found.state.registry_key == key
+
+        if not await self._keys.claim(f"org:{key}", org.id, live):
+            raise DuplicateOrganisation(key)
+
+    async def add(self, org: Organisation, envelopes: Sequence[Envelope]) -> Organisation:
+        await self._claim(org)
+        return (await self.store.create(org.id, org, envelopes)).state
+
+    async def load(self, org_id: str) -> Versioned[Organisation] | None:
+        return await self.store.get(org_id)
 
     async def get(self, org_id: str) -> Organisation | None:
-        doc = await self._col.find_one({"_id": org_id}, {"outbox": 0})
-        return _from_doc(doc) if doc else None
+        found = await self.store.get(org_id)
+        return found.state if found else None
 
     async def search(
         self,
@@ -69,41 +81,22 @@ class MongoOrganisationRepository:
             query["type"] = org_type
         if district:
             query["profile.district"] = district
-        cursor = self._col.find(query, {"outbox": 0}).sort("_id", 1).skip(offset).limit(limit)
-        return [_from_doc(d) async for d in cursor]
+        found = await self.store.find(query, limit=limit, skip=offset)
+        return [v.state for v in found]
 
     async def enterprise_ids(self) -> list[str]:
-        return [d["_id"] async for d in self._col.find({"type": "enterprise"}, {"_id": 1})]
+        return [v.state.id for v in await self.store.find({"type": "enterprise"})]
 
     async def save(
         self,
         org: Organisation,
         *,
         expected_version: int,
-        new_history: list[TierChange] | None = None,
-        envelopes: list[Envelope],
-    ) -> bool:
-        """Write the new state if nobody wrote since ``expected_version`` was read.
-
-        Tier history is only ever ``$push``-ed: past entries are never rewritten.
-        """
-        doc = _to_doc(org)
-        state = {k: doc[k] for k in ("profile", "updated_at", "version", "tiers", "registry_key")}
-        push: dict[str, Any] = dict(outbox_push(envelopes, doc_id=org.id)["$push"])
-        if new_history:
-            push["tier_history"] = {"$each": [c.model_dump(mode="json") for c in new_history]}
-        update = {"$set": state, "$push": push}
-        try:
-            updated = await update_one_where(
-                self._col, org.id, {"version": expected_version}, update
-            )
-        except DuplicateKeyError as exc:
-            raise DuplicateOrganisation(org.registry_key) from exc
-        if not updated:
-            return False
-        outbox_landed(self._col, update, org.id)
-        return True
-
-    async def tiers(self, org_id: str) -> TierState | None:
-        doc = await self._col.find_one({"_id": org_id}, {"tiers": 1})
-        return TierState.model_validate(doc["tiers"]) if doc else None
+        envelopes: Sequence[Envelope],
+        new_key: bool = False,
+    ) -> Organisation:
+        """Write ``org`` as the next version (``new_key``: its credit code changed, claim
+        it first), or raise :class:`shared.store.Conflict`."""
+        if new_key:
+            await self._claim(org)
+        return (await self.store.save(org.id, org, expected_version, envelopes)).state

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from services.identity.settings import IdentitySettings
 from services.identity.storage import Repositories
@@ -19,12 +19,11 @@ BEIJING = dt.timezone(dt.timedelta(hours=8), "CST")
 
 @dataclass
 class Deps:
-    """What every use case needs: repositories, settings, the clock, and the outbox waker."""
+    """What every use case needs: repositories, settings and the clock."""
 
     repos: Repositories
     settings: IdentitySettings
     clock: Callable[[], dt.datetime] = utc_now
-    wake_outbox: Callable[[], None] = field(default=lambda: None)
 
     def now(self) -> dt.datetime:
         return self.clock()

@@ -22,6 +22,7 @@ from services.identity.storage.users import DuplicateEmail
 from services.identity.usecases import Deps, new_id
 from services.identity.usecases.tiers import SYSTEM, due_automatic, record_changes
 from shared.auth import Caller
+from shared.store import Conflict
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ async def register_organisation(
         org, _, tier_envelopes = record_changes(deps, org, planned, SYSTEM)
         envelopes = [events.registered(org), *tier_envelopes]
     try:
-        await deps.repos.organisations.add(org, envelopes)
+        org = await deps.repos.organisations.add(org, envelopes)
     except DuplicateOrganisation:
         raise _conflict(
             "organisation.credit_code", "credit_code_taken", "该信用代码已注册 / already registered"
@@ -88,7 +89,6 @@ async def register_organisation(
         raise _conflict(
             "admin.email", "email_taken", "该邮箱已注册 / e-mail already in use"
         ) from None
-    deps.wake_outbox()
     log.info("organisation %s (%s) registered by %s", org.id, profile.type, caller.organisation_id)
     return org, user
 
@@ -129,19 +129,21 @@ async def update_organisation(
         org = org.model_copy(
             update={"profile": profile, "version": expected + 1, "updated_at": deps.now()}
         )
-        org, history, tier_envelopes = record_changes(deps, org, due_automatic(deps, org), SYSTEM)
+        org, _, tier_envelopes = record_changes(deps, org, due_automatic(deps, org), SYSTEM)
         envelopes = [events.updated(org, changed), *tier_envelopes]
         try:
-            saved = await deps.repos.organisations.save(
-                org, expected_version=expected, new_history=history, envelopes=envelopes
+            return await deps.repos.organisations.save(
+                org,
+                expected_version=expected,
+                envelopes=envelopes,
+                new_key="credit_code" in changed,
             )
         except DuplicateOrganisation:
             raise _conflict(
                 "credit_code", "credit_code_taken", "该信用代码已注册 / already registered"
             ) from None
-        if saved:
-            deps.wake_outbox()
-            return org
+        except Conflict:
+            continue  # another writer won this version: merge the patch into the new state
     raise IdentityError(409, "organisation_id", "concurrent_update", "并发修改冲突 / try again")
 
 
@@ -157,7 +159,6 @@ async def add_user(deps: Deps, caller: Caller, org_id: str, new: NewUser) -> Use
         raise _conflict(
             "user.email", "email_taken", "该邮箱已注册 / e-mail already in use"
         ) from None
-    deps.wake_outbox()
     log.info("user %s added to organisation %s", user.id, org_id)
     return user
 

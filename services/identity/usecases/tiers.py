@@ -23,10 +23,11 @@ from services.identity.errors import IdentityError, forbidden, not_found
 from services.identity.usecases import Deps
 from shared.auth import Caller
 from shared.events import Envelope
+from shared.store import Conflict
 
 log = logging.getLogger(__name__)
 SYSTEM = Actor()
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 8
 
 
 def record_changes(
@@ -78,13 +79,18 @@ async def reconcile(deps: Deps, enterprise_id: str) -> Organisation:
             return org
         expected = org.version
         org = org.model_copy(update={"version": expected + 1, "updated_at": deps.now()})
-        org, history, envelopes = record_changes(deps, org, planned, SYSTEM)
-        if await deps.repos.organisations.save(
-            org, expected_version=expected, new_history=history, envelopes=envelopes
-        ):
-            deps.wake_outbox()
-            return org
-    raise IdentityError(409, "enterprise_id", "concurrent_update", "并发修改冲突 / try again")
+        org, _, envelopes = record_changes(deps, org, planned, SYSTEM)
+        try:
+            return await deps.repos.organisations.save(
+                org, expected_version=expected, envelopes=envelopes
+            )
+        except Conflict:
+            continue  # someone else changed it first: judge again on the new state
+    raise _busy()
+
+
+def _busy() -> IdentityError:
+    return IdentityError(409, "enterprise_id", "concurrent_update", "并发修改冲突 / try again")
 
 
 def _may_manage(caller: Caller, profile: EnterpriseProfile) -> bool:
@@ -135,13 +141,13 @@ async def change_tier(
         expected = org.version
         org = org.model_copy(update={"version": expected + 1, "updated_at": deps.now()})
         org, history, envelopes = record_changes(deps, org, [*planned, requested], actor)
-        if await deps.repos.organisations.save(
-            org, expected_version=expected, new_history=history, envelopes=envelopes
-        ):
-            deps.wake_outbox()
-            log.info("tier %s %s for %s by org %s", tier, action, org.id, caller.organisation_id)
-            return history[-1]
-    raise IdentityError(409, "enterprise_id", "concurrent_update", "并发修改冲突 / try again")
+        try:
+            await deps.repos.organisations.save(org, expected_version=expected, envelopes=envelopes)
+        except Conflict:
+            continue  # another writer won this version: reload and judge the request again
+        log.info("tier %s %s for %s by org %s", tier, action, org.id, caller.organisation_id)
+        return history[-1]
+    raise _busy()
 
 
 async def sweep(deps: Deps) -> int:

@@ -9,6 +9,8 @@ import pytest
 
 from services.identity.domain.credit_code import check_character
 from tests.integration.identity.conftest import Identity, bearer
+from tests.integration.identity.events import stored_events
+from tests.support.problems import code_of
 
 pytestmark = pytest.mark.integration
 
@@ -38,10 +40,8 @@ async def history(identity: Identity, token: str, enterprise_id: str) -> list[di
 
 
 async def outbox_types(identity: Identity, org_id: str) -> list[tuple[str, int]]:
-    """Events written with the state (the relay may have drained some: read both)."""
-    db = identity.deps.repos.organisations._col
-    doc = await db.find_one({"_id": org_id}, {"outbox": 1})
-    return [(e.get("type"), e.get("version")) for e in doc.get("outbox", [])]
+    """Events saved with the organisation's changes (what the change relay publishes)."""
+    return [(e.get("type"), e.get("version")) for e in await stored_events(identity, [org_id])]
 
 
 async def test_cultivation_rule_at_the_two_year_boundary(identity: Identity) -> None:
@@ -114,7 +114,7 @@ async def test_district_government_manages_its_own_district_only(identity: Ident
     again = await identity.client.post(
         f"/enterprises/{haidian_id}/tier-changes", json=add, headers=bearer(gov)
     )
-    assert again.status_code == 409 and again.json()["detail"]["reason"] == "already_on_list"
+    assert again.status_code == 409 and code_of(again.json()) == "already_on_list"
     other = await identity.client.post(
         f"/enterprises/{chaoyang_id}/tier-changes", json=add, headers=bearer(gov)
     )
@@ -147,7 +147,7 @@ async def test_scale_lists_need_certification_and_certification_ends_cultivation
         json={"tier": "scale_to_strong", "action": "add", "reason": "推荐"},
         headers=bearer(op),
     )
-    assert refused.status_code == 422 and refused.json()["detail"]["reason"] == "not_certified"
+    assert refused.status_code == 422 and code_of(refused.json()) == "not_certified"
     patched = await identity.client.patch(
         f"/organisations/{young_id}",
         json={"high_tech_certificate": {"number": "GR202411009999", "expires_on": "2027-11-30"}},

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from services.talent.domain.agencies import Agency
+from services.talent.domain.agencies import Agency, Document
 from services.talent.domain.candidates import Candidate
 from services.talent.domain.claims import Claim
 from services.talent.domain.demands import Demand
@@ -28,6 +28,7 @@ DEMAND: dict[str, type[BaseModel]] = {
     "withdrawn": c.TalentDemandWithdrawn,
 }
 AGENCY: dict[str, type[BaseModel]] = {
+    "document_uploaded": c.AgencyDocumentUploaded,
     "registered": c.AgencyRegistered,
     "published": c.AgencyProfilePublished,
     "updated": c.AgencyProfileUpdated,
@@ -81,7 +82,9 @@ def demand_events(d: Demand, names: Iterable[str]) -> list[Envelope]:
     return [_wrap(DEMAND[n], fields, d.id) for n in names]
 
 
-def agency_events(a: Agency, names: Iterable[str]) -> list[Envelope]:
+def agency_events(
+    a: Agency, names: Iterable[str], document: Document | None = None
+) -> list[Envelope]:
     p = a.profile
     fields: dict[str, Any] = {
         "id": a.id,
@@ -101,6 +104,8 @@ def agency_events(a: Agency, names: Iterable[str]) -> list[Envelope]:
         "reason": a.reason or None,
         "withdrawn_at": a.updated_at,
     }
+    if document is not None:
+        fields.update(document_kind=document.kind, document_sha256=document.sha256)
     return [_wrap(AGENCY[n], fields, a.id) for n in names]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, Response, status
 from pydantic import Field
 
 from services.talent.api import (
@@ -13,8 +13,10 @@ from services.talent.api import (
     Reason,
     operation_id,
 )
-from services.talent.domain.agencies import Agency, AgencyProfileIn, AgencyState
+from services.talent.api.bodies import read_bounded
+from services.talent.domain.agencies import Agency, AgencyProfileIn, AgencyState, DocumentKind
 from services.talent.usecases import agencies as uc
+from services.talent.usecases import documents
 from shared.auth import Caller
 from shared.errors import NotFoundError
 from shared.limits import Code
@@ -82,3 +84,22 @@ async def verify_agency(agency_id: str, caller: Operator, deps: DepsDep) -> Agen
 @router.post("/{agency_id}/suspend", summary="Suspend an agency")
 async def suspend_agency(agency_id: str, body: Reason, caller: Operator, deps: DepsDep) -> Agency:
     return await uc.suspend(deps, agency_id, body.reason)
+
+
+@router.put("/{agency_id}/documents/{kind}", summary="Upload a qualification document")
+async def upload_document(
+    agency_id: str, kind: DocumentKind, request: Request, caller: AgencyOrOperator, deps: DepsDep
+) -> Agency:
+    """The agency itself (or an operator): the raw file as the body, ``Content-Type``
+    application/pdf, image/jpeg or image/png, at most ``cv_max_bytes``."""
+    data = await read_bounded(request, deps.settings.cv_max_bytes, "document")
+    ctype = request.headers.get("content-type", "")
+    return await documents.upload(deps, caller, agency_id, kind, ctype, data)
+
+
+@router.get("/{agency_id}/documents/{kind}", summary="Download a qualification document")
+async def download_document(
+    agency_id: str, kind: DocumentKind, caller: AgencyOrOperator, deps: DepsDep
+) -> Response:
+    media, data = await documents.download(deps, caller, agency_id, kind)
+    return Response(content=data, media_type=media, headers={"Cache-Control": "no-store"})

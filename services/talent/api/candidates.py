@@ -20,6 +20,7 @@ from services.talent.api import (
     Reason,
     operation_id,
 )
+from services.talent.api.bodies import read_bounded
 from services.talent.domain.candidates import (
     Candidate,
     CvFile,
@@ -30,7 +31,6 @@ from services.talent.domain.candidates import (
 )
 from services.talent.usecases import candidates as uc
 from services.talent.usecases.candidates import CandidateIn
-from shared.errors import TooLarge
 from shared.paging import Page, Paging
 
 router = APIRouter(tags=["candidates"], generate_unique_id_function=operation_id)
@@ -105,24 +105,9 @@ async def upload_cv(
 ) -> CandidateView:
     """The submitting agency: the raw file as the body, ``Content-Type`` application/pdf
     or the .docx type; at most ``cv_max_bytes`` (read no further than that)."""
-    limit = deps.settings.cv_max_bytes
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise TooLarge(
-            "cv", "cv_too_large", zh=f"简历文件不能超过 {limit} 字节", en=f"CV over {limit} bytes"
-        )
-    body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > limit:
-            raise TooLarge(
-                "cv",
-                "cv_too_large",
-                zh=f"简历文件不能超过 {limit} 字节",
-                en=f"CV over {limit} bytes",
-            )
+    body = await read_bounded(request, deps.settings.cv_max_bytes, "cv")
     ctype = request.headers.get("content-type", "")
-    return CandidateView.of(await uc.upload_cv(deps, caller, candidate_id, ctype, bytes(body)))
+    return CandidateView.of(await uc.upload_cv(deps, caller, candidate_id, ctype, body))
 
 
 @router.get("/candidates/{candidate_id}/cv", summary="Download a CV")

@@ -37,12 +37,15 @@ TABLE = {
 }
 
 
+DocumentKind = Literal["business_licence", "hr_service_licence", "other"]
+
+
 class Qualification(BaseModel):
     """A qualification document: its kind, number and issuer (the operator checks it)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    kind: Literal["business_licence", "hr_service_licence", "other"]
+    kind: DocumentKind
     number: Code
     issued_by: ShortText = ""
 
@@ -67,11 +70,25 @@ class AgencyProfileIn(BaseModel):
         return list(dict.fromkeys(value))
 
 
+class Document(BaseModel):
+    """A qualification document's file (the bytes are in the service's file store)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: DocumentKind
+    file_id: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: dt.datetime
+
+
 class Agency(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     id: str = Field(description="the headhunter organisation's id")
     profile: AgencyProfileIn
+    documents: list[Document] = Field(default_factory=list, description="one per kind")
     state: AgencyState = AgencyState.registered
     reason: str = ""
     created_at: dt.datetime
@@ -115,3 +132,12 @@ def ensure_verified(agency: Agency | None) -> Agency:
             en="your agency is not verified (or is suspended)",
         )
     return agency
+
+
+def attach_document(agency: Agency, document: Document) -> Transition[Agency]:
+    """The document of its kind (replacing an older one); the operator reviews it."""
+    kept = [d for d in agency.documents if d.kind != document.kind]
+    updated = agency.model_copy(
+        update={"documents": [*kept, document], "updated_at": document.uploaded_at}
+    )
+    return Transition[Agency](entity=updated, events=("document_uploaded",))

@@ -231,3 +231,12 @@ class FairRegistered(_FairEvent):
 @event_type("talent.fair.cancelled")
 class FairRegistrationCancelled(_FairEvent):
     """An organisation gave its place at a job fair back."""
+
+
+@event_type("talent.agency.document_uploaded")
+class AgencyDocumentUploaded(_AgencyEvent):
+    """An agency uploaded a qualification document for the operator to review (the
+    event names its kind and hash; the file stays in the talent service)."""
+
+    document_kind: str = Field(description="business_licence | hr_service_licence | other")
+    document_sha256: str = Field(description="SHA-256 of the file")

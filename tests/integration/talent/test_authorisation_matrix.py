@@ -22,7 +22,7 @@ import pytest
 from services.talent.domain.agencies import AgencyProfileIn
 from services.talent.domain.demands import DemandContent
 from services.talent.domain.fairs import FairIn
-from services.talent.usecases import agencies, candidates, claims, demands, fairs
+from services.talent.usecases import agencies, candidates, claims, demands, documents, fairs
 from services.talent.usecases.candidates import CandidateIn
 from shared.auth import DEFAULT_PUBLIC_PATHS, Caller, OrgType, api_routes
 from tests.integration.talent.conftest import PDF, TL, agency_body, candidate_body, demand_body
@@ -60,6 +60,7 @@ async def build(tl: TL) -> World:
     ent, ag = make_caller(E), make_caller(H)
     await agencies.register(d, ag, AgencyProfileIn(**agency_body()), None)
     await agencies.verify(d, ag.organisation_id)
+    await documents.upload(d, ag, ag.organisation_id, "hr_service_licence", "application/pdf", PDF)
     fresh = make_caller(H)
     await agencies.register(d, fresh, AgencyProfileIn(**agency_body()), None)
     demand = await demands.post(d, ent, DemandContent(**demand_body(count=5)))
@@ -134,6 +135,8 @@ ROUTES: list[tuple[str, str, Any, R]] = [
     ("GET", "/agencies/me", None, expect(403, 403, 200, 200, 403)),
     ("GET", "/agencies/{ag}", None, expect(403, 403, 200, 404, 200)),
     ("PUT", "/agencies/{ag}", agency_body(name="新名称"), expect(403, 403, 200, 404, 200)),
+    ("PUT", "/agencies/{ag}/documents/other", PDF, expect(403, 403, 200, 404, 200)),
+    ("GET", "/agencies/{ag}/documents/hr_service_licence", None, expect(403, 403, 200, 404, 200)),
     ("POST", "/agencies/{fresh_agency}/verify", None, OPERATOR),
     ("POST", "/agencies/{fresh_agency}/suspend", REASON, OPERATOR),
     (

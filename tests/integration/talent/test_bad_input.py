@@ -137,3 +137,35 @@ async def test_agency_registration_and_pipeline_rules(tl: TL) -> None:
     assert rejected["stage"] == "rejected" and rejected["history"][-1]["reason"] == "经验不足"
     edit = await tl.call(owner, "PUT", f"/demands/{demand['id']}", demand_body(claim_mode="open"))
     assert edit.status_code == 409 and edit.json()["errors"][0]["code"] == "claim_mode_fixed"
+
+
+async def test_qualification_documents(tl: TL) -> None:
+    agency = await tl.agency(verified=False)
+    path = f"/agencies/{agency.organisation_id}/documents/hr_service_licence"
+    png = b"\x89PNG\r\n\x1a\n" + b"1" * 100
+    cases = [
+        (PDF + b"0" * tl.talent.cv_max_bytes, "application/pdf", 413, "document_too_large"),
+        (b"<html>", "text/html", 422, "document_type_not_allowed"),
+        (PDF, "image/png", 422, "document_content_mismatch"),
+    ]
+    for content, ctype, status, code in cases:
+        response = await tl.call(
+            agency, "PUT", path, content=content, headers={"Content-Type": ctype}
+        )
+        assert response.status_code == status and response.json()["errors"][0]["code"] == code
+    passport = f"/agencies/{agency.organisation_id}/documents/passport"
+    bad_kind = await tl.call(
+        agency, "PUT", passport, content=PDF, headers={"Content-Type": "application/pdf"}
+    )
+    assert problem(bad_kind) == (422, {"kind"})
+    assert (await tl.ok(agency, "GET", f"/agencies/{agency.organisation_id}"))["documents"] == []
+    first = await tl.call(
+        agency, "PUT", path, content=PDF, headers={"Content-Type": "application/pdf"}
+    )
+    assert first.status_code == 200
+    second = await tl.call(agency, "PUT", path, content=png, headers={"Content-Type": "image/png"})
+    docs = second.json()["documents"]
+    assert len(docs) == 1 and docs[0]["content_type"] == "image/png"
+    assert await tl.deps.repos.files.col.count_documents({"owner": agency.organisation_id}) == 1
+    seen = await tl.call(tl.operator, "GET", path)
+    assert seen.status_code == 200 and seen.content == png

@@ -14,7 +14,9 @@ from services.roadshows.api import (
     operation_id,
 )
 from services.roadshows.domain.records import Mandate, MandateIn, Pitch, PitchIn
+from services.roadshows.usecases import fit
 from services.roadshows.usecases import records as uc
+from services.roadshows.usecases.fit import ScoredMandate, ScoredPitch
 from shared.errors import TooLarge
 from shared.paging import Page, Paging
 
@@ -110,3 +112,19 @@ async def download_deck(pitch_id: str, caller: Market, deps: DepsDep) -> Respons
     """Investors and operators, and the pitching enterprise itself."""
     kind, data = await uc.download_deck(deps, caller, pitch_id)
     return Response(content=data, media_type=kind, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/mandates/{mandate_id}/pitches", summary="Pitches that fit a mandate, ranked")
+async def pitches_for(
+    mandate_id: str, caller: InvestorOrOp, deps: DepsDep, paging: Paging
+) -> Page[ScoredPitch]:  # type: ignore[valid-type]
+    """The investor's own mandate; ranked by matching's score."""
+    return Page.slice(await fit.pitches_for(deps, caller, mandate_id), paging)
+
+
+@router.get("/pitches/{pitch_id}/funds", summary="Funds that fit a pitch, ranked")
+async def funds_for(
+    pitch_id: str, caller: EnterpriseOrOp, deps: DepsDep, paging: Paging
+) -> Page[ScoredMandate]:  # type: ignore[valid-type]
+    """The enterprise's own pitch; ranked by matching's score."""
+    return Page.slice(await fit.funds_for(deps, caller, pitch_id), paging)

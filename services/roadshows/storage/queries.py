@@ -56,3 +56,8 @@ def by_ids(ids: Iterable[str]) -> dict[str, Any]:
 
 def upcoming(now: Any) -> dict[str, Any]:
     return {"state": "scheduled", "starts_at": {"$gt": now}}
+
+
+def scored_for(mandate_id: str) -> dict[str, Any]:
+    """Pitch score documents that hold a score for ``mandate_id`` (ids are ours: no dots)."""
+    return {f"scores.{mandate_id}": {"$exists": True}}

@@ -34,6 +34,8 @@ MATRIX: dict[tuple[str, str], set[OrgType]] = {
     ("POST", "/pitches/{pitch_id}/withdraw"): {ENT, OP},
     ("PUT", "/pitches/{pitch_id}/deck"): {ENT, OP},
     ("GET", "/pitches/{pitch_id}/deck"): MARKET,
+    ("GET", "/mandates/{mandate_id}/pitches"): {INV, OP},
+    ("GET", "/pitches/{pitch_id}/funds"): {ENT, OP},
     ("POST", "/roadshows"): {OP},
     ("GET", "/roadshows"): EVERYONE,
     ("GET", "/roadshows/{roadshow_id}"): EVERYONE,
@@ -127,6 +129,8 @@ async def test_owners_act_and_others_of_the_same_type_are_refused(rs: RS) -> Non
         (ent2, "POST", f"/meetings/{m['id']}/followup/confirm", None, {}),
         (inv2, "POST", f"/meetings/{m['id']}/followup", {"stage": "due_diligence"}, {}),
         (inv2, "GET", f"/meetings/{m['id']}/followup", None, {}),
+        (inv2, "GET", f"/mandates/{mandate['id']}/pitches", None, {}),
+        (ent2, "GET", f"/pitches/{pitch['id']}/funds", None, {}),
     ]
     for caller, method, path, body, extra in refused:
         if method == "PUT" and path.endswith(pitch["id"]):

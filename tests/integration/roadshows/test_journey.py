@@ -51,6 +51,11 @@ async def test_mandate_pitch_roadshow_selection_booking_meeting_investment(rs: R
     await publish(rs, match_suggested(rival, mandate, 9.0), mandate["id"], "matching")
     await eventually(lambda: rs.deps.repos.scores.get(rival["id"]))
     await eventually(lambda: rs.deps.repos.scores.get(pitch["id"]))
+    # investors see ranked pitches; enterprises see which funds fit
+    ranked_pitches = await rs.ok(investor, "GET", f"/mandates/{mandate['id']}/pitches")
+    assert [p["pitch"]["id"] for p in ranked_pitches["items"]] == [rival["id"], pitch["id"]]
+    funds = await rs.ok(ent, "GET", f"/pitches/{pitch['id']}/funds")
+    assert [(f["mandate"]["id"], f["score"]) for f in funds["items"]] == [(mandate["id"], 4.0)]
 
     deck = await rs.call(ent, "PUT", f"/pitches/{pitch['id']}/deck", content=PDF,
                          headers={"Content-Type": "application/pdf"})  # fmt: skip

@@ -172,3 +172,37 @@ async def test_person_keys_of_a_submission_that_died_are_freed(tl: TL) -> None:
     assert await tl.deps.repos.person_keys.get(f"{demand['id']}:{key}") is None
     again = await tl.call(agency, "POST", f"/demands/{demand['id']}/candidates", candidate_body(31))
     assert again.status_code == 409  # the real submission's keys stay
+
+
+async def test_every_other_conditional_change_has_one_winner_and_one_event(tl: TL) -> None:
+    enterprise = tl.enterprise()
+    fresh = await tl.agency(verified=False)
+    agency = await tl.agency()
+    demand = await tl.demand(enterprise, claim_mode="open", open_k=2)
+    claim = await tl.claim(agency, demand["id"])
+    cand = await tl.submit(agency, demand["id"], n=41)
+    racing = {
+        "verify": [tl.call(tl.operator, "POST", f"/agencies/{fresh.organisation_id}/verify")
+                   for _ in range(5)],
+        "advance": [tl.call(enterprise, "POST", f"/candidates/{cand['id']}/advance",
+                            {"action": "shortlist"}) for _ in range(5)],
+        "release": [tl.call(agency, "POST", f"/claims/{claim['id']}/release") for _ in range(3)]
+        + [tl.call(enterprise, "POST", f"/claims/{claim['id']}/revoke", {"reason": "换人"})
+           for _ in range(2)],
+    }  # fmt: skip
+    for name, calls in racing.items():
+        answers = await asyncio.gather(*calls)
+        codes = sorted(r.status_code for r in answers)
+        assert codes == [200] + [409] * 4, (name, [r.text[:120] for r in answers])
+    withdraws = await asyncio.gather(*(
+        tl.call(enterprise, "POST", f"/demands/{demand['id']}/withdraw", {"reason": "取消"})
+        for _ in range(5)
+    ))  # fmt: skip
+    assert sorted(r.status_code for r in withdraws) == [200] + [409] * 4
+    seen = await wait_for_events(tl, ["agency", "candidate", "claim", "demand"], lambda es: bool(
+        of_type(es, "talent.demand.withdrawn", demand["id"])))  # fmt: skip
+    assert len(of_type(seen, "talent.agency.published", fresh.organisation_id)) == 1
+    assert len(of_type(seen, "talent.candidate.advanced", cand["id"])) == 1
+    ends = [e for e in seen if e["subject"] == claim["id"] and e["type"] != "talent.claim.granted"]
+    assert len(ends) == 1
+    assert len(of_type(seen, "talent.demand.withdrawn", demand["id"])) == 1

@@ -191,12 +191,18 @@ def known_events() -> list[Envelope]:
     for month, cls in ((1, rs.RoadshowHeld), (2, rs.RoadshowHeld), (3, rs.RoadshowScheduled),
                        (4, rs.RoadshowCancelled)):  # fmt: skip
         rid = f"rs-{month}"
-        facts: dict[str, Any] = {"roadshow_id": rid, "roadshow_title": f"{month}月路演",
-                                 "domain": "ai", "month": f"{YEAR}-{month:02d}",
-                                 "starts_at": at(month, 20), "organiser_org_id": "op-1"}  # fmt: skip
+        facts: dict[str, Any] = {
+            "roadshow_id": rid,
+            "roadshow_title": f"{month}月路演",
+            "domain": "ai",
+            "month": f"{YEAR}-{month:02d}",
+            "starts_at": at(month, 20),
+            "organiser_org_id": "op-1",
+        }
         extra: dict[str, Any] = {
             rs.RoadshowHeld: {"attended": 20, "no_shows": 1},
-            rs.RoadshowScheduled: {"ends_at": at(month, 22), "pitch_slots": 6, "investor_seats": 30},
+            rs.RoadshowScheduled: {"ends_at": at(month, 22), "pitch_slots": 6,
+                                   "investor_seats": 30},
             rs.RoadshowCancelled: {"reason": "场地调整"},
         }[cls]  # fmt: skip
         e.append(_ev(cls(**facts, **extra), rid, at(month, 1)))

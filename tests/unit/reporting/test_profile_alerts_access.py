@@ -47,8 +47,8 @@ def test_alerts_on_a_day_in_may() -> None:
     alerts = {a.id: a for a in due_alerts(model_of(known_events()), ts(5, 19))}
     assert alerts["demand_unanswered:need-2"].recipient_org_id == "ent-b"
     assert alerts["demand_unanswered:need-2"].detail["no_match"] == "true"
-    assert alerts["demand_unanswered:dem-1"].detail == {
-        "no_match": "true", "no_interest": "false", "title": "验证工程师", "days": "30"}  # fmt: skip
+    expected = {"no_match": "true", "no_interest": "false", "title": "验证工程师", "days": "30"}
+    assert alerts["demand_unanswered:dem-1"].detail == expected
     assert alerts["interest_expiring:interest:int-3"].recipient_org_id == "ent-b"
     assert "demand_unanswered:need-1" not in alerts  # matched and answered
     assert not [a for a in alerts if a.startswith("roadshow_month")]

@@ -18,7 +18,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from services.portal.backend import Backend, ServiceUnavailable
-from services.portal.pages import auth, inbox, matches, techtransfer, workbench
+from services.portal.forms import SchemaCache
+from services.portal.pages import auth, inbox, markets, matches, operator, techtransfer, workbench
 from services.portal.pages.render import render
 from services.portal.session import CsrfFailed, SignInRequired, clear_tokens, visitor
 from services.portal.settings import PortalSettings, get_portal_settings
@@ -27,7 +28,10 @@ from shared.settings import Settings, get_settings
 from shared.web import create_service_app
 
 STATIC = Path(__file__).parent / "static"
-ROUTERS = [auth.router, workbench.router, inbox.router, matches.router, techtransfer.router]
+ROUTERS = [
+    auth.router, workbench.router, inbox.router, matches.router, operator.router,
+    markets.router, techtransfer.router,
+]  # fmt: skip
 
 
 def create_app(
@@ -50,6 +54,7 @@ def create_app(
         description="Duijie portal (web front end)",
     )  # fmt: skip
     app.state.settings = portal
+    app.state.schemas = SchemaCache()
     app.state.readiness = {}
     install_verifier(app, verifier)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -32,8 +32,16 @@ def catalogue(lang: str) -> dict[str, str]:
     return {str(m.id): str(m.string) for m in po if m.id and m.string}
 
 
+CODE_PREFIXES = ("field:", "domain:", "mode:", "market:", "stage:")
+
+
 def gettext(lang: str, text: str, **params: object) -> str:
-    translated = catalogue(lang).get(text, text)
+    """``text`` in ``lang``; a code with no entry (``field:seats_left``) shows as its
+    name in words rather than as the code."""
+    translated = catalogue(lang).get(text)
+    if translated is None:
+        prefix = next((p for p in CODE_PREFIXES if text.startswith(p)), None)
+        translated = text[len(prefix) :].replace("_", " ") if prefix else text
     return translated.format(**params) if params else translated
 
 

@@ -22,19 +22,24 @@ ENV = Environment(
 )
 
 #: what each organisation type finds in the navigation (label, path)
+_TT = [("技术成果", "/offers"), ("技术需求", "/needs"), ("合作意向", "/interests")]
+_HOME, _MATCH, _INBOX = ("工作台", "/"), ("匹配推荐", "/matches"), ("消息", "/inbox")
 NAV: dict[OrgType, list[tuple[str, str]]] = {
-    OrgType.enterprise: [("工作台", "/"), ("技术成果", "/offers"), ("技术需求", "/needs"),
-                         ("匹配推荐", "/matches"), ("合作意向", "/interests"), ("消息", "/inbox")],
-    OrgType.university: [("工作台", "/"), ("技术成果", "/offers"), ("技术需求", "/needs"),
-                         ("匹配推荐", "/matches"), ("合作意向", "/interests"), ("消息", "/inbox")],
-    OrgType.soe: [("工作台", "/"), ("技术成果", "/offers"), ("匹配推荐", "/matches"),
-                  ("消息", "/inbox")],
-    OrgType.government: [("工作台", "/"), ("技术成果", "/offers"), ("技术需求", "/needs"),
-                         ("消息", "/inbox")],
-    OrgType.investor: [("工作台", "/"), ("匹配推荐", "/matches"), ("消息", "/inbox")],
-    OrgType.headhunter: [("工作台", "/"), ("匹配推荐", "/matches"), ("消息", "/inbox")],
-    OrgType.operator: [("工作台", "/"), ("技术成果", "/offers"), ("技术需求", "/needs"),
-                       ("消息", "/inbox")],
+    OrgType.enterprise: [_HOME, *_TT, ("目录申请", "/m/applications"), ("人才需求", "/m/talent"),
+                         ("应用场景", "/m/scenarios"), ("融资路演", "/m/pitches"), _MATCH, _INBOX],
+    OrgType.university: [_HOME, *_TT, _MATCH, _INBOX],
+    OrgType.soe: [_HOME, ("产品目录", "/m/products"), ("采购需求", "/m/procurement"),
+                  ("专项对接", "/m/dockings"), ("首发活动", "/m/launches"),
+                  ("应用场景", "/m/scenarios"), _MATCH, _INBOX],
+    OrgType.government: [_HOME, ("产品目录", "/m/products"), ("应用场景", "/m/scenarios"),
+                         ("首发活动", "/m/launches"), ("漏斗统计", "/charts"), _INBOX],
+    OrgType.investor: [_HOME, ("投资意向", "/m/mandates"), ("路演日历", "/m/roadshows"),
+                       ("融资项目", "/m/pitches"), _MATCH, _INBOX],
+    OrgType.headhunter: [_HOME, ("人才需求", "/m/talent"), ("认领记录", "/m/claims"),
+                         ("招聘会", "/m/fairs"), _MATCH, _INBOX],
+    OrgType.operator: [_HOME, ("目录申请", "/m/applications"), ("猎头机构", "/m/agencies"),
+                       ("路演日历", "/m/roadshows"), ("路演合规", "/compliance"),
+                       ("漏斗统计", "/charts"), *_TT[:2], _INBOX],
 }  # fmt: skip
 
 

@@ -58,9 +58,7 @@ async def new_record(request: Request, kind: Kind, seen: User) -> HTMLResponse:
                   domains=DOMAINS, modes=MODES)  # fmt: skip
 
 
-async def create_record(
-    request: Request, kind: Kind, seen: User
-) -> Response:
+async def create_record(request: Request, kind: Kind, seen: User) -> Response:
     form = await request.form()
     check_csrf(request, form)
     names = ("title", "description", "keywords", "trl", "min_trl", "budget_min", "budget_max")

@@ -26,6 +26,10 @@ BROWSER_ARGS = [
 ]  # fmt: skip
 
 
+#: the market services whose sections the portal shows (each with its own process)
+MARKETS = ("catalogue", "talent", "roadshows", "reporting")
+
+
 @dataclass
 class Portal:
     url: str
@@ -49,7 +53,9 @@ def portal(start_service: Any, start_services: Any, run_cli: Any) -> Portal:
     run_cli("services.identity.cli", "seed-demo")
     identity = start_service("identity").url
     jwks = f"{identity}/.well-known/jwks.json"
-    others = start_services("techtransfer", "matching", "notifications", DUIJIE_JWKS_URL=jwks)
+    others = start_services(
+        "techtransfer", "matching", "notifications", *MARKETS, DUIJIE_JWKS_URL=jwks
+    )
     urls = {"identity": identity, **{n: s.url for n, s in others.items()}}
     env = {f"DUIJIE_PORTAL_{n.upper()}_URL": u for n, u in urls.items()}
     site = start_service("portal", DUIJIE_JWKS_URL=jwks, DUIJIE_PORTAL_INBOX_WAIT_S="5", **env)

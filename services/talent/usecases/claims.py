@@ -214,8 +214,19 @@ async def expire_due(deps: Deps) -> int:
             continue  # another sweeper, a release or a revocation came first
     for v in await queries.claims_unfreed(deps.repos.claims):
         await free_units(deps, v.state)
+    await release_on_closed_demands(deps)
     await release_orphans(deps)
     return expired
+
+
+async def release_on_closed_demands(deps: Deps) -> None:
+    """A claim granted while its demand was being withdrawn can outlive the withdrawal's
+    own clean-up (it lists the active claims once): end such claims here."""
+    active = await queries.claims(deps.repos.claims, queries.claims_filter(state="active"), 1000)
+    for demand_id in {c.demand_id for c in active[0]}:
+        found = await deps.repos.demands.get(demand_id)
+        if found is not None and found.state.state.value != "published":
+            await release_all_of(deps, demand_id, found.state.reason or found.state.state.value)
 
 
 async def release_orphans(deps: Deps) -> int:

@@ -206,3 +206,21 @@ async def test_every_other_conditional_change_has_one_winner_and_one_event(tl: T
     ends = [e for e in seen if e["subject"] == claim["id"] and e["type"] != "talent.claim.granted"]
     assert len(ends) == 1
     assert len(of_type(seen, "talent.demand.withdrawn", demand["id"])) == 1
+
+
+async def test_a_claim_that_outlived_its_demands_withdrawal_is_ended_by_the_sweeper(tl: TL) -> None:
+    from services.talent.domain import demands as demand_domain
+
+    agency = await tl.agency()
+    demand = await tl.demand(tl.enterprise())
+    claim = await tl.claim(agency, demand["id"])
+    # The withdrawal's own clean-up listed the claims before this one was saved.
+    store = tl.deps.repos.demands
+    current = await store.get(demand["id"])
+    assert current is not None
+    t = demand_domain.withdraw(current.state, "取消", tl.clock())
+    await store.save(demand["id"], t.entity, current.version)
+    assert (await tl.ok(agency, "GET", f"/claims/{claim['id']}"))["state"] == "active"
+    await tl.sweep()
+    ended = await tl.ok(agency, "GET", f"/claims/{claim['id']}")
+    assert ended["state"] == "released" and ended["units_freed"] and ended["reason"] == "取消"

@@ -1,0 +1,1 @@
+"""Pure rules of the scenario market: pydantic models and table-driven state machines."""

@@ -1,0 +1,56 @@
+"""Command handlers: load through the store, ask the domain, save state and events in one
+``store.save``. Each module is one resource; ``Deps`` is what they all need."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from services.scenarios.settings import ScenariosSettings
+from services.scenarios.storage import Repositories
+from shared.auth import Caller
+from shared.clock import utc_now
+from shared.errors import ForbiddenError, NotFoundError
+
+__all__ = ["Deps", "new_id", "not_found", "require_owner", "utc_now"]
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:16]}"
+
+
+@dataclass
+class Deps:
+    repos: Repositories
+    settings: ScenariosSettings
+    clock: Callable[[], dt.datetime] = field(default=utc_now)
+
+    def now(self) -> dt.datetime:
+        return self.clock()
+
+
+def not_found(field_name: str, what: str) -> Callable[[], NotFoundError]:
+    def make() -> NotFoundError:
+        return NotFoundError(field_name, "not_found", zh=f"未找到{what}", en=f"no such {what}")
+
+    return make
+
+
+def require_owner(caller: Caller, org_id: str, field_name: str = "id") -> None:
+    """403 unless the caller's organisation owns it (operators act for anyone)."""
+    if not caller.is_operator and not caller.owns(org_id):
+        raise ForbiddenError(
+            field_name,
+            "not_owner",
+            zh="只能操作本机构的数据",
+            en="this belongs to another organisation",
+        )
+
+
+SCENARIO = not_found("scenario_id", "应用场景 / scenario")
+PROPOSAL = not_found("proposal_id", "揭榜方案 / proposal")
+CAPABILITY = not_found("capability_id", "能力记录 / capability")
+PANEL = not_found("scenario_id", "评审专家组 / expert panel")
+BATCH = not_found("batch_id", "机会清单批次 / batch")

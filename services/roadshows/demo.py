@@ -10,6 +10,7 @@ Ids are fixed, so seeding twice adds nothing; organisations are identity's demo 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from services.roadshows import events
 from services.roadshows.domain import applications as apps
@@ -50,9 +51,9 @@ def _spec(title: str, start: dt.datetime) -> RoadshowIn:
     )  # fmt: skip
 
 
-async def _create(store: object, agg_id: str, state: object, evs: list) -> bool:  # type: ignore[type-arg]
+async def _create(store: Any, agg_id: str, state: Any, evs: list[Any]) -> bool:
     try:
-        await store.create(agg_id, state, evs)  # type: ignore[attr-defined]
+        await store.create(agg_id, state, evs)
         return True
     except Conflict:
         return False  # seeded before

@@ -7,7 +7,7 @@ facts only: no person's name or contact, no deck bytes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel
@@ -23,24 +23,28 @@ from shared.events.contracts import roadshows as c
 
 SOURCE = "roadshows"
 
-MANDATE = {
+MANDATE: dict[str, type[BaseModel]] = {
     "published": c.InvestorMandatePublished,
     "updated": c.InvestorMandateUpdated,
     "withdrawn": c.InvestorMandateWithdrawn,
 }
-PITCH = {"published": c.PitchPublished, "updated": c.PitchUpdated, "withdrawn": c.PitchWithdrawn}
-ROADSHOW = {
+PITCH: dict[str, type[BaseModel]] = {
+    "published": c.PitchPublished,
+    "updated": c.PitchUpdated,
+    "withdrawn": c.PitchWithdrawn,
+}
+ROADSHOW: dict[str, type[BaseModel]] = {
     "scheduled": c.RoadshowScheduled,
     "cancelled": c.RoadshowCancelled,
     "held": c.RoadshowHeld,
 }
-APPLICATION = {
+APPLICATION: dict[str, type[BaseModel]] = {
     "submitted": c.ApplicationSubmitted,
     "selected": c.ApplicationSelected,
     "declined": c.ApplicationDeclined,
     "withdrawn": c.ApplicationWithdrawn,
 }
-SEAT = {
+SEAT: dict[str, type[BaseModel]] = {
     "booked": c.SeatBooked,
     "waitlisted": c.SeatWaitlisted,
     "promoted": c.SeatPromoted,
@@ -48,13 +52,13 @@ SEAT = {
     "attended": c.SeatAttended,
     "forfeited": c.SeatForfeited,
 }
-MEETING = {
+MEETING: dict[str, type[BaseModel]] = {
     "requested": c.MeetingRequested,
     "accepted": c.MeetingAccepted,
     "declined": c.MeetingDeclined,
     "scheduled": c.MeetingScheduled,
 }
-FOLLOWUP = {
+FOLLOWUP: dict[str, type[BaseModel]] = {
     "reported": c.FollowupReported,
     "confirmed": c.FollowupConfirmed,
     "disputed": c.FollowupDisputed,
@@ -67,7 +71,7 @@ def _wrap(model: type[BaseModel], fields: dict[str, Any], subject: str) -> Envel
     return new_event(model.model_validate(fields), subject=subject, version=0, source=SOURCE)
 
 
-def _many(table: dict[str, type[BaseModel]], names: Iterable[str], fields: dict[str, Any],
+def _many(table: Mapping[str, type[BaseModel]], names: Iterable[str], fields: dict[str, Any],
           subject: str) -> list[Envelope]:  # fmt: skip
     return [_wrap(table[n], fields, subject) for n in names if n]
 

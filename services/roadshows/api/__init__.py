@@ -23,20 +23,20 @@ def operation_id(route: APIRoute) -> str:
     return f"{route.tags[0]}-{route.name}" if route.tags else route.name
 
 
-def callers(*types: OrgType) -> object:
-    return Annotated[Caller, Depends(require_org_types(*types))]
-
-
 DepsDep = Annotated[Deps, Depends(get_deps)]
 ENT, INV, OP, GOV = OrgType.enterprise, OrgType.investor, OrgType.operator, OrgType.government
-Enterprise = callers(ENT)  # acts for itself only (publishes, applies, confirms)
-Investor = callers(INV)
-EnterpriseOrOp = callers(ENT, OP)  # the owner, or an operator moderating
-InvestorOrOp = callers(INV, OP)
-Operator = callers(OP)
-Market = callers(ENT, INV, OP)  # the three parties of the roadshow market
-Watchers = callers(OP, GOV)  # compliance: operators and government departments
-AnySignedIn = callers(*OrgType)
+# acts for itself only (publishes, applies, books, confirms)
+Enterprise = Annotated[Caller, Depends(require_org_types(ENT))]
+Investor = Annotated[Caller, Depends(require_org_types(INV))]
+# the owner, or an operator moderating
+EnterpriseOrOp = Annotated[Caller, Depends(require_org_types(ENT, OP))]
+InvestorOrOp = Annotated[Caller, Depends(require_org_types(INV, OP))]
+Operator = Annotated[Caller, Depends(require_org_types(OP))]
+# the three parties of the roadshow market
+Market = Annotated[Caller, Depends(require_org_types(ENT, INV, OP))]
+# compliance: operators and government departments
+Watchers = Annotated[Caller, Depends(require_org_types(OP, GOV))]
+AnySignedIn = Annotated[Caller, Depends(require_org_types(*OrgType))]
 
 
 class Reason(BaseModel):

@@ -17,7 +17,7 @@ router = APIRouter(tags=["applications"], generate_unique_id_function=operation_
 class ApplyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    pitch_id: Code  # type: ignore[valid-type]
+    pitch_id: Code
 
 
 @router.post(
@@ -25,7 +25,7 @@ class ApplyIn(BaseModel):
     status_code=status.HTTP_201_CREATED,
     summary="Apply to pitch",
 )
-async def apply(roadshow_id: str, body: ApplyIn, caller: Enterprise, deps: DepsDep) -> Application:  # type: ignore[valid-type]
+async def apply(roadshow_id: str, body: ApplyIn, caller: Enterprise, deps: DepsDep) -> Application:
     """With a published pitch of the caller's, in the roadshow's domain, before it starts."""
     return await uc.apply(deps, caller, roadshow_id, body.pitch_id)
 
@@ -33,7 +33,7 @@ async def apply(roadshow_id: str, body: ApplyIn, caller: Enterprise, deps: DepsD
 @router.get("/roadshows/{roadshow_id}/applications", summary="Applications, ranked")
 async def ranked(
     roadshow_id: str, caller: Operator, deps: DepsDep, paging: Paging
-) -> Page[RankedApplication]:  # type: ignore[valid-type]
+) -> Page[RankedApplication]:
     """Tier priority (小升规/规升强) first, then match score, then who applied first."""
     return Page.slice(await uc.ranked(deps, roadshow_id), paging)
 
@@ -41,20 +41,20 @@ async def ranked(
 @router.get("/roadshows/{roadshow_id}/applications/mine", summary="My applications")
 async def mine(
     roadshow_id: str, caller: Enterprise, deps: DepsDep, paging: Paging
-) -> Page[Application]:  # type: ignore[valid-type]
+) -> Page[Application]:
     return Page.slice(await uc.mine(deps, caller, roadshow_id), paging)
 
 
 @router.post("/applications/{application_id}/select", summary="Select a presenter")
-async def select(application_id: str, caller: Operator, deps: DepsDep) -> Application:  # type: ignore[valid-type]
+async def select(application_id: str, caller: Operator, deps: DepsDep) -> Application:
     return await uc.select(deps, application_id)
 
 
 @router.post("/applications/{application_id}/decline", summary="Decline an application")
-async def decline(application_id: str, caller: Operator, deps: DepsDep) -> Application:  # type: ignore[valid-type]
+async def decline(application_id: str, caller: Operator, deps: DepsDep) -> Application:
     return await uc.decline(deps, application_id)
 
 
 @router.post("/applications/{application_id}/withdraw", summary="Withdraw an application")
-async def withdraw(application_id: str, caller: Enterprise, deps: DepsDep) -> Application:  # type: ignore[valid-type]
+async def withdraw(application_id: str, caller: Enterprise, deps: DepsDep) -> Application:
     return await uc.withdraw(deps, caller, application_id)

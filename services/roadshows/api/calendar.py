@@ -20,13 +20,13 @@ Domain = Annotated[str | None, Query(pattern=DOMAIN_PATTERN, max_length=40)]
 
 
 @router.post("/roadshows", status_code=status.HTTP_201_CREATED, summary="Schedule a roadshow")
-async def schedule_roadshow(body: RoadshowIn, caller: Operator, deps: DepsDep) -> Roadshow:  # type: ignore[valid-type]
+async def schedule_roadshow(body: RoadshowIn, caller: Operator, deps: DepsDep) -> Roadshow:
     return await uc.schedule(deps, caller, body)
 
 
 @router.get("/roadshows", summary="The calendar of a month")
 async def calendar(
-    caller: AnySignedIn,  # type: ignore[valid-type]
+    caller: AnySignedIn,
     deps: DepsDep,
     paging: Paging,
     month: Month = None,
@@ -39,26 +39,26 @@ async def calendar(
 
 
 @router.get("/roadshows/{roadshow_id}", summary="Read a roadshow")
-async def get_roadshow(roadshow_id: str, caller: AnySignedIn, deps: DepsDep) -> Roadshow:  # type: ignore[valid-type]
+async def get_roadshow(roadshow_id: str, caller: AnySignedIn, deps: DepsDep) -> Roadshow:
     return await uc.get(deps, roadshow_id)
 
 
 @router.post("/roadshows/{roadshow_id}/cancel", summary="Cancel a roadshow")
 async def cancel_roadshow(
     roadshow_id: str, body: Reason, caller: Operator, deps: DepsDep
-) -> Roadshow:  # type: ignore[valid-type]
+) -> Roadshow:
     return await uc.cancel(deps, roadshow_id, body.reason)
 
 
 @router.post("/roadshows/{roadshow_id}/close", summary="Record that it took place")
-async def close_roadshow(roadshow_id: str, caller: Operator, deps: DepsDep) -> Roadshow:  # type: ignore[valid-type]
+async def close_roadshow(roadshow_id: str, caller: Operator, deps: DepsDep) -> Roadshow:
     """After the end: seats held and not checked in become no-shows."""
     return await uc.close(deps, roadshow_id)
 
 
 @router.get("/compliance", summary="Roadshows held per month and domain")
 async def compliance(
-    caller: Watchers,  # type: ignore[valid-type]
+    caller: Watchers,
     deps: DepsDep,
     month: Month = None,
     months: Annotated[int, Query(ge=1, le=12, description="how many months from month")] = 1,

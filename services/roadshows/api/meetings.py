@@ -18,14 +18,14 @@ router = APIRouter(tags=["meetings"], generate_unique_id_function=operation_id)
 class MeetingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    pitch_id: Code  # type: ignore[valid-type]
+    pitch_id: Code
 
 
 @router.post(
     "/roadshows/{roadshow_id}/meetings", status_code=status.HTTP_201_CREATED,
     summary="Request a 1:1 meeting",
 )  # fmt: skip
-async def request(roadshow_id: str, body: MeetingIn, caller: Investor, deps: DepsDep) -> Meeting:  # type: ignore[valid-type]
+async def request(roadshow_id: str, body: MeetingIn, caller: Investor, deps: DepsDep) -> Meeting:
     """An investor holding a seat, with a selected presenter."""
     return await uc.request(deps, caller, roadshow_id, body.pitch_id)
 
@@ -33,7 +33,7 @@ async def request(roadshow_id: str, body: MeetingIn, caller: Investor, deps: Dep
 @router.get("/roadshows/{roadshow_id}/meetings", summary="Meetings of a roadshow")
 async def of_roadshow(
     roadshow_id: str, caller: Market, deps: DepsDep, paging: Paging
-) -> Page[Meeting]:  # type: ignore[valid-type]
+) -> Page[Meeting]:
     """Operators see all; investors and enterprises their own."""
     return Page.slice(await uc.of_roadshow(deps, caller, roadshow_id), paging)
 
@@ -41,37 +41,37 @@ async def of_roadshow(
 @router.post("/roadshows/{roadshow_id}/meetings/schedule", summary="Build the schedule")
 async def schedule(
     roadshow_id: str, caller: Operator, deps: DepsDep, paging: Paging
-) -> Page[Meeting]:  # type: ignore[valid-type]
+) -> Page[Meeting]:
     """Conflict-free: nobody in two meetings at once, at most the tables per slot."""
     return Page.slice(await uc.schedule(deps, roadshow_id), paging)
 
 
 @router.post("/meetings/{meeting_id}/accept", summary="Accept a meeting")
-async def accept(meeting_id: str, caller: Enterprise, deps: DepsDep) -> Meeting:  # type: ignore[valid-type]
+async def accept(meeting_id: str, caller: Enterprise, deps: DepsDep) -> Meeting:
     return await uc.answer(deps, caller, meeting_id, True)
 
 
 @router.post("/meetings/{meeting_id}/decline", summary="Decline a meeting")
-async def decline(meeting_id: str, caller: Enterprise, deps: DepsDep) -> Meeting:  # type: ignore[valid-type]
+async def decline(meeting_id: str, caller: Enterprise, deps: DepsDep) -> Meeting:
     return await uc.answer(deps, caller, meeting_id, False)
 
 
 @router.post("/meetings/{meeting_id}/followup", summary="Report a funnel step")
-async def report(meeting_id: str, body: StepReport, caller: Investor, deps: DepsDep) -> Followup:  # type: ignore[valid-type]
+async def report(meeting_id: str, body: StepReport, caller: Investor, deps: DepsDep) -> Followup:
     """met -> due_diligence -> term_sheet -> invested (amount, date) | passed (reason)."""
     return await uc.report(deps, caller, meeting_id, body)
 
 
 @router.post("/meetings/{meeting_id}/followup/confirm", summary="Confirm the reported step")
-async def confirm(meeting_id: str, caller: Enterprise, deps: DepsDep) -> Followup:  # type: ignore[valid-type]
+async def confirm(meeting_id: str, caller: Enterprise, deps: DepsDep) -> Followup:
     return await uc.confirm(deps, caller, meeting_id, True)
 
 
 @router.post("/meetings/{meeting_id}/followup/dispute", summary="Dispute the reported step")
-async def dispute(meeting_id: str, caller: Enterprise, deps: DepsDep) -> Followup:  # type: ignore[valid-type]
+async def dispute(meeting_id: str, caller: Enterprise, deps: DepsDep) -> Followup:
     return await uc.confirm(deps, caller, meeting_id, False)
 
 
 @router.get("/meetings/{meeting_id}/followup", summary="Read the follow-up")
-async def followup(meeting_id: str, caller: Market, deps: DepsDep) -> Followup:  # type: ignore[valid-type]
+async def followup(meeting_id: str, caller: Market, deps: DepsDep) -> Followup:
     return await uc.followup(deps, caller, meeting_id)

@@ -24,68 +24,68 @@ router = APIRouter(tags=["records"], generate_unique_id_function=operation_id)
 
 
 @router.post("/mandates", status_code=status.HTTP_201_CREATED, summary="Publish a mandate")
-async def publish_mandate(body: MandateIn, caller: Investor, deps: DepsDep) -> Mandate:  # type: ignore[valid-type]
+async def publish_mandate(body: MandateIn, caller: Investor, deps: DepsDep) -> Mandate:
     return await uc.publish_mandate(deps, caller, body)
 
 
 @router.get("/mandates", summary="List mandates")
-async def list_mandates(caller: Market, deps: DepsDep, paging: Paging) -> Page[Mandate]:  # type: ignore[valid-type]
+async def list_mandates(caller: Market, deps: DepsDep, paging: Paging) -> Page[Mandate]:
     """Investors: their own; enterprises: published ones; operators: all."""
     items, total = await uc.mandates(deps, caller, paging.limit, paging.offset)
     return Page.of(items, total, paging)
 
 
 @router.get("/mandates/{mandate_id}", summary="Read a mandate")
-async def get_mandate(mandate_id: str, caller: Market, deps: DepsDep) -> Mandate:  # type: ignore[valid-type]
+async def get_mandate(mandate_id: str, caller: Market, deps: DepsDep) -> Mandate:
     return await uc.get_mandate(deps, caller, mandate_id)
 
 
 @router.put("/mandates/{mandate_id}", summary="Update a mandate")
 async def update_mandate(
     mandate_id: str, body: MandateIn, caller: InvestorOrOp, deps: DepsDep
-) -> Mandate:  # type: ignore[valid-type]
+) -> Mandate:
     return await uc.change_mandate(deps, caller, mandate_id, "update", body)
 
 
 @router.post("/mandates/{mandate_id}/withdraw", summary="Withdraw a mandate")
-async def withdraw_mandate(mandate_id: str, caller: InvestorOrOp, deps: DepsDep) -> Mandate:  # type: ignore[valid-type]
+async def withdraw_mandate(mandate_id: str, caller: InvestorOrOp, deps: DepsDep) -> Mandate:
     return await uc.change_mandate(deps, caller, mandate_id, "withdraw")
 
 
 @router.post("/pitches", status_code=status.HTTP_201_CREATED, summary="Publish a pitch")
-async def publish_pitch(body: PitchIn, caller: Enterprise, deps: DepsDep) -> Pitch:  # type: ignore[valid-type]
+async def publish_pitch(body: PitchIn, caller: Enterprise, deps: DepsDep) -> Pitch:
     """The enterprise's 小升规/规升强 tier (from identity's events) is flagged on it."""
     return await uc.publish_pitch(deps, caller, body)
 
 
 @router.get("/pitches", summary="List pitches")
-async def list_pitches(caller: Market, deps: DepsDep, paging: Paging) -> Page[Pitch]:  # type: ignore[valid-type]
+async def list_pitches(caller: Market, deps: DepsDep, paging: Paging) -> Page[Pitch]:
     """Enterprises: their own; investors: published ones; operators: all."""
     items, total = await uc.pitches(deps, caller, paging.limit, paging.offset)
     return Page.of(items, total, paging)
 
 
 @router.get("/pitches/{pitch_id}", summary="Read a pitch")
-async def get_pitch(pitch_id: str, caller: Market, deps: DepsDep) -> Pitch:  # type: ignore[valid-type]
+async def get_pitch(pitch_id: str, caller: Market, deps: DepsDep) -> Pitch:
     return await uc.get_pitch(deps, caller, pitch_id)
 
 
 @router.put("/pitches/{pitch_id}", summary="Update a pitch")
 async def update_pitch(
     pitch_id: str, body: PitchIn, caller: EnterpriseOrOp, deps: DepsDep
-) -> Pitch:  # type: ignore[valid-type]
+) -> Pitch:
     return await uc.change_pitch(deps, caller, pitch_id, "update", body)
 
 
 @router.post("/pitches/{pitch_id}/withdraw", summary="Withdraw a pitch")
-async def withdraw_pitch(pitch_id: str, caller: EnterpriseOrOp, deps: DepsDep) -> Pitch:  # type: ignore[valid-type]
+async def withdraw_pitch(pitch_id: str, caller: EnterpriseOrOp, deps: DepsDep) -> Pitch:
     return await uc.change_pitch(deps, caller, pitch_id, "withdraw")
 
 
 @router.put("/pitches/{pitch_id}/deck", summary="Upload the pitch deck")
 async def upload_deck(
     pitch_id: str, request: Request, caller: EnterpriseOrOp, deps: DepsDep
-) -> Pitch:  # type: ignore[valid-type]
+) -> Pitch:
     """The raw file as the body, ``Content-Type`` application/pdf or the .pptx type; at
     most ``deck_max_bytes`` (nothing past the limit is read)."""
     limit = deps.settings.deck_max_bytes
@@ -108,7 +108,7 @@ async def upload_deck(
 
 
 @router.get("/pitches/{pitch_id}/deck", summary="Download the pitch deck")
-async def download_deck(pitch_id: str, caller: Market, deps: DepsDep) -> Response:  # type: ignore[valid-type]
+async def download_deck(pitch_id: str, caller: Market, deps: DepsDep) -> Response:
     """Investors and operators, and the pitching enterprise itself."""
     kind, data = await uc.download_deck(deps, caller, pitch_id)
     return Response(content=data, media_type=kind, headers={"Cache-Control": "no-store"})
@@ -117,7 +117,7 @@ async def download_deck(pitch_id: str, caller: Market, deps: DepsDep) -> Respons
 @router.get("/mandates/{mandate_id}/pitches", summary="Pitches that fit a mandate, ranked")
 async def pitches_for(
     mandate_id: str, caller: InvestorOrOp, deps: DepsDep, paging: Paging
-) -> Page[ScoredPitch]:  # type: ignore[valid-type]
+) -> Page[ScoredPitch]:
     """The investor's own mandate; ranked by matching's score."""
     return Page.slice(await fit.pitches_for(deps, caller, mandate_id), paging)
 
@@ -125,6 +125,6 @@ async def pitches_for(
 @router.get("/pitches/{pitch_id}/funds", summary="Funds that fit a pitch, ranked")
 async def funds_for(
     pitch_id: str, caller: EnterpriseOrOp, deps: DepsDep, paging: Paging
-) -> Page[ScoredMandate]:  # type: ignore[valid-type]
+) -> Page[ScoredMandate]:
     """The enterprise's own pitch; ranked by matching's score."""
     return Page.slice(await fit.funds_for(deps, caller, pitch_id), paging)

@@ -14,7 +14,7 @@ router = APIRouter(tags=["seats"], generate_unique_id_function=operation_id)
 
 
 @router.post("/roadshows/{roadshow_id}/seats", summary="Book a seat", status_code=201)
-async def book(roadshow_id: str, caller: Investor, deps: DepsDep, response: Response) -> Booking:  # type: ignore[valid-type]
+async def book(roadshow_id: str, caller: Investor, deps: DepsDep, response: Response) -> Booking:
     """201 with a seat, 202 on the waitlist (promoted first come first served)."""
     booking = await uc.book(deps, caller, roadshow_id)
     if booking.state is SeatState.waitlisted:
@@ -23,18 +23,18 @@ async def book(roadshow_id: str, caller: Investor, deps: DepsDep, response: Resp
 
 
 @router.get("/roadshows/{roadshow_id}/seats/mine", summary="My booking")
-async def mine(roadshow_id: str, caller: Investor, deps: DepsDep) -> Booking:  # type: ignore[valid-type]
+async def mine(roadshow_id: str, caller: Investor, deps: DepsDep) -> Booking:
     return await uc.mine(deps, caller, roadshow_id)
 
 
 @router.post("/roadshows/{roadshow_id}/seats/cancel", summary="Cancel my seat")
-async def cancel(roadshow_id: str, caller: Investor, deps: DepsDep) -> Booking:  # type: ignore[valid-type]
+async def cancel(roadshow_id: str, caller: Investor, deps: DepsDep) -> Booking:
     """Up to the cut-off before the start; after it, not coming is a no-show."""
     return await uc.cancel(deps, caller, roadshow_id)
 
 
 @router.get("/roadshows/{roadshow_id}/seats", summary="Seats and waitlist")
-async def overview(roadshow_id: str, caller: Operator, deps: DepsDep) -> dict[str, Any]:  # type: ignore[valid-type]
+async def overview(roadshow_id: str, caller: Operator, deps: DepsDep) -> dict[str, Any]:
     return await uc.overview(deps, roadshow_id)
 
 
@@ -43,5 +43,5 @@ async def overview(roadshow_id: str, caller: Operator, deps: DepsDep) -> dict[st
 )
 async def attended(
     roadshow_id: str, investor_org_id: str, caller: Operator, deps: DepsDep
-) -> Booking:  # type: ignore[valid-type]
+) -> Booking:
     return await uc.attend(deps, roadshow_id, investor_org_id)

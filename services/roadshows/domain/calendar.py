@@ -37,7 +37,7 @@ class RoadshowIn(BaseModel):
     starts_at: AwareDatetime
     ends_at: AwareDatetime
     venue: ShortText | None = None  # type: ignore[valid-type]
-    online_url: Url | None = None  # type: ignore[valid-type]
+    online_url: Url | None = None
     pitch_slots: StrictInt = Field(ge=1, le=50)
     investor_seats: StrictInt = Field(ge=1, le=2000)
     cancel_cutoff_hours: StrictInt = Field(24, ge=0, le=168, description="seat cancel cut-off")

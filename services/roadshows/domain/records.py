@@ -53,7 +53,7 @@ class MandateIn(BaseModel):
     title: Title  # type: ignore[valid-type]
     description: Text = ""  # type: ignore[valid-type]
     domains: list[DomainCode] = Field(min_length=1, max_length=10)
-    keywords: Keywords = Field(default_factory=list)  # type: ignore[valid-type]
+    keywords: Keywords = Field(default_factory=list)
     stages: list[Stage] = Field(min_length=1, max_length=5)
     ticket_cny: tuple[Yuan, Yuan] = Field(description="[min, max] in yuan")
     fund_type: FundType
@@ -83,7 +83,7 @@ class PitchIn(BaseModel):
     title: Title  # type: ignore[valid-type]
     description: Text = ""  # type: ignore[valid-type]
     domains: list[DomainCode] = Field(min_length=1, max_length=5)
-    keywords: Keywords = Field(default_factory=list)  # type: ignore[valid-type]
+    keywords: Keywords = Field(default_factory=list)
     stage: Stage
     ask_cny: Annotated[StrictInt, Field(ge=1, le=10**13)]
     revenue_cny: Yuan | None = None

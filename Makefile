@@ -7,7 +7,8 @@ RUN := $(UV) run --frozen
 LOCAL := $(RUN) python -m deploy.local
 
 .PHONY: install portal-assets browser up down status logs test test-unit test-integration test-e2e lint fmt \
-	bench-backbone bench-relevance bench-matching bench-scheduler bench-pipeline bench-store bench-claims bench-booking bench-catalogue
+	bench-backbone bench-relevance bench-matching bench-scheduler bench-pipeline bench-portal bench-store \
+	bench-report bench-claims bench-booking bench-catalogue
 
 ## install: uv (from PyPI) and the locked Python dependencies
 install:
@@ -70,6 +71,9 @@ bench-backbone: install
 	$(LOCAL) up --engines-only
 	$(RUN) python bench/backbone.py
 
+bench-portal: up
+	$(RUN) python bench/portal.py
+
 bench-store: install
 	$(LOCAL) up --engines-only
 	$(RUN) python bench/store.py
@@ -102,3 +106,8 @@ bench-scheduler: install
 
 bench-pipeline: up
 	$(RUN) python bench/pipeline.py
+
+## bench-report: a year of events for 30,000 enterprises replayed into the reporting read model, city report
+bench-report: install
+	$(LOCAL) up --engines-only
+	$(RUN) python bench/report.py

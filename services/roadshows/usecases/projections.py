@@ -15,8 +15,10 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
+from services.roadshows.domain.records import priority_tier
 from services.roadshows.storage import EnterpriseTiers, PitchScores
 from services.roadshows.usecases import Deps
+from services.roadshows.usecases.records import refresh_tier
 from shared.events.contracts.identity import EnterpriseTierChanged
 from shared.events.contracts.matching import MatchSuggested
 from shared.store import Conflict, MongoAggregateStore
@@ -48,6 +50,11 @@ async def on_tier_changed(deps: Deps, e: EnterpriseTierChanged) -> None:
         return fresh if e.sequence > current.sequence else None
 
     await _upsert(deps.repos.tiers, e.enterprise_id, fresh, merge)
+    # the pitches carry the flag too (matching and investors see it); from the read model,
+    # so a late, older event never re-flags them
+    held = await deps.repos.tiers.get(e.enterprise_id)
+    if held is not None:
+        await refresh_tier(deps, e.enterprise_id, priority_tier(held.state.tiers))
 
 
 def pitch_and_mandate(e: MatchSuggested) -> tuple[str, str] | None:

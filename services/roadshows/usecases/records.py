@@ -19,7 +19,7 @@ from services.roadshows.storage import queries
 from services.roadshows.usecases import Deps, new_id, not_found, require_owner
 from shared.auth import Caller, OrgType
 from shared.errors import ForbiddenError
-from shared.store import Versioned
+from shared.store import Conflict, Versioned
 
 MANDATE = not_found("mandate_id", "投资需求 / mandate")
 PITCH = not_found("pitch_id", "融资项目 / pitch")
@@ -156,3 +156,27 @@ async def download_deck(deps: Deps, caller: Caller, pid: str) -> tuple[str, byte
     if found is None:
         raise not_found("deck", "路演材料 / deck")()
     return found.content_type, found.data
+
+
+async def refresh_tier(deps: Deps, org_id: str, tier: Tier | None) -> int:
+    """Re-flag the enterprise's published pitches after a tier change (one
+    ``roadshows.pitch.updated`` each that changed; a replay changes nothing)."""
+    changed = 0
+    query = {**queries.owned_by(org_id), **queries.published()}
+    for pitch in await queries.every(deps.repos.pitches, query):
+        for _ in range(8):
+            current = await deps.repos.pitches.get(pitch.id)
+            if current is None or current.state.priority_tier == tier:
+                break
+            if current.state.state is not RecordState.published:
+                break
+            t = domain.change(current.state, "update", deps.now(), priority_tier=tier)
+            try:
+                await deps.repos.pitches.save(
+                    pitch.id, t.entity, current.version, events.pitch_events(t.entity, t.events)
+                )
+                changed += 1
+                break
+            except Conflict:
+                continue
+    return changed

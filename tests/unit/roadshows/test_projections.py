@@ -56,7 +56,14 @@ def tier(seq: int, tiers: list[str]) -> EnterpriseTierChanged:
     )  # fmt: skip
 
 
-async def test_the_newest_tier_entry_wins_in_any_order() -> None:
+async def test_the_newest_tier_entry_wins_in_any_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    flagged: list[Any] = []
+
+    async def refresh(_deps: Any, org: str, tier_name: Any) -> int:
+        flagged.append((org, tier_name))
+        return 1
+
+    monkeypatch.setattr(p, "refresh_tier", refresh)
     deps = Deps(Repos(FakeStore(), FakeStore()))
     for e in (tier(2, ["small_to_scale", "scale_to_strong"]), tier(1, ["small_to_scale"]),
               tier(2, ["small_to_scale", "scale_to_strong"])):  # fmt: skip
@@ -65,6 +72,8 @@ async def test_the_newest_tier_entry_wins_in_any_order() -> None:
     assert got is not None and got.state.sequence == 2 and deps.repos.tiers.saves == 1
     await p.on_tier_changed(deps, tier(3, []))  # type: ignore[arg-type]
     assert (await deps.repos.tiers.get("ent-1")).state.tiers == []  # type: ignore[union-attr]
+    # pitches are re-flagged from the read model: the late, older entry never wins
+    assert flagged == [("ent-1", "scale_to_strong")] * 3 + [("ent-1", None)]
 
 
 def match(demand: tuple[str, str], supply: tuple[str, str], score: float, **kw: Any) -> Any:

@@ -26,6 +26,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pymongo.errors import AutoReconnect, PyMongoError, ServerSelectionTimeoutError
 
 from shared.db import create_mongo_client, ping_mongo
+from shared.deadletters_api import dead_letter_app
 from shared.errors import DuijieError, TooLarge
 from shared.limits import MAX_BODY_BYTES
 from shared.observability import (
@@ -301,6 +302,8 @@ def create_service_app(
         return HTMLResponse(get_asyncapi_html(asyncapi_document(app)))
 
     app.include_router(ops)
+    # Operators list and replay this service's dead letters (shared/deadletters_api.py).
+    app.mount("/ops", dead_letter_app(name, settings, app))
     return app
 
 

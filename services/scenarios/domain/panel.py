@@ -58,6 +58,15 @@ class PanelIn(BaseModel):
         return self
 
 
+class ConflictOfInterest(BaseModel):
+    """An expert's declaration (kept as a document: FerretDB stores no nested arrays)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user_id: str
+    enterprise_org_id: str
+
+
 class ScoreIn(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -92,7 +101,7 @@ class Panel(BaseModel):
     id: str  # the scenario's id
     publisher_org_id: str
     experts: list[Expert]
-    conflicts: list[tuple[str, str]] = Field(default_factory=list)  # (user id, enterprise org)
+    conflicts: list[ConflictOfInterest] = Field(default_factory=list)
     cards: list[Scorecard] = Field(default_factory=list)
     state: PanelState = PanelState.open
     ranking: list[Ranked] = Field(default_factory=list)
@@ -104,7 +113,7 @@ class Panel(BaseModel):
         return next((e for e in self.experts if e.user_id == user_id), None)
 
     def conflicted(self, user_id: str, org_id: str) -> bool:
-        return (user_id, org_id) in {tuple(c) for c in self.conflicts}
+        return any(c.user_id == user_id and c.enterprise_org_id == org_id for c in self.conflicts)
 
 
 def _must_be_open(panel: Panel, action: str) -> None:
@@ -152,7 +161,10 @@ def declare(panel: Panel, user_id: str, org_id: str, enterprise: str) -> Transit
     cards = [
         c for c in panel.cards if not (c.user_id == user_id and c.enterprise_org_id == enterprise)
     ]
-    conflicts = [*panel.conflicts, (user_id, enterprise)]
+    conflicts = [
+        *panel.conflicts,
+        ConflictOfInterest(user_id=user_id, enterprise_org_id=enterprise),
+    ]
     return Transition[Panel](
         entity=panel.model_copy(update={"conflicts": conflicts, "cards": cards}),
         events=("declared",),

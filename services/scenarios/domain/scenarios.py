@@ -12,7 +12,15 @@ import datetime as dt
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    field_validator,
+    model_validator,
+)
 
 from services.scenarios.domain.common import CodeStr, DomainCode, TrlLevel, Yuan
 from services.scenarios.domain.transitions import Transition, step
@@ -96,21 +104,32 @@ class ScenarioIn(BaseModel):
     award_slots: StrictInt = Field(1, ge=1, le=10, description="how many enterprises win")
     shortlist_size: StrictInt = Field(3, ge=1, le=50)
 
-    @model_validator(mode="after")
-    def _rules(self) -> ScenarioIn:
-        if self.budget_cny[0] > self.budget_cny[1]:
+    @field_validator("budget_cny")
+    @classmethod
+    def _budget(cls, value: tuple[int, int]) -> tuple[int, int]:
+        if value[0] > value[1]:
             raise ValueError("预算区间下限不能大于上限 / budget min must not exceed max")
-        total = sum(c.weight for c in self.criteria)
+        return value
+
+    @field_validator("criteria")
+    @classmethod
+    def _weights(cls, value: list[Criterion]) -> list[Criterion]:
+        total = sum(c.weight for c in value)
         if total != 100:
             raise ValueError(
                 f"评审指标权重之和须为100%（现为{total}）/ weights must sum to 100 (got {total})"
             )
-        codes = [c.code for c in self.criteria]
+        codes = [c.code for c in value]
         if len(set(codes)) != len(codes):
             raise ValueError("评审指标代码不能重复 / criterion codes must be unique")
-        if self.deadline.tzinfo is None:
+        return value
+
+    @field_validator("deadline")
+    @classmethod
+    def _aware(cls, value: dt.datetime) -> dt.datetime:
+        if value.tzinfo is None:
             raise ValueError("截止时间须带时区 / deadline needs a timezone")
-        return self
+        return value
 
 
 class Scenario(BaseModel):

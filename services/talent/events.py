@@ -50,6 +50,8 @@ CANDIDATE: dict[str, type[BaseModel]] = {
     "placement_ended": c.PlacementEnded,
 }
 FAIR: dict[str, type[BaseModel]] = {
+    "waitlisted": c.FairWaitlisted,
+    "promoted": c.FairPromoted,
     "published": c.FairPublished,
     "registered": c.FairRegistered,
     "cancelled": c.FairRegistrationCancelled,

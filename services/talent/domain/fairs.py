@@ -47,12 +47,18 @@ class Fair(BaseModel):
 
 class RegistrationState(StrEnum):
     registered = "registered"
+    waitlisted = "waitlisted"
     cancelled = "cancelled"
 
 
+# A place is a counted unit; the waitlist is shared.units' FIFO. "promote" follows a
+# cancellation that moved this waiter into the freed place.
 TABLE = {
     (RegistrationState.cancelled, "register"): (RegistrationState.registered, "registered"),
+    (RegistrationState.cancelled, "wait"): (RegistrationState.waitlisted, "waitlisted"),
     (RegistrationState.registered, "cancel"): (RegistrationState.cancelled, "cancelled"),
+    (RegistrationState.waitlisted, "cancel"): (RegistrationState.cancelled, "cancelled"),
+    (RegistrationState.waitlisted, "promote"): (RegistrationState.registered, "promoted"),
 }
 
 
@@ -90,19 +96,31 @@ def ensure_open(fair: Fair, now: dt.datetime) -> None:
 
 
 def register(
-    reg: Registration | None, fair_id: str, org_id: str, now: dt.datetime
+    reg: Registration | None, fair_id: str, org_id: str, now: dt.datetime, *, held: bool
 ) -> Transition[Registration]:
+    """A place taken (``held``) or a place on the waitlist."""
     if reg is None:
-        new = Registration(id=f"{fair_id}:{org_id}", fair_id=fair_id, org_id=org_id, updated_at=now)
-        return Transition[Registration](entity=new, events=("registered",))
-    state, event = step(TABLE, reg.state, "register", "registration")
+        reg = Registration(
+            id=f"{fair_id}:{org_id}",
+            fair_id=fair_id,
+            org_id=org_id,
+            state=RegistrationState.cancelled,
+            updated_at=now,
+        )
+    return _apply(reg, "register" if held else "wait", now)
+
+
+def _apply(reg: Registration, action: str, now: dt.datetime) -> Transition[Registration]:
+    state, event = step(TABLE, reg.state, action, "registration")
     return Transition[Registration](
-        entity=reg.model_copy(update={"state": state, "updated_at": now}), events=(event or "",)
+        entity=reg.model_copy(update={"state": state, "updated_at": now}),
+        events=(event,) if event else (),
     )
+
+
+def promote(reg: Registration, now: dt.datetime) -> Transition[Registration]:
+    return _apply(reg, "promote", now)
 
 
 def cancel(reg: Registration, now: dt.datetime) -> Transition[Registration]:
-    state, event = step(TABLE, reg.state, "cancel", "registration")
-    return Transition[Registration](
-        entity=reg.model_copy(update={"state": state, "updated_at": now}), events=(event or "",)
-    )
+    return _apply(reg, "cancel", now)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from services.talent import events
 from services.talent.domain import fairs as domain
-from services.talent.domain.fairs import Fair, FairIn, Registration, RegistrationState
+from services.talent.domain.fairs import Fair, FairIn, Registration
 from services.talent.storage import queries
 from services.talent.usecases import Deps, new_id, not_found
 from shared.auth import Caller
@@ -37,23 +37,24 @@ async def listing(deps: Deps, limit: int, offset: int) -> tuple[list[Fair], int]
 
 
 async def register(deps: Deps, caller: Caller, fair_id: str) -> Registration:
+    """A place, or a place on the FIFO waitlist when the fair is full."""
     fair = await get(deps, fair_id)
     domain.ensure_open(fair, deps.now())
     org = caller.organisation_id
     try:
-        got = await deps.repos.units.acquire(places(fair.id), org, fair.spec.capacity)
+        got = await deps.repos.units.acquire(places(fair.id), org, fair.spec.capacity, wait=True)
     except AlreadyHeld:
         raise ConflictError(
             "fair_id",
             "already_registered",
-            zh="本机构已报名该招聘会",
-            en="your organisation is registered already",
+            zh="本机构已报名（或在候补中）",
+            en="your organisation is registered or waitlisted already",
         ) from None
-    if got.status != "held":
-        raise ConflictError("fair_id", "fair_full", zh="招聘会名额已满", en="the fair is full")
     try:
         current = await deps.repos.registrations.get(f"{fair.id}:{org}")
-        t = domain.register(current.state if current else None, fair.id, org, deps.now())
+        t = domain.register(
+            current.state if current else None, fair.id, org, deps.now(), held=got.status == "held"
+        )
         saved = await deps.repos.registrations.save(
             t.entity.id,
             t.entity,
@@ -61,12 +62,13 @@ async def register(deps: Deps, caller: Caller, fair_id: str) -> Registration:
             events.fair_events(fair, t.events, t.entity),
         )
     except BaseException:
-        await deps.repos.units.release(places(fair.id), org)
+        await deps.repos.units.release(places(fair.id), org, fair.spec.capacity)
         raise
     return saved.state
 
 
 async def cancel(deps: Deps, caller: Caller, fair_id: str) -> Registration:
+    """Give the place (or the waitlist place) back; the head of the waitlist moves up."""
     fair = await get(deps, fair_id)
 
     def apply(current: Versioned[Registration]) -> tuple[Registration, list]:
@@ -76,9 +78,26 @@ async def cancel(deps: Deps, caller: Caller, fair_id: str) -> Registration:
     reg = await deps.repos.registrations.update(
         f"{fair.id}:{caller.organisation_id}", apply, not_found=REGISTRATION
     )
-    if reg.state.state is RegistrationState.cancelled:
-        await deps.repos.units.release(places(fair.id), caller.organisation_id)
+    await deps.repos.units.release(places(fair.id), caller.organisation_id)
+    await promote_waiters(deps, fair)
     return reg.state
+
+
+async def promote_waiters(deps: Deps, fair: Fair) -> list[str]:
+    """Move waiters into free places, first come first, and record each promotion."""
+    promoted = await deps.repos.units.promote(places(fair.id), fair.spec.capacity)
+
+    def apply(current: Versioned[Registration]) -> tuple[Registration, list]:
+        t = domain.promote(current.state, deps.now())
+        return t.entity, events.fair_events(fair, t.events, t.entity)
+
+    for org in promoted:
+        try:
+            await deps.repos.registrations.update(f"{fair.id}:{org}", apply, not_found=REGISTRATION)
+        except ConflictError:
+            # It cancelled meanwhile: the place goes to the next waiter.
+            await deps.repos.units.release(places(fair.id), org, fair.spec.capacity)
+    return promoted
 
 
 async def registrations(

@@ -240,3 +240,13 @@ class AgencyDocumentUploaded(_AgencyEvent):
 
     document_kind: str = Field(description="business_licence | hr_service_licence | other")
     document_sha256: str = Field(description="SHA-256 of the file")
+
+
+@event_type("talent.fair.waitlisted")
+class FairWaitlisted(_FairEvent):
+    """The fair was full: the organisation joined its first-come waitlist."""
+
+
+@event_type("talent.fair.promoted")
+class FairPromoted(_FairEvent):
+    """A place came free and the organisation at the head of the waitlist took it."""

@@ -113,21 +113,38 @@ async def test_one_winner_when_the_enterprise_and_the_sweeper_race_on_a_claim(tl
     assert len(ends) == 1
 
 
-async def test_fair_places_never_overbook(tl: TL) -> None:
+async def test_fair_places_never_overbook_and_the_waitlist_moves_up_in_order(tl: TL) -> None:
     from shared.auth import OrgType
     from tests.support.auth import make_caller
 
     start = dt.datetime.now(dt.UTC) + dt.timedelta(days=10)
-    fair = await tl.ok(tl.operator, "POST", "/fairs", {
-        "title": "集成电路专场招聘会", "domains": ["ic"], "venue": "中关村国际创新中心",
-        "starts_at": start.isoformat(), "ends_at": (start + dt.timedelta(hours=6)).isoformat(),
-        "capacity": 4})  # fmt: skip
+    body = {"title": "集成电路专场招聘会", "domains": ["ic"], "venue": "中关村国际创新中心",
+            "starts_at": start.isoformat(), "ends_at": (start + dt.timedelta(hours=6)).isoformat(),
+            "capacity": 4}  # fmt: skip
+    fair = await tl.ok(tl.operator, "POST", "/fairs", body)
     orgs = [make_caller(OrgType.enterprise) for _ in range(15)]
     path = f"/fairs/{fair['id']}/registrations"
     answers = await asyncio.gather(*(tl.call(o, "POST", path) for o in orgs))
-    assert sorted(r.status_code for r in answers) == [201] * 4 + [409] * 11
+    assert all(r.status_code == 201 for r in answers)
+    states = [r.json()["state"] for r in answers]
+    assert states.count("registered") == 4 and states.count("waitlisted") == 11
+    twice = await tl.call(orgs[0], "POST", path)
+    assert twice.status_code == 409 and twice.json()["errors"][0]["code"] == "already_registered"
+    queue = await tl.deps.repos.units.waiters(f"fair:{fair['id']}:places")
+    seated = [o for o, st in zip(orgs, states, strict=True) if st == "registered"]
+    for org in seated[:2]:
+        assert (await tl.ok(org, "DELETE", f"{path}/mine"))["state"] == "cancelled"
     listed = await tl.ok(tl.operator, "GET", f"{path}?limit=100")
     assert listed["total"] == 4
+    assert {r["org_id"] for r in listed["items"]} == {o.organisation_id for o in seated[2:]} | set(
+        queue[:2]
+    )
+    seen = await wait_for_events(
+        tl, ["fair"], lambda es: len(of_type(es, "talent.fair.promoted")) >= 2
+    )
+    assert sorted(e["data"]["org_id"] for e in of_type(seen, "talent.fair.promoted")) == sorted(
+        queue[:2]
+    )
 
 
 async def test_slots_of_a_grant_that_died_midway_are_given_back_two_sweeps_later(tl: TL) -> None:

@@ -105,3 +105,34 @@ async def test_the_same_step_reported_twice_at_once_is_one_report(rs: RS) -> Non
         for _ in range(5)
     ))  # fmt: skip
     assert sorted(a.status_code for a in answers) == [200, 409, 409, 409, 409]
+
+
+async def test_applying_twice_at_once_and_answering_a_meeting_twice_at_once(rs: RS) -> None:
+    rid = (await rs.roadshow(72))["id"]
+    investor, ent = make_caller(OrgType.investor), make_caller(OrgType.enterprise)
+    pitch = await rs.pitch(ent)
+    body = {"pitch_id": pitch["id"]}
+    answers = await asyncio.gather(
+        *(rs.call(ent, "POST", f"/roadshows/{rid}/applications", body) for _ in range(6))
+    )
+    assert sorted(a.status_code for a in answers) == [201] + [409] * 5
+    app = next(a.json() for a in answers if a.status_code == 201)
+    await rs.ok(rs.operator, "POST", f"/applications/{app['id']}/select")
+    await rs.ok(investor, "POST", f"/roadshows/{rid}/seats")
+    asks = await asyncio.gather(
+        *(rs.call(investor, "POST", f"/roadshows/{rid}/meetings", body) for _ in range(4))
+    )
+    assert sorted(a.status_code for a in asks) == [201, 409, 409, 409]
+    mid = next(a.json()["id"] for a in asks if a.status_code == 201)
+    verbs = ["accept", "decline"] * 3
+    answered = await asyncio.gather(*(rs.call(ent, "POST", f"/meetings/{mid}/{v}") for v in verbs))
+    assert sorted(a.status_code for a in answered) == [200] + [409] * 5
+    events = await wait_for_events(
+        rs, ["roadshows.meeting"], lambda ev: bool(of_type(ev, "roadshows.meeting.requested", mid))
+        and bool(of_type(ev, "roadshows.meeting.accepted", mid)
+                 or of_type(ev, "roadshows.meeting.declined", mid)),
+    )  # fmt: skip
+    answers_seen = of_type(events, "roadshows.meeting.accepted", mid) + of_type(
+        events, "roadshows.meeting.declined", mid
+    )
+    assert len(answers_seen) == 1 and len(of_type(events, "roadshows.meeting.requested", mid)) == 1

@@ -169,3 +169,17 @@ async def test_qualification_documents(tl: TL) -> None:
     assert await tl.deps.repos.files.col.count_documents({"owner": agency.organisation_id}) == 1
     seen = await tl.call(tl.operator, "GET", path)
     assert seen.status_code == 200 and seen.content == png
+
+
+async def test_problems_speak_chinese_first_and_english_on_request(tl: TL) -> None:
+    owner, agency = tl.enterprise(), await tl.agency()
+    demand = await tl.demand(owner)
+    await tl.claim(agency, demand["id"])
+    path = f"/demands/{demand['id']}/candidates"
+    zh = await tl.call(agency, "POST", path, candidate_body(2, phone="12345678901"))
+    en = await tl.call(agency, "POST", path, candidate_body(2, phone="12345678901"),
+                       headers={"Accept-Language": "en-GB,en;q=0.8"})  # fmt: skip
+    assert zh.headers["content-type"].startswith("application/problem+json")
+    assert "手机号" in zh.json()["errors"][0]["message"]
+    assert "mobile" in en.json()["errors"][0]["message"]
+    assert zh.json()["type"] == "urn:duijie:problem:malformed_phone"

@@ -154,7 +154,7 @@ async def test_scoring_rules(sc: SC) -> None:
 
 
 async def test_declaring_a_conflict_drops_the_card(sc: SC) -> None:
-    gov, s, ent, p, e1, _ = await _scoring(sc)
+    _gov, s, ent, p, e1, _ = await _scoring(sc)
     sc.past_deadline()
     await sc.ok(
         e1, "POST", f"/scenarios/{s['id']}/scores", {"proposal_id": p["id"], "scores": SCORES}

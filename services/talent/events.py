@@ -35,6 +35,7 @@ AGENCY: dict[str, type[BaseModel]] = {
     "withdrawn": c.AgencyProfileWithdrawn,
 }
 CLAIM: dict[str, type[BaseModel]] = {
+    "reminded": c.ClaimReminded,
     "granted": c.ClaimGranted,
     "released": c.ClaimReleased,
     "expired": c.ClaimExpired,

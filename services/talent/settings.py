@@ -18,6 +18,7 @@ class TalentSettings(BaseSettings):
     open_k: int = Field(3, ge=1, le=20, description="open mode: agencies at once, by default")
     claim_days: int = Field(30, ge=1, le=90, description="how long a claim lasts, by default")
     agency_max_claims: int = Field(5, ge=1, description="M: claims one agency holds at once")
+    remind_days: float = Field(3.0, ge=0, description="remind an agency this long before expiry")
     guarantee_days: int = Field(90, ge=1, description="guarantee period after a hire")
     cv_max_bytes: int = Field(2_000_000, ge=1, le=8_000_000, description="largest CV accepted")
     person_key_secret: str = Field(

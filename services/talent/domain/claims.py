@@ -46,6 +46,7 @@ class Claim(BaseModel):
     ended_at: dt.datetime | None = None
     reason: str = ""
     units_freed: bool = False
+    reminded: bool = False
     version: int = 0
 
 
@@ -103,6 +104,15 @@ def revoke(
             en="only the enterprise that posted the demand may revoke",
         )
     return _end(claim, "revoke", now, reason)
+
+
+def remind(claim: Claim, now: dt.datetime, lead: dt.timedelta) -> Transition[Claim]:
+    """Once, when an active claim is within ``lead`` of its expiry: tell the agency."""
+    if claim.state is not ClaimState.active or claim.reminded or now < claim.expires_at - lead:
+        return Transition[Claim](entity=claim)
+    return Transition[Claim](
+        entity=claim.model_copy(update={"reminded": True}), events=("reminded",)
+    )
 
 
 def freed(claim: Claim) -> Claim:

@@ -81,6 +81,13 @@ async def claims_due(store: MongoAggregateStore[Claim], now: dt.datetime) -> lis
     return await store.find({"state": "active", "expires_at": {"$lte": now}}, limit=500)
 
 
+async def claims_to_remind(
+    store: MongoAggregateStore[Claim], until: dt.datetime
+) -> list[Versioned[Claim]]:
+    query = {"state": "active", "reminded": False, "expires_at": {"$lte": until}}
+    return await store.find(query, limit=500)
+
+
 async def claims_unfreed(store: MongoAggregateStore[Claim]) -> list[Versioned[Claim]]:
     return await store.find({"state": {"$ne": "active"}, "units_freed": False}, limit=500)
 

@@ -9,6 +9,7 @@ marked ``units_freed``, which the sweeper finishes if a crash came in between.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 
@@ -23,6 +24,7 @@ from services.talent.usecases import Deps, new_id, not_found
 from services.talent.usecases import agencies as agency_uc
 from shared.auth import Caller
 from shared.errors import ConflictError, ForbiddenError, InvalidInput
+from shared.events import Envelope
 from shared.store import Versioned
 from shared.units import AlreadyHeld
 
@@ -217,6 +219,21 @@ async def expire_due(deps: Deps) -> int:
     await release_on_closed_demands(deps)
     await release_orphans(deps)
     return expired
+
+
+async def remind_due(deps: Deps) -> int:
+    """Claims within ``remind_days`` of expiring: one ``talent.claim.reminded`` each."""
+    lead = dt.timedelta(days=deps.settings.remind_days)
+    reminded = 0
+    for v in await queries.claims_to_remind(deps.repos.claims, deps.now() + lead):
+
+        def apply(current: Versioned[Claim]) -> tuple[Claim, list[Envelope]]:
+            t = domain.remind(current.state, deps.now(), lead)
+            return t.entity, events.claim_events(t.entity, t.events)
+
+        saved = await deps.repos.claims.update(v.state.id, apply, not_found=CLAIM)
+        reminded += int(saved.version > v.version)
+    return reminded
 
 
 async def release_on_closed_demands(deps: Deps) -> None:

@@ -1,6 +1,7 @@
-"""The periodic sweep: expire claims (and free any finished claim's slots), close demands
-past their deadline, turn finished guarantees into support-eligible placements, and
-free person keys of submissions that died before their candidate was saved."""
+"""The periodic sweep: expire claims (and free any finished claim's slots), remind agencies
+of claims about to expire, close demands past their deadline, turn finished guarantees
+into support-eligible placements, and free person keys of submissions that died before
+their candidate was saved."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from services.talent.usecases import Deps, candidates, claims, demands, placemen
 async def sweep_once(deps: Deps) -> dict[str, int]:
     return {
         "claims_expired": await claims.expire_due(deps),
+        "claims_reminded": await claims.remind_due(deps),
         "demands_closed": await demands.close_past_deadline(deps),
         "placements_qualified": await placements.qualify_due(deps),
         "person_keys_freed": await candidates.free_orphaned_person_keys(deps),

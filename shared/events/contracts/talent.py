@@ -250,3 +250,8 @@ class FairWaitlisted(_FairEvent):
 @event_type("talent.fair.promoted")
 class FairPromoted(_FairEvent):
     """A place came free and the organisation at the head of the waitlist took it."""
+
+
+@event_type("talent.claim.reminded")
+class ClaimReminded(_ClaimEvent):
+    """The claim expires soon (within the service's reminder lead): the agency is told once."""

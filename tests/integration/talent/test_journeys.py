@@ -84,6 +84,9 @@ async def test_exclusive_claim_expires_and_another_agency_takes_over(tl: TL) -> 
     assert refused.status_code == 409
     assert refused.json()["errors"][0]["code"] == "demand_exclusively_claimed"
 
+    tl.clock.offset = dt.timedelta(days=7) - dt.timedelta(days=tl.talent.remind_days, minutes=-1)
+    assert (await tl.sweep())["claims_reminded"] >= 1
+    assert (await tl.ok(first, "GET", f"/claims/{claim['id']}"))["reminded"] is True
     tl.clock.offset = dt.timedelta(days=7, minutes=1)
     assert (await tl.sweep())["claims_expired"] >= 1
     expired = await tl.ok(first, "GET", f"/claims/{claim['id']}")
@@ -100,6 +103,7 @@ async def test_exclusive_claim_expires_and_another_agency_takes_over(tl: TL) -> 
         tl, ["claim"], lambda es: bool(of_type(es, "talent.claim.granted", takeover["id"]))
     )
     assert len(of_type(seen, "talent.claim.expired", claim["id"])) == 1
+    assert len(of_type(seen, "talent.claim.reminded", claim["id"])) == 1
 
 
 async def test_suspending_an_agency_ends_its_claims_and_hides_the_list(tl: TL) -> None:

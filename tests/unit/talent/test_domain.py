@@ -157,3 +157,15 @@ def test_keyed_hashes_depend_on_the_secret_and_not_on_the_spelling() -> None:
     assert all("138" not in k for k in one) and all(len(k) == 32 for k in one)
     with pytest.raises(InvalidInput):
         privacy.normalise_email("no-at-sign")
+
+
+def test_a_claim_is_reminded_once_within_the_lead() -> None:
+    c = claims.grant("c", demand_id="d", demand_title="t", agency_id="a", enterprise_org_id="e",
+                     mode="open", days=10, now=NOW).entity  # fmt: skip
+    lead = dt.timedelta(days=3)
+    assert claims.remind(c, NOW + dt.timedelta(days=6), lead).events == ()
+    first = claims.remind(c, NOW + dt.timedelta(days=7), lead)
+    assert first.events == ("reminded",) and first.entity.reminded
+    assert claims.remind(first.entity, NOW + dt.timedelta(days=8), lead).events == ()
+    ended = claims.release(c, NOW).entity
+    assert claims.remind(ended, NOW + dt.timedelta(days=8), lead).events == ()

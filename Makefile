@@ -8,7 +8,7 @@ LOCAL := $(RUN) python -m deploy.local
 
 .PHONY: install portal-assets browser up down status logs test test-unit test-integration test-e2e lint fmt \
 	bench-backbone bench-relevance bench-matching bench-scheduler bench-pipeline bench-portal bench-store \
-	bench-report bench-claims bench-booking bench-catalogue
+	bench-report bench-claims bench-booking bench-catalogue bench-selection
 
 ## install: uv (from PyPI) and the locked Python dependencies
 install:
@@ -87,6 +87,11 @@ bench-claims: install
 bench-catalogue: install
 	$(LOCAL) up --engines-only
 	$(RUN) python bench/catalogue.py
+
+## bench-selection: 30 proposals scored by 5 experts on 6 criteria, 20 concurrent panel closes, push latency
+bench-selection: install
+	$(LOCAL) up --engines-only
+	$(RUN) python bench/selection.py
 
 ## bench-booking: 200 investors booking 10 roadshow seats at once over HTTP, then 5 cancel
 bench-booking: install

@@ -18,6 +18,7 @@ from services.roadshows.domain import calendar as cal
 from services.roadshows.domain import records as rec
 from services.roadshows.domain.calendar import BEIJING, RoadshowIn, RoadshowState
 from services.roadshows.usecases import Deps
+from services.roadshows.usecases.records import tier_of
 from shared.demo import demo_id
 from shared.store import Conflict
 
@@ -66,7 +67,10 @@ async def seed_demo(deps: Deps) -> list[str]:
     lines = []
     m = rec.publish_mandate("mandate-demo-ai-fund", INVESTOR, MANDATE, now).entity
     await _create(deps.repos.mandates, m.id, m, events.mandate_events(m, ["published"]))
-    p = rec.publish_pitch("pitch-demo-vision-qc", ENTERPRISE, PITCH, "small_to_scale", now).entity
+    # the tier comes from identity's events (the demo enterprise is on the cultivation list
+    # only, so unflagged until an operator adds it to 小升规/规升强 in identity)
+    tier = await tier_of(deps, ENTERPRISE)
+    p = rec.publish_pitch("pitch-demo-vision-qc", ENTERPRISE, PITCH, tier, now).entity
     await _create(deps.repos.pitches, p.id, p, events.pitch_events(p, ["published"]))
     lines.append(f"mandate {m.id}, pitch {p.id}")
 

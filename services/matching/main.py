@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 from fastapi import FastAPI
@@ -12,6 +13,7 @@ from faststream.kafka import KafkaBroker
 
 from services.matching import handlers
 from services.matching.api.routes import ROUTERS, install_error_handler
+from services.matching.ranking import semantic
 from services.matching.settings import MatchingSettings, get_matching_settings
 from services.matching.storage import Repositories
 from services.matching.storage.search import SearchProjection
@@ -44,6 +46,8 @@ def create_app(
         await search.ensure_indexes()
         await repos.ensure_indexes()
         await ensure_topics(handlers.record_topics(settings), settings)
+        # the sentence model loads here (~1-2 s), not on the first record's projection
+        await asyncio.to_thread(semantic.model)
         return Deps(repos=repos, search=search, settings=matching)
 
     def subscribe(broker: KafkaBroker, deps: Callable[[], Deps]) -> None:

@@ -7,8 +7,11 @@
 - ``query.build_match_query(demand)`` / ``build_reverse_query(supply)`` /
   ``build_percolate_query(supply)``: search bodies; hard constraints are filters.
 - ``explain.explain(demand, supply)``: constraints passed/failed and text overlap.
+- ``semantic``: the sentence model (loaded once per process, vectors cached by content
+  hash) and the rank_feature arithmetic that scores the vectors in the engine.
 """
 
+from . import semantic
 from .constraints import CONSTRAINTS, Check, check_all
 from .explain import explain
 from .kinds import PAIRS, REVERSE_PAIRS, counterpart, index_name, is_demand
@@ -39,6 +42,7 @@ __all__ = [
     "index_definition",
     "index_name",
     "is_demand",
+    "semantic",
     "standing_query",
     "to_index_doc",
 ]

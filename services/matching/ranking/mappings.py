@@ -57,9 +57,15 @@ def mappings(kind: str) -> dict[str, Any]:
     props |= {f: {"type": "text", "analyzer": "cjk"} for f in CJK_FIELDS}
     props |= {f: {"type": "text", "analyzer": "seg_words"} for f in SEG_FIELDS}
     props["keywords_exact"] = {"type": "keyword", "normalizer": "lower"}
+    # the sentence vector: indexed as positive features for rank_feature scoring (see
+    # ``semantic``), kept compact in _source for building queries from a stored record
+    props["semantic"] = {"type": "rank_features"}
+    props["embedding"] = {"type": "binary"}
+    # sign tokens of a percolated document's vector (never stored: see query.standing_query)
+    props["semantic_signs"] = {"type": "text", "analyzer": "whitespace", "norms": False}
     if is_demand(kind):
         props["standing_query"] = {"type": "percolator"}
-    return {"dynamic": False, "properties": props}
+    return {"dynamic": False, "_source": {"excludes": ["semantic"]}, "properties": props}
 
 
 def index_definition(kind: str, *, shards: int = 1, replicas: int = 0) -> dict[str, Any]:

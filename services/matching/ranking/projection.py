@@ -4,13 +4,15 @@ Input is the record shape used across the services and the labelled data:
 ``{"id", "kind", "title", "description", "domains", "keywords", "attributes": {...}}``.
 Output flattens the attributes that hard constraints need into typed top-level
 fields (ranges become ``*_min``/``*_max``), adds jieba-segmented copies of the text
-fields, and, for a demand, the standing query the percolator runs against new supply.
+fields, the sentence vector (``semantic``: compact in ``embedding``, as features in
+``semantic``), and, for a demand, the standing query the percolator runs against new supply.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from . import semantic
 from .kinds import ALL_KINDS, is_demand
 from .text import segment, segment_all
 
@@ -79,11 +81,14 @@ def _constraint_fields(kind: str, a: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in out.items() if v is not None and v != []}
 
 
-def to_index_doc(record: dict[str, Any], *, with_standing_query: bool = True) -> dict[str, Any]:
+def to_index_doc(
+    record: dict[str, Any], *, with_standing_query: bool = True, with_embedding: bool = True
+) -> dict[str, Any]:
     """The document to index for ``record`` in its kind's index.
 
-    Pure and deterministic; a demand also gets ``standing_query`` (its percolator
-    query) unless ``with_standing_query`` is false.
+    Deterministic; a demand also gets ``standing_query`` (its percolator query) unless
+    ``with_standing_query`` is false. The sentence vector is computed here (cached by
+    content hash) unless ``with_embedding`` is false.
     """
     kind = record["kind"]
     if kind not in ALL_KINDS:
@@ -106,6 +111,10 @@ def to_index_doc(record: dict[str, Any], *, with_standing_query: bool = True) ->
         "keywords_seg": segment_all(keywords),
         **_constraint_fields(kind, attrs),
     }
+    if with_embedding:
+        vec = semantic.embed(semantic.passage(title, keywords, description))
+        doc["embedding"] = semantic.encode_vector(vec)
+        doc["semantic"] = semantic.features(vec)
     if with_standing_query and is_demand(kind):
         from .query import standing_query  # local: query builds on this module
 

@@ -2,15 +2,18 @@
 
 Hard constraints are ``filter`` clauses (see ``constraints``); the score comes only
 from text: character bigrams (``cjk``) and jieba words (``*_seg``) with field
-boosts, plus domain overlap as a soft signal. ``RankingParams`` holds the knobs so
+boosts, scaled by domain overlap, plus the sentence similarity of the two records
+(``semantic``) added on the top hits. ``RankingParams`` holds the knobs so
 the relevance harness can measure each one; the defaults are the measured best.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Any
 
+from . import semantic
 from .constraints import forward_filters, reverse_filters
 from .kinds import PAIRS, REVERSE_PAIRS
 from .projection import PUBLISHED, to_index_doc
@@ -55,6 +58,16 @@ class RankingParams:
     dedupe_words: bool = True
     #: words of the demand's title and keywords the standing query must meet
     standing_min_match: str = "2"
+    #: weight of the sentence similarity added (last) to the text x domain score of the
+    #: top ``rescore_window`` hits: linear fusion, weight chosen on held-out folds
+    semantic_weight: float = 64.0
+    #: dimensions of the query vector sent (its largest ones)
+    semantic_dims: int = 128
+    #: the standing query also admits a supply whose vector agrees in sign with the
+    #: demand's on this share of the demand's ``standing_sign_dims`` largest dimensions
+    #: (a similarity test the percolator can run; 0: the word gate alone)
+    standing_sign_agreement: float = 0.7
+    standing_sign_dims: int = 128
 
     def but(self, **changes: Any) -> RankingParams:
         return replace(self, **changes)
@@ -192,6 +205,9 @@ def with_second_phase(
             body["query"] = {
                 "function_score": {"query": body["query"], **fs, "boost_mode": "multiply"}
             }
+        similar = _semantic_clauses(doc, p)
+        if similar:
+            body["query"] = {"bool": {"must": [body["query"]], "should": similar}}
         return body
     window = max(p.rescore_window, body.get("size", 10))
     rescore: list[dict[str, Any]] = []
@@ -207,9 +223,39 @@ def with_second_phase(
         rescore.append(
             {"window_size": window, "query": {"rescore_query": factor, "score_mode": "multiply"}}
         )
+    similar = _semantic_clauses(doc, p)
+    if similar:
+        # last, so the similarity is added to the text x domain score, not scaled by it
+        rescore.append(
+            {
+                "window_size": window,
+                "query": {"rescore_query": {"bool": {"should": similar}}, "score_mode": "total"},
+            }
+        )
     if rescore:
         body["rescore"] = rescore
     return body
+
+
+def query_vector(doc: Doc) -> Any:
+    """The record's stored vector; one stored before vectors existed is embedded now
+    (cached by content hash)."""
+    vec = semantic.vector_of(doc)
+    if vec is None:
+        text = semantic.passage(
+            doc.get("title", ""), doc.get("keywords", []), doc.get("description", "")
+        )
+        vec = semantic.embed(text) if text else None
+    return vec
+
+
+def _semantic_clauses(doc: Doc, p: RankingParams) -> list[dict[str, Any]]:
+    if not p.semantic_weight or not p.semantic_dims:
+        return []
+    vec = query_vector(doc)
+    if vec is None:
+        return []
+    return semantic.similarity_clauses(vec, dims=p.semantic_dims, weight=p.semantic_weight)
 
 
 def _highlight() -> dict[str, Any]:
@@ -234,7 +280,7 @@ def build_match_query(
     body: dict[str, Any] = {
         "size": size,
         "track_total_hits": False,
-        "_source": {"excludes": ["*_seg", "keywords_exact"]},
+        "_source": {"excludes": ["*_seg", "keywords_exact", "embedding"]},
         "query": {"bool": {"filter": filters, "should": first}},
     }
     body = with_second_phase(body, d, later, params)
@@ -267,16 +313,20 @@ def standing_query(demand: Doc, params: RankingParams = DEFAULT_PARAMS) -> dict[
     """The percolator query stored with a demand.
 
     Same hard filters as ``build_match_query`` (so a supply percolated against it
-    passes exactly when the forward query would admit it), plus a text gate: the
-    supply must share at least ``standing_min_match`` words with the demand's title
-    and keywords, so an unrelated supply does not wake every demand of the kind.
+    passes exactly when the forward query would admit it), plus a gate, either of:
+    the supply shares at least ``standing_min_match`` words with the demand's title
+    and keywords, or its sentence vector points the same way as the demand's
+    (``standing_sign_agreement``: paraphrase, the same need in other words). An
+    unrelated supply passes neither, so it does not wake every demand of the kind.
+    (The percolator cannot parse ``rank_feature`` queries on a ``rank_features``
+    field, so the vector test here is sign agreement on plain terms.)
     """
     d = as_doc(demand)
     gate_text = " ".join(x for x in (d.get("title_seg"), d.get("keywords_seg")) if x)
     filters: list[dict[str, Any]] = [{"term": {"kind": PAIRS[d["kind"]]}}, *forward_filters(d)]
-    must: list[dict[str, Any]] = []
+    gates: list[dict[str, Any]] = []
     if gate_text:
-        must.append(
+        gates.append(
             {
                 "multi_match": {
                     "query": gate_text,
@@ -287,12 +337,23 @@ def standing_query(demand: Doc, params: RankingParams = DEFAULT_PARAMS) -> dict[
                 }
             }
         )
-    return {"bool": {"filter": filters, "must": must}}
+    vec = query_vector(d) if params.standing_sign_agreement else None
+    if vec is not None:
+        signs = semantic.sign_tokens(vec, dims=params.standing_sign_dims)
+        need = math.ceil(params.standing_sign_agreement * len(signs))
+        query = " ".join(signs)
+        gates.append({"match": {"semantic_signs": {"query": query, "minimum_should_match": need}}})
+    if not gates:
+        return {"bool": {"filter": filters}}
+    return {"bool": {"filter": filters, "should": gates, "minimum_should_match": 1}}
 
 
 def build_percolate_query(supply: Doc, size: int = 10) -> dict[str, Any]:
     """Body for the demand index: published demands whose standing query admits ``supply``."""
     s = as_doc(supply)
+    vec = query_vector(s)
+    if vec is not None:  # what the standing queries' vector gate reads
+        s = {**s, "semantic_signs": " ".join(semantic.sign_tokens(vec))}
     return {
         "size": size,
         "_source": {"excludes": ["*_seg", "keywords_exact", "standing_query"]},

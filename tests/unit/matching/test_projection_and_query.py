@@ -96,7 +96,7 @@ def test_match_query_puts_constraints_in_filter_not_in_score(demand_kind: str) -
 def test_match_query_rescores_description_and_domains_on_top_hits() -> None:
     body = build_match_query(DEMANDS["tech_need"])
     rescore = body["rescore"]
-    assert [r["query"]["score_mode"] for r in rescore] == ["total", "multiply"]
+    assert [r["query"]["score_mode"] for r in rescore] == ["total", "multiply", "total"]
     assert all(r["window_size"] >= 10 for r in rescore)
     functions = rescore[1]["query"]["rescore_query"]["function_score"]["functions"]
     assert {"term": {"domains": "energy"}} in [f.get("filter") for f in functions]
@@ -123,7 +123,11 @@ def test_standing_query_carries_the_forward_filters(demand_kind: str) -> None:
     doc = to_index_doc(DEMANDS[demand_kind], with_standing_query=False)
     sq = standing_query(doc)
     assert sq["bool"]["filter"][1:] == forward_filters(doc)
-    assert sq["bool"]["must"], "a text gate keeps unrelated supply from waking the demand"
+    gates = sq["bool"]["should"]
+    assert sq["bool"]["minimum_should_match"] == 1
+    assert [next(iter(g)) for g in gates] == ["multi_match", "match"], (
+        "a word gate or a vector gate keeps unrelated supply from waking the demand"
+    )
 
 
 def test_percolate_query_sends_the_projected_supply() -> None:

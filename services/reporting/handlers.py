@@ -162,18 +162,30 @@ class TopicReader:
         return sum(max(0, end - await self.consumer.position(tp)) for tp, end in ends.items())
 
     async def run(self, *, refresh_seconds: float = 30.0) -> None:
-        """Forever: read, checkpoint when due, pick up new topics and swapped snapshots."""
+        """Forever: read, checkpoint when due, pick up new topics and swapped snapshots.
+        A failure (the DLQ or the database away) is logged and the reader seeks back to
+        what it has applied, so nothing read but not applied is skipped."""
         refreshed = time.monotonic()
+        pause = 0.5
         while True:
-            read = await self.poll_once()
-            idle = read == 0
-            if idle:
-                self.caught_up.set()
-            if self.projector.due(idle):
-                await self.projector.save()
-            if time.monotonic() - refreshed > refresh_seconds:
-                refreshed = time.monotonic()
-                with contextlib.suppress(Exception):
+            try:
+                read = await self.poll_once()
+                idle = read == 0
+                if idle:
+                    self.caught_up.set()
+                if self.projector.due(idle):
+                    await self.projector.save()
+                if time.monotonic() - refreshed > refresh_seconds:
+                    refreshed = time.monotonic()
                     if await self.projector.reload_if_swapped():
                         await self.seek()
-                await self.refresh()
+                    await self.refresh()
+                pause = 0.5
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("reporting reader failed; seeking back and retrying")
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 30.0)
+                with contextlib.suppress(Exception):
+                    await self.seek()

@@ -64,9 +64,9 @@ class Projector:
         if self.unsaved == 0:
             return False
         # A checkpoint rewrites every shard that changed, which during a replay is all of
-        # them: spacing them at least 4x their own duration keeps them under a fifth of
-        # the time however large the model grows.
-        wait = max(self.interval, 4 * self.last_took)
+        # them: spacing them at least 8x their own duration keeps them near a tenth of
+        # the time however large the model grows (a crash re-reads at most that stretch).
+        wait = max(self.interval, 8 * self.last_took)
         return idle or time.monotonic() - self.last_saved >= wait
 
     async def save(self, *, full: bool = False) -> int:

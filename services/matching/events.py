@@ -6,7 +6,7 @@ from typing import Any
 
 from services.matching.domain.suggestions import Reason
 from shared.events import Envelope, new_event
-from shared.events.contracts.matching import MatchSuggested
+from shared.events.contracts.matching import MatchSuggested, RecordUnsearchable
 
 SOURCE = "matching"
 
@@ -47,6 +47,16 @@ def pair_suggested(
         source=SOURCE,
         correlationid=correlation_id,
     )
+
+
+def record_unsearchable(failure: dict[str, Any]) -> Envelope:
+    """A record the index refused, for its owner."""
+    payload = RecordUnsearchable(
+        record_id=failure["record_id"], record_kind=failure["record_kind"],
+        owner_org_id=failure["owner_org_id"], record_version=failure["record_version"],
+        reason=failure["reason"],
+    )  # fmt: skip
+    return new_event(payload, subject=failure["id"], version=1, source=SOURCE)
 
 
 def saved_search_hit(

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from services.matching.api import (
     explanations,
+    failures,
     handle_matching_error,
     history,
     matches,
@@ -20,6 +21,7 @@ ROUTERS = [
     explanations.router,
     saved_searches.router,
     history.router,
+    failures.router,
 ]
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from services.matching.storage.failures import MongoProjectionFailureRepository
 from services.matching.storage.matches import MongoMatchRepository
 from services.matching.storage.saved_searches import MongoSavedSearchRepository
 
@@ -15,10 +16,15 @@ from services.matching.storage.saved_searches import MongoSavedSearchRepository
 class Repositories:
     matches: MongoMatchRepository
     saved_searches: MongoSavedSearchRepository
+    failures: MongoProjectionFailureRepository
 
     @classmethod
     def over(cls, db: AsyncDatabase) -> Repositories:
-        return cls(matches=MongoMatchRepository(db), saved_searches=MongoSavedSearchRepository(db))
+        return cls(
+            matches=MongoMatchRepository(db),
+            saved_searches=MongoSavedSearchRepository(db),
+            failures=MongoProjectionFailureRepository(db),
+        )
 
     async def ensure_indexes(self) -> None:
         await self.matches.ensure_indexes()

@@ -29,6 +29,7 @@ class WriteOutcome(StrEnum):
     applied = "applied"  # the index now holds this version
     same = "same"  # this exact version was already there (a replay)
     stale = "stale"  # a newer version is there; the event is older
+    rejected = "rejected"  # the index refused the document (its owner is told)
 
 
 def saved_search_definition() -> dict[str, Any]:

@@ -14,8 +14,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from opensearchpy.exceptions import RequestError
+
+from services.matching import events
 from services.matching.domain.records import RecordChange, Verb, tombstone
 from services.matching.ranking import is_demand, to_index_doc
+from services.matching.storage.failures import ProjectionFailure
 from services.matching.storage.search import WriteOutcome
 from services.matching.usecases import Deps
 from services.matching.usecases.ranking import RankingResult, match_supply, rank_demand, withdraw
@@ -32,6 +36,20 @@ class ChangeApplied:
     seconds: float = 0.0
 
 
+async def unsearchable(deps: Deps, change: RecordChange, exc: RequestError) -> None:
+    record = change.record
+    reason = str(getattr(exc, "error", "") or "rejected by the search index")[:200]
+    failure = ProjectionFailure(
+        id=f"{record.kind}:{record.id}:{change.version}", record_id=record.id,
+        record_kind=record.kind, owner_org_id=record.owner_org_id,
+        record_version=change.version, reason=reason, at=deps.clock(),
+    )  # fmt: skip
+    event = events.record_unsearchable(failure.model_dump())
+    if await deps.repos.failures.record(failure, event):
+        log.warning("%s %s v%d refused by the index: %s", record.kind, record.id,
+                    change.version, reason)  # fmt: skip
+
+
 def project(change: RecordChange) -> dict[str, Any]:
     """The index document for a change: the full projection, or a tombstone."""
     if change.is_withdrawal:
@@ -46,7 +64,13 @@ async def apply_change(deps: Deps, change: RecordChange) -> ChangeApplied:
     started = time.perf_counter()
     kind = change.record.kind
     doc = project(change)
-    outcome = await deps.search.put(kind, doc, change.version)
+    try:
+        outcome = await deps.search.put(kind, doc, change.version)
+    except RequestError as exc:
+        # The index refuses this record (a 400, e.g. an immense term): retrying cannot
+        # help and dead-lettering would hide it. The owner is told, once per version.
+        await unsearchable(deps, change, exc)
+        return ChangeApplied(WriteOutcome.rejected, seconds=time.perf_counter() - started)
     applied = ChangeApplied(outcome)
     if outcome is WriteOutcome.stale:
         log.info("stale %s v%d of %s ignored", change.verb, change.version, change.record.id)

@@ -171,6 +171,10 @@ def _rules() -> list[Rule]:
             _match_params, _match_template,
         ),
         Rule(
+            "matching.record.rejected", Category.match, orgs("owner_org_id"),
+            subject_of("record", "record_id"), fields("record_kind", "reason"),
+        ),
+        Rule(
             "identity.enterprise.tier_changed", Category.tier, orgs("enterprise_id"),
             subject_of("enterprise", "enterprise_id"), fields("tier", "action", "reason"),
         ),

@@ -65,6 +65,10 @@ TEMPLATES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         ("您的{supply_kind_name}匹配到新的{demand_kind_name}", "您发布的{supply_kind_name}与一条{demand_kind_name}高度契合，对方已收到推荐，您也可以主动联系。{summary}"),
         ("Your {supply_kind_name} matches a {demand_kind_name}", "Your {supply_kind_name} fits a {demand_kind_name}; its owner was told too, and you may reach out. {summary}"),
     ),
+    "matching.record.rejected": (
+        ("您的{record_kind_name}暂时无法被检索", "检索索引拒收了您发布的{record_kind_name}，其他机构暂时搜不到、也匹配不到它。请修改后重新保存（例如缩短过长的关键词）。原因：{reason}"),
+        ("Your {record_kind_name} cannot be found yet", "The search index refused your {record_kind_name}, so others cannot find or match it. Please edit and save it again (for example, shorten a very long keyword). Reason: {reason}"),
+    ),
     "matching.match.saved_search": (
         ("订阅检索有新结果：{supply_kind_name}", "您保存的检索条件匹配到一条新发布的{supply_kind_name}。{summary}"),
         ("Saved search: new {supply_kind_name}", "A newly published {supply_kind_name} matches your saved search. {summary}"),

@@ -117,3 +117,23 @@ class MatchSuggested(BaseModel):
         description="short reason: where it ranks and the words that matched",
         examples=["entered the top results at #3; matched: 储能、热失控"],
     )
+
+
+RECORD_TOPIC = "matching.record"
+
+
+@event_type("matching.record.rejected", topic=RECORD_TOPIC)
+class RecordUnsearchable(BaseModel):
+    """A published record the search index refused: it cannot be found or matched until
+    its owner changes it. Told to the owner (and kept for operators), never dropped."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    record_id: str = Field(description="the record's id in its market", examples=["offer-19c2"])
+    record_kind: RecordKind = Field(description="its kind", examples=["tech_offer"])
+    owner_org_id: str = Field(description="the organisation that owns it", examples=["org-7"])
+    record_version: int = Field(ge=0, description="the version refused", examples=[1])
+    reason: str = Field(
+        description="why, from the index (no record content)",
+        examples=["a keyword is longer than the index accepts"],
+    )

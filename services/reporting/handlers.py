@@ -155,11 +155,15 @@ class TopicReader:
         return len(batch)
 
     async def lag(self) -> int:
+        """Messages on the assigned partitions not read yet."""
         assert self.consumer is not None
         if not self.assigned:
             return 0
         ends = await self.consumer.end_offsets(list(self.assigned))
-        return sum(max(0, end - await self.consumer.position(tp)) for tp, end in ends.items())
+        behind = 0
+        for tp, end in ends.items():
+            behind += max(0, end - await self.consumer.position(tp))
+        return behind
 
     async def run(self, *, refresh_seconds: float = 30.0) -> None:
         """Forever: read, checkpoint when due, pick up new topics and swapped snapshots.

@@ -81,7 +81,9 @@ class Case:
 
     @classmethod
     def from_row(cls, r: list[Any]) -> Case:
-        return cls(*r[:13], stages=dict(r[13]))
+        case = cls(*r[:13])
+        case.stages = dict(r[13])
+        return case
 
 
 @dataclass(slots=True)

@@ -287,13 +287,14 @@ class ReadModel:
 
     # -- snapshots -----------------------------------------------------------------------
 
-    def collection(self, kind: str) -> dict[str, Any]:
-        return {
+    def collection(self, kind: str) -> dict[str, Any]:  # one of KINDS
+        found: dict[str, dict[str, Any]] = {
             "org": self.orgs,
             "case": self.cases,
             "item": self.items,
             "roadshow": self.roadshows,
-        }[kind]
+        }
+        return found[kind]
 
     def shard_rows(self, kind: str, shards: set[int]) -> dict[int, list[list[Any]]]:
         """The rows of the given shards of a kind, in one pass over its facts."""

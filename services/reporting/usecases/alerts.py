@@ -58,7 +58,7 @@ class AlertRaiser:
         payload = AlertRaised(
             alert_id=alert.id,
             kind=alert.kind,
-            audience=alert.audience,  # type: ignore[arg-type]
+            audience=alert.audience,
             recipient_org_id=alert.recipient_org_id,
             district=alert.district,
             subject_kind=alert.subject_kind,

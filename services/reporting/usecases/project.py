@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from services.reporting.domain.model import Incoming, ReadModel
 from services.reporting.storage.snapshots import Checkpoint, Offsets, SnapshotRepository
@@ -33,7 +33,7 @@ class Projector:
     def offsets(self) -> Offsets:
         return self.checkpoint.offsets
 
-    async def open(self, progress=lambda _n: None) -> None:  # type: ignore[no-untyped-def]
+    async def open(self, progress: Callable[[int], None] = lambda _n: None) -> None:
         """Load the generation the pointer names (or start a new, empty one)."""
         generation = await self.repo.current_generation()
         model = ReadModel()

@@ -1,8 +1,8 @@
 """Benchmark: talent claims under races, over HTTP on a running talent service.
 
-Starts the talent app under uvicorn on a free 127.0.0.1 port with throw-away database and
-topic prefixes (the change relay publishes to the real Kafka), trusting a bench signing
-key. Then:
+Starts the talent service under uvicorn in a process of its own on a free 127.0.0.1 port,
+with throw-away database and topic prefixes (its change relay publishes to the real
+Kafka), trusting a bench signing key (its JWKS passed in the environment). Then:
 1. ``--agencies`` headhunters register and an operator verifies them;
 2. ``--rounds`` rounds: an enterprise posts an exclusive demand and an open one (K =
    ``--open-k``); all agencies claim each at once (one request each, all in flight
@@ -26,6 +26,7 @@ import contextlib
 import datetime as dt
 import json
 import logging
+import os
 import socket
 import statistics
 import sys
@@ -40,9 +41,10 @@ import uvicorn
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from services.identity.domain.keys import jwks  # noqa: E402
 from services.talent.main import create_app  # noqa: E402
 from services.talent.settings import TalentSettings  # noqa: E402
-from shared.auth import Caller, OrgType  # noqa: E402
+from shared.auth import Caller, JWKSCache, OrgType, TokenVerifier  # noqa: E402
 from shared.bootstrap import published_topics  # noqa: E402
 from shared.broker import delete_topics  # noqa: E402
 from shared.db import create_mongo_client, database_name  # noqa: E402
@@ -152,23 +154,66 @@ def verdict(counts: list[int], expected: int) -> int:
     return max(wrong, key=lambda c: abs(c - expected)) if wrong else expected
 
 
-async def main(args: argparse.Namespace) -> dict[str, Any]:
-    run = uuid.uuid4().hex[:10]
-    settings = Settings(
+def bench_settings(run: str) -> Settings:
+    return Settings(
         db_prefix=f"bench_{run}", topic_prefix=f"bench-{run}.", group_prefix=f"bench-{run}"
     )
-    talent = TalentSettings(agency_max_claims=args.rounds * 2 + 5, sweep_seconds=3600)
+
+
+def talent_settings(rounds: int) -> TalentSettings:
+    return TalentSettings(agency_max_claims=rounds * 2 + 5, sweep_seconds=3600)
+
+
+def serve(args: argparse.Namespace) -> None:
+    """The service process: the talent app trusting the bench's key (JWKS from the env)."""
+    keys = json.loads(os.environ["BENCH_JWKS"])
+
+    async def fetch() -> dict[str, Any]:
+        return keys
+
+    verifier = TokenVerifier(JWKSCache(fetch, ttl=3600.0, min_refresh_interval=0.0))
+    app = create_app(
+        bench_settings(args.run), talent_settings(args.rounds), verifier=verifier, sweeper=False
+    )
+    for noisy in ("httpx", "services"):  # a line per request otherwise
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
+
+
+async def wait_healthy(url: str, proc: asyncio.subprocess.Process, deadline: float = 60.0) -> None:
+    async with httpx.AsyncClient() as client:
+        end = time.monotonic() + deadline
+        while time.monotonic() < end:
+            if proc.returncode is not None:
+                raise RuntimeError(f"the talent service exited ({proc.returncode})")
+            with contextlib.suppress(httpx.HTTPError):
+                if (await client.get(f"{url}/healthz", timeout=1)).status_code == 200:
+                    return
+            await asyncio.sleep(0.1)
+    raise RuntimeError("the talent service did not come up")
+
+
+async def main(args: argparse.Namespace) -> dict[str, Any]:
+    run = uuid.uuid4().hex[:10]
+    settings = bench_settings(run)
     mint = TokenMint()
-    app = create_app(settings, talent, verifier=mint.verifier(), sweeper=False)
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    serving = asyncio.create_task(server.serve())
+    # The service in a process of its own, so the bench's clients do not share its CPU.
+    env = {**os.environ, "BENCH_JWKS": json.dumps(jwks([mint.key]))}
+    cmd = [
+        sys.executable,
+        __file__,
+        "--serve",
+        "--run",
+        run,
+        "--port",
+        str(port),
+        "--rounds",
+        str(args.rounds),
+    ]
+    proc = await asyncio.create_subprocess_exec(*cmd, env=env, cwd=REPO)
     try:
-        while not server.started:
-            if serving.done():
-                serving.result()
-            await asyncio.sleep(0.05)
+        await wait_healthy(f"http://127.0.0.1:{port}", proc)
         limits = httpx.Limits(max_connections=args.agencies + 10)
         async with httpx.AsyncClient(
             base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=60
@@ -211,9 +256,12 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                 "p99_ms": round(p99, 1),
             }
     finally:
-        server.should_exit = True
-        with contextlib.suppress(Exception):
-            await serving
+        if proc.returncode is None:
+            proc.terminate()
+            try:
+                await asyncio.wait_for(proc.wait(), 20)
+            except TimeoutError:
+                proc.kill()
         client_db = create_mongo_client(settings)
         await client_db.drop_database(database_name("talent", settings))
         await client_db.close()
@@ -226,5 +274,12 @@ if __name__ == "__main__":
     parser.add_argument("--agencies", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--open-k", type=int, default=3)
-    result = asyncio.run(main(parser.parse_args()))
-    print(json.dumps(result))
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--run", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.serve:
+        serve(arguments)
+    else:
+        result = asyncio.run(main(arguments))
+        print(json.dumps(result))

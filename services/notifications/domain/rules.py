@@ -87,6 +87,9 @@ def _match_audience(data: Data) -> list[Audience]:
     org = pick(data, "recipient_org_id", "demand_org_id")
     if not org:
         return []
+    if pick(data, "side") == "supply" and pick(data, "demand_kind") == "scenario":
+        # scenarios pushes these itself (scenarios.push.sent), honouring muted domains
+        return []
     return [Audience(org, user_id=pick(data, "user_id"))]
 
 
@@ -115,6 +118,14 @@ def _match_template(data: Data) -> str:
     if pick(data, "side") == "supply":
         return "matching.match.suggested.supply"
     return "matching.match.suggested"
+
+
+def _scenario_params(data: Data) -> dict[str, str]:
+    return {
+        "record_title": str(pick(data, "scenario_title") or ""),
+        "explanation": str(pick(data, "explanation") or ""),
+        "rank": str(pick(data, "rank") or ""),
+    }
 
 
 def orgs_except(actor: str, *paths: str) -> Callable[[Data], list[Audience]]:
@@ -216,6 +227,13 @@ def _rules() -> list[Rule]:
             orgs("participant_org_id", "participant.org_id", "organisation_id", "org_id"),
             subject_of("event", "event_id", "launch_event_id"), fields("event_title"),
         ),
+        # scenarios: the push (精准推送) with why, and the selection's outcome per applicant
+        Rule("scenarios.push.sent", Category.match, orgs("enterprise_org_id"),
+             subject_of("scenario", "scenario_id"), _scenario_params),
+        Rule("scenarios.proposal.awarded", Category.application, orgs("enterprise_org_id"),
+             subject_of("scenario", "scenario_id"), _scenario_params),
+        Rule("scenarios.proposal.declined", Category.application, orgs("enterprise_org_id"),
+             subject_of("scenario", "scenario_id"), _scenario_params),
         Rule(
             "roadshows.seat.promoted", Category.seat,
             orgs("investor_org_id", "investor.org_id", "organisation_id", "org_id"),

@@ -153,6 +153,18 @@ TEMPLATES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         ("候补转正：已获得席位", "您在活动{event_title_q}的候补报名已转为正式席位。"),
         ("Seat confirmed from the waitlist", "Your waitlisted registration for{event_title_q} now has a seat."),
     ),
+    "scenarios.push.sent": (
+        ("应用场景精准推送", "与贵企业能力相符的应用场景{record_title_q}已发布，欢迎揭榜。{explanation}"),
+        ("An application scenario fits you", "The application scenario{record_title_q} fits your capability; you are welcome to apply. {explanation}"),
+    ),
+    "scenarios.proposal.awarded": (
+        ("揭榜中选", "贵企业的方案在应用场景{record_title_q}遴选中中选{rank_zh}，请关注交付里程碑。"),
+        ("Your proposal was awarded", "Your proposal for the scenario{record_title_q} was awarded{rank_en}; see the delivery milestones."),
+    ),
+    "scenarios.proposal.declined": (
+        ("揭榜未中选", "应用场景{record_title_q}的遴选结果已公布，贵企业的方案未中选{rank_zh}；可查看本企业的评分与理由。"),
+        ("Your proposal was not awarded", "The results of{record_title_q} are out and your proposal was not awarded{rank_en}; your own scores and the reasons are available."),
+    ),
     "roadshows.seat.promoted": (
         ("候补转正：已获得路演席位", "您在路演{roadshow_title_q}的候补已转为正式席位。"),
         ("Roadshow seat confirmed from the waitlist", "Your waitlisted seat at the roadshow{roadshow_title_q} is now confirmed."),

@@ -78,9 +78,9 @@ async def seed_demo(deps: Deps) -> list[str]:
     y, mo = (int(x) for x in last.split("-"))
     start = dt.datetime(y, mo, 20, 14, tzinfo=BEIJING)
     held = cal.Roadshow(
-        id=f"rs-demo-{last}-ai", organiser_org_id=OPERATOR, spec=_spec("人工智能专场路演", start),
-        month=last, state=RoadshowState.held, attended=24, no_shows=2, created_at=now,
-        updated_at=now,
+        id=f"rs-demo-{last}-ai", organiser_org_id=OPERATOR,
+        content=_spec("人工智能专场路演", start), month=last, state=RoadshowState.held,
+        attended=24, no_shows=2, created_at=now, updated_at=now,
     )  # fmt: skip
     await _create(deps.repos.roadshows, held.id, held, events.roadshow_events(held, ["held"]))
 

@@ -104,13 +104,13 @@ def pitch_events(p: Pitch, names: Iterable[str]) -> list[Envelope]:
 
 def _roadshow(r: Roadshow) -> dict[str, Any]:
     return {
-        "roadshow_id": r.id, "roadshow_title": r.spec.title, "domain": r.spec.domain,
-        "month": r.month, "starts_at": r.spec.starts_at, "organiser_org_id": r.organiser_org_id,
+        "roadshow_id": r.id, "roadshow_title": r.content.title, "domain": r.content.domain,
+        "month": r.month, "starts_at": r.content.starts_at, "organiser_org_id": r.organiser_org_id,
     }  # fmt: skip
 
 
 def roadshow_events(r: Roadshow, names: Iterable[str]) -> list[Envelope]:
-    s = r.spec
+    s = r.content
     fields = {
         **_roadshow(r), "ends_at": s.ends_at, "topic": s.topic, "venue": s.venue,
         "online_url": s.online_url, "pitch_slots": s.pitch_slots,
@@ -124,7 +124,7 @@ def application_events(
     a: Application, r: Roadshow, names: Iterable[str], tier: str | None = None, score: float = 0.0
 ) -> list[Envelope]:
     fields = {
-        "application_id": a.id, "roadshow_id": r.id, "roadshow_title": r.spec.title,
+        "application_id": a.id, "roadshow_id": r.id, "roadshow_title": r.content.title,
         "pitch_id": a.pitch_id, "enterprise_org_id": a.enterprise_org_id,
         "priority_tier": tier, "match_score": score,
     }  # fmt: skip
@@ -133,7 +133,7 @@ def application_events(
 
 def seat_events(b: Booking, r: Roadshow, names: Iterable[str]) -> list[Envelope]:
     fields = {
-        "booking_id": b.id, "roadshow_id": r.id, "roadshow_title": r.spec.title,
+        "booking_id": b.id, "roadshow_id": r.id, "roadshow_title": r.content.title,
         "investor_org_id": b.investor_org_id, "seat": b.seat,
     }  # fmt: skip
     return _many(SEAT, names, fields, b.id)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, BaseModel
 
 from services.roadshows.api import AnySignedIn, DepsDep, Operator, Reason, Watchers, operation_id
 from services.roadshows.domain.calendar import ComplianceCell, Roadshow, RoadshowIn, month_of
@@ -14,6 +15,15 @@ from services.roadshows.usecases import calendar as uc
 from shared.paging import Page, Paging
 
 router = APIRouter(tags=["roadshows"], generate_unique_id_function=operation_id)
+
+
+class ComplianceView(BaseModel):
+    """The compliance cells (month x domain) as judged at ``as_of``."""
+
+    as_of: dt.datetime
+    items: list[ComplianceCell]
+
+
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 Month = Annotated[str | None, Query(pattern=MONTH, description="YYYY-MM (Beijing time)")]
 Domain = Annotated[str | None, Query(pattern=DOMAIN_PATTERN, max_length=40)]
@@ -64,7 +74,9 @@ async def compliance(
     months: Annotated[int, Query(ge=1, le=12, description="how many months from month")] = 1,
     domain: Domain = None,
     as_of: Annotated[AwareDatetime | None, Query(description="judge as of (preview)")] = None,
-) -> list[ComplianceCell]:
+) -> ComplianceView:
     """Per month x domain: met / scheduled / at_risk (none scheduled with 7 days or fewer
     left: about to be missed) / missed / open; ``as_of`` previews a later day."""
-    return await uc.compliance(deps, month or month_of(deps.now()), months, domain, as_of)
+    when = as_of or deps.now()
+    cells = await uc.compliance(deps, month or month_of(deps.now()), months, domain, when)
+    return ComplianceView(as_of=when, items=cells)

@@ -67,11 +67,11 @@ def apply(rs: Roadshow, pitch: Pitch, now: dt.datetime) -> Transition[Applicatio
         raise ConflictError(
             "pitch_id", "pitch_withdrawn", zh="融资项目已撤回", en="the pitch is withdrawn"
         )
-    if rs.spec.domain not in pitch.content.domains:
+    if rs.content.domain not in pitch.content.domains:
         raise InvalidInput(
             "pitch_id", "outside_domain",
-            zh=f"融资项目不属于本场路演的领域（{rs.spec.domain}）",
-            en=f"the pitch is outside the roadshow's domain ({rs.spec.domain})",
+            zh=f"融资项目不属于本场路演的领域（{rs.content.domain}）",
+            en=f"the pitch is outside the roadshow's domain ({rs.content.domain})",
         )  # fmt: skip
     app = Application(
         id=application_id(rs.id, pitch.id), roadshow_id=rs.id, pitch_id=pitch.id,

@@ -71,7 +71,7 @@ class Roadshow(BaseModel):
 
     id: str
     organiser_org_id: str
-    spec: RoadshowIn
+    content: RoadshowIn
     month: str
     state: RoadshowState = RoadshowState.scheduled
     reason: str = ""
@@ -83,10 +83,12 @@ class Roadshow(BaseModel):
 
     @property
     def cancel_deadline(self) -> dt.datetime:
-        return self.spec.starts_at - dt.timedelta(hours=self.spec.cancel_cutoff_hours)
+        return self.content.starts_at - dt.timedelta(hours=self.content.cancel_cutoff_hours)
 
     def meeting_start(self, slot: int) -> dt.datetime:
-        return self.spec.ends_at + dt.timedelta(minutes=self.spec.meeting_minutes * (slot - 1))
+        return self.content.ends_at + dt.timedelta(
+            minutes=self.content.meeting_minutes * (slot - 1)
+        )
 
 
 def month_of(moment: dt.datetime) -> str:
@@ -108,7 +110,7 @@ def schedule(rid: str, organiser: str, spec: RoadshowIn, now: dt.datetime) -> Tr
             en="starts_at must lie in the future",
         )  # fmt: skip
     rs = Roadshow(
-        id=rid, organiser_org_id=organiser, spec=spec, month=month_of(spec.starts_at),
+        id=rid, organiser_org_id=organiser, content=spec, month=month_of(spec.starts_at),
         created_at=now, updated_at=now,
     )  # fmt: skip
     return Transition[Roadshow](entity=rs, events=("scheduled",))
@@ -123,7 +125,7 @@ def cancel(rs: Roadshow, reason: str, now: dt.datetime) -> Transition[Roadshow]:
 def close(rs: Roadshow, attended: int, no_shows: int, now: dt.datetime) -> Transition[Roadshow]:
     """Record that it took place (after its end), with attendance and no-shows."""
     step(TABLE, rs.state, "close", "roadshow")
-    if now < rs.spec.ends_at:
+    if now < rs.content.ends_at:
         raise ConflictError(
             "roadshow_id", "not_over", zh="路演尚未结束", en="the roadshow has not ended yet"
         )
@@ -141,7 +143,7 @@ def ensure_open(rs: Roadshow, now: dt.datetime) -> None:
             zh=f"路演已{'取消' if rs.state is RoadshowState.cancelled else '举办'}",
             en=f"the roadshow is {rs.state.value}",
         )  # fmt: skip
-    if now >= rs.spec.starts_at:
+    if now >= rs.content.starts_at:
         raise ConflictError(
             "roadshow_id", "roadshow_past", zh="路演已开始或已过期",
             en="the roadshow has started or is past",
@@ -156,6 +158,8 @@ class ComplianceCell(BaseModel):
     domain: str
     status: Status
     about_to_be_missed: bool = Field(description="none scheduled with 7 days or fewer left")
+    at_risk: bool = Field(description="the same flag, under the status' name")
+    met: bool = Field(description="at least one roadshow took place")
     held: int
     scheduled: int
     days_left: int
@@ -163,7 +167,7 @@ class ComplianceCell(BaseModel):
 
 def took_place(rs: Roadshow, now: dt.datetime) -> bool:
     return rs.state is RoadshowState.held or (
-        rs.state is RoadshowState.scheduled and rs.spec.ends_at <= now
+        rs.state is RoadshowState.scheduled and rs.content.ends_at <= now
     )
 
 
@@ -176,7 +180,7 @@ def compliance(
         start, end = month_bounds(month)
         left = max(0, (end - max(now, start)).total_seconds()) / 86400
         for domain in domains:
-            mine = [r for r in live if r.month == month and r.spec.domain == domain]
+            mine = [r for r in live if r.month == month and r.content.domain == domain]
             held = sum(took_place(r, now) for r in mine)
             scheduled = len(mine) - held
             if held:
@@ -191,6 +195,7 @@ def compliance(
                 status = "open"
             cells.append(ComplianceCell(
                 month=month, domain=domain, status=status, about_to_be_missed=status == "at_risk",
+                at_risk=status == "at_risk", met=status == "met",
                 held=held, scheduled=scheduled, days_left=int(-(-left // 1)),
             ))  # fmt: skip
     return cells

@@ -90,8 +90,8 @@ def plan(rs: Roadshow, meetings: Iterable[Meeting], seed: int = 0) -> ScheduleRe
     """Place accepted meetings into the slots after the pitches (nobody twice at once)."""
     live = [m for m in meetings if m.state in (MeetingState.accepted, MeetingState.scheduled)]
     return schedule(
-        slots=range(1, rs.spec.meeting_slots + 1),
-        tables_per_slot=rs.spec.meeting_tables,
+        slots=range(1, rs.content.meeting_slots + 1),
+        tables_per_slot=rs.content.meeting_tables,
         meetings={m.id: (m.investor_org_id, m.enterprise_org_id) for m in live},
         unavailable={},
         locked={},

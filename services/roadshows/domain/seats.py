@@ -75,9 +75,10 @@ def move(b: Booking, action: str, now: dt.datetime, **update: object) -> Transit
 
 def ensure_cancellable(rs: Roadshow, now: dt.datetime) -> None:
     if now >= rs.cancel_deadline:
+        hours = rs.content.cancel_cutoff_hours
         raise ConflictError(
             "roadshow_id", "cancel_cutoff_passed",
-            zh=f"已过取消截止时间（开始前 {rs.spec.cancel_cutoff_hours} 小时），缺席将记为未到场",
-            en=f"the cancel cut-off ({rs.spec.cancel_cutoff_hours} h before) has passed; "
+            zh=f"已过取消截止时间（开始前 {hours} 小时），缺席将记为未到场",
+            en=f"the cancel cut-off ({hours} h before) has passed; "
             "not coming is recorded as a no-show",
         )  # fmt: skip

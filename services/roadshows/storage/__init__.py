@@ -63,7 +63,10 @@ class Repositories:
                 "roadshow",
                 Roadshow,
                 "roadshows",
-                index_fields=lambda r: {"domain": r.spec.domain, "starts_at": r.spec.starts_at},
+                index_fields=lambda r: {
+                    "domain": r.content.domain,
+                    "starts_at": r.content.starts_at,
+                },
             ),
             applications=store("application", Application, "applications"),
             bookings=store("booking", Booking, "bookings"),

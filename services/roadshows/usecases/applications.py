@@ -88,11 +88,11 @@ async def select(deps: Deps, app_id: str) -> Application:
     app = (await deps.repos.applications.require(app_id, APPLICATION)).state
     rs = await cal.get(deps, app.roadshow_id)
     domain.decide(app, "select", deps.now())  # refuse a wrong state before taking a slot
-    got = await deps.repos.units.acquire(slots(rs.id), app.id, rs.spec.pitch_slots)
+    got = await deps.repos.units.acquire(slots(rs.id), app.id, rs.content.pitch_slots)
     if got.status != "held":
         raise ConflictError(
-            "pitch_slots", "slots_full", zh=f"路演名额已满（{rs.spec.pitch_slots} 个）",
-            en=f"all {rs.spec.pitch_slots} pitch slots are taken",
+            "pitch_slots", "slots_full", zh=f"路演名额已满（{rs.content.pitch_slots} 个）",
+            en=f"all {rs.content.pitch_slots} pitch slots are taken",
         )  # fmt: skip
     try:
         return await _decide(deps, app_id, "select")

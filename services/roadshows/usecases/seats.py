@@ -44,7 +44,7 @@ async def book(deps: Deps, caller: Caller, roadshow_id: str) -> Booking:
     current = await deps.repos.bookings.get(booking_id(rs.id, investor))
     if current is not None and current.state.state in ACTIVE:
         raise _twice()
-    resource, capacity = seats(rs.id), rs.spec.investor_seats
+    resource, capacity = seats(rs.id), rs.content.investor_seats
     try:
         got = await deps.repos.units.acquire(resource, investor, capacity, wait=True)
     except AlreadyHeld:
@@ -102,7 +102,7 @@ async def _promote(deps: Deps, rs: Roadshow, investor: str) -> Booking | None:
 
 async def reconcile(deps: Deps, rs: Roadshow) -> list[str]:
     """Promote waiters into free seats (FIFO) and record every promotion."""
-    await deps.repos.units.promote(seats(rs.id), rs.spec.investor_seats)
+    await deps.repos.units.promote(seats(rs.id), rs.content.investor_seats)
     waiting = await queries.every(
         deps.repos.bookings, queries.of_roadshow(rs.id, [SeatState.waitlisted])
     )
@@ -133,10 +133,10 @@ async def mine(deps: Deps, caller: Caller, roadshow_id: str) -> Booking:
 async def overview(deps: Deps, roadshow_id: str) -> dict[str, Any]:
     """Seats held and the waitlist in order (the operator's view)."""
     rs = await cal.get(deps, roadshow_id)
-    held = await deps.repos.units.held(seats(rs.id), rs.spec.investor_seats)
+    held = await deps.repos.units.held(seats(rs.id), rs.content.investor_seats)
     waiters = await deps.repos.units.waiters(seats(rs.id))
     return {
-        "roadshow_id": rs.id, "capacity": rs.spec.investor_seats,
+        "roadshow_id": rs.id, "capacity": rs.content.investor_seats,
         "held": [{"seat": n + 1, "investor_org_id": h} for n, h in sorted(held.items())],
         "waitlist": waiters,
     }  # fmt: skip

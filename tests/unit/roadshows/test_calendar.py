@@ -67,8 +67,8 @@ def test_open_cancel_close() -> None:
     assert err.value.code == "roadshow_cancelled"
     with pytest.raises(InvalidTransition):
         cal.cancel(held.entity, "", NOW)
-    assert rs.cancel_deadline == rs.spec.starts_at - dt.timedelta(hours=24)
-    assert rs.meeting_start(3) == rs.spec.ends_at + dt.timedelta(minutes=40)
+    assert rs.cancel_deadline == rs.content.starts_at - dt.timedelta(hours=24)
+    assert rs.meeting_start(3) == rs.content.ends_at + dt.timedelta(minutes=40)
 
 
 def _at(month_day: tuple[int, int], hour: int = 10) -> dt.datetime:
@@ -80,7 +80,7 @@ def _rs(day: tuple[int, int], state: cal.RoadshowState = cal.RoadshowState.sched
     start = _at(day, 14)
     s = spec().model_copy(update={"starts_at": start, "ends_at": start + dt.timedelta(hours=2),
                                   "domain": domain})  # fmt: skip
-    return cal.Roadshow(id=f"rs-{day}", organiser_org_id="op", spec=s, month=cal.month_of(start),
+    return cal.Roadshow(id=f"rs-{day}", organiser_org_id="op", content=s, month=cal.month_of(start),
                         state=state, created_at=NOW, updated_at=NOW)  # fmt: skip
 
 

@@ -8,7 +8,7 @@ LOCAL := $(RUN) python -m deploy.local
 
 .PHONY: install portal-assets browser up down status logs test test-unit test-integration test-e2e lint fmt \
 	bench-backbone bench-relevance bench-matching bench-scheduler bench-pipeline bench-portal bench-store \
-	bench-report bench-claims bench-booking bench-catalogue bench-selection
+	bench-report bench-claims bench-booking bench-catalogue bench-selection bench-faults
 
 ## install: uv (from PyPI) and the locked Python dependencies
 install:
@@ -111,6 +111,11 @@ bench-scheduler: install
 
 bench-pipeline: up
 	$(RUN) python bench/pipeline.py
+
+## bench-faults: the pipeline load while services and engines are killed, stopped, paused
+## (on a throwaway stack on free ports in a temp dir; the shared engines are never touched)
+bench-faults: install
+	$(RUN) python bench/faults.py
 
 ## bench-report: a year of events for 30,000 enterprises replayed into the reporting read model, city report
 bench-report: install

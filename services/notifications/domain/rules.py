@@ -210,6 +210,8 @@ def _rules() -> list[Rule]:
         # talent: ids only in these events (never the candidate's personal data).
         Rule("talent.claim.granted", Category.claim, orgs("enterprise_org_id"), claim,
              fields("demand_title")),
+        Rule("talent.claim.reminded", Category.claim, orgs("agency_id"), claim,
+             fields("demand_title", "expires_at")),
         Rule("talent.claim.expired", Category.claim, orgs("agency_id"), claim,
              fields("demand_title")),
         Rule("talent.claim.revoked", Category.claim, orgs("agency_id"), claim,
@@ -220,6 +222,8 @@ def _rules() -> list[Rule]:
              subject_of("candidate", "candidate_id"), fields("stage")),
         Rule("talent.candidate.rejected", Category.claim, orgs("agency_id"),
              subject_of("candidate", "candidate_id"), fields("reason")),
+        Rule("talent.fair.promoted", Category.seat, orgs("org_id"),
+             subject_of("fair", "fair_id"), fields("title")),
         Rule("talent.placement.qualified", Category.claim, orgs("agency_id", "enterprise_org_id"),
              subject_of("placement", "placement_id"), fields("role_title")),
         Rule(

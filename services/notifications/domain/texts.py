@@ -49,6 +49,7 @@ LINK_PATHS = {
     "claim": "/talent/claims/{id}",
     "candidate": "/talent/candidates/{id}",
     "placement": "/talent/placements/{id}",
+    "fair": "/talent/fairs/{id}",
     "event": "/catalogue/events/{id}",
     "roadshow": "/roadshows/{id}",
     "roadshow_meeting": "/roadshows/meetings/{id}",
@@ -125,6 +126,14 @@ TEMPLATES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         ("人才需求已被认领", "猎头机构认领了您发布的人才需求{demand_title_q}。"),
         ("Talent demand claimed", "A headhunter agency claimed your talent demand{demand_title_q}."),
     ),
+    "talent.claim.reminded": (
+        ("人才需求认领即将到期", "贵机构对人才需求{demand_title_q}的认领即将到期（{expires_at}），请尽快推荐候选人。"),
+        ("Claim about to expire", "Your agency's claim on the talent demand{demand_title_q} expires soon ({expires_at}). Please submit candidates."),
+    ),
+    "talent.fair.promoted": (
+        ("候补转正：已获得招聘会展位", "贵机构在招聘会“{title}”的候补已转为正式展位。"),
+        ("Job fair place confirmed from the waitlist", "Your organisation's waitlisted place at the job fair “{title}” is now confirmed."),
+    ),
     "talent.claim.expired": (
         ("人才需求认领已到期", "贵机构对人才需求{demand_title_q}的认领已到期，名额已释放。"),
         ("Claim expired", "Your agency's claim on the talent demand{demand_title_q} has expired and its slot was released."),
@@ -146,8 +155,8 @@ TEMPLATES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         ("Candidate rejected", "A candidate your agency submitted was rejected. Reason: {reason}"),
     ),
     "talent.placement.qualified": (
-        ("入职保证期已满", "岗位{role_title_q}的入职已过保证期，形成可申请支持的引才记录。"),
-        ("Guarantee period completed", "The placement for{role_title_q} completed its guarantee period and is now a support-eligible record."),
+        ("入职保证期已满", "岗位“{role_title}”的入职已过保证期，形成可申请支持的引才记录。"),
+        ("Guarantee period completed", "The placement for “{role_title}” completed its guarantee period and is now a support-eligible record."),
     ),
     "catalogue.registration.promoted": (
         ("候补转正：已获得席位", "您在活动{event_title_q}的候补报名已转为正式席位。"),

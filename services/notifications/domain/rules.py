@@ -173,6 +173,28 @@ def _rules() -> list[Rule]:
     both = orgs("requester_org_id", "requester.org_id", "invitee_org_id", "invitee.org_id")
     record = fields("record_kind", "record_title")
 
+    # catalogue (policy 12): applications, special dockings, 首购 records, leads
+    application = subject_of("application", "application_id")
+    docking = subject_of("docking", "docking_id")
+    supplier = orgs("supplier_org_id")
+    buyer = orgs("soe_org_id")
+
+    def titled(data: Data) -> dict[str, str]:
+        return {"record_title": str(pick(data, "title", "product_title") or "")}
+
+    def reviewed(data: Data) -> dict[str, str]:
+        reasons = [r for r in pick(data, "reasons") or [] if isinstance(r, Mapping)]
+        text = "；".join(f"{r.get('field')}：{r.get('reason')}" for r in reasons)
+        return {**titled(data), "reason": text}
+
+    def docked(data: Data) -> dict[str, str]:
+        return {
+            **titled(data),
+            "demand_title": str(pick(data, "need_title") or ""),
+            "starts_at": str(pick(data, "meeting_at") or ""),
+            "reason": str(pick(data, "reason") or ""),
+        }
+
     def declined(data: Data) -> dict[str, str]:
         return {**record(data), "decline_reason": str(pick(data, "decline_reason", "reason") or "")}
 
@@ -226,6 +248,20 @@ def _rules() -> list[Rule]:
              subject_of("fair", "fair_id"), fields("title")),
         Rule("talent.placement.qualified", Category.claim, orgs("agency_id", "enterprise_org_id"),
              subject_of("placement", "placement_id"), fields("role_title")),
+        Rule("catalogue.application.approved", Category.application, owner, application, titled),
+        Rule("catalogue.application.rejected", Category.application, owner, application, reviewed),
+        Rule("catalogue.application.returned", Category.application, owner, application, reviewed),
+        Rule("catalogue.docking.proposed", Category.interest, supplier, docking, docked),
+        Rule("catalogue.docking.accepted", Category.meeting, buyer, docking, docked),
+        Rule("catalogue.docking.declined", Category.interest, buyer, docking, docked),
+        Rule(
+            "catalogue.first_purchase.recorded", Category.deal, supplier,
+            subject_of("product", "product_id"), docked,
+        ),
+        Rule(
+            "catalogue.lead.created", Category.interest, orgs("presenter_org_id"),
+            subject_of("event", "event_id"), fields("event_title"),
+        ),
         Rule(
             "catalogue.registration.promoted", Category.seat,
             orgs("participant_org_id", "participant.org_id", "organisation_id", "org_id"),

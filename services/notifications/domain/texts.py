@@ -51,6 +51,8 @@ LINK_PATHS = {
     "placement": "/talent/placements/{id}",
     "fair": "/talent/fairs/{id}",
     "event": "/catalogue/events/{id}",
+    "application": "/catalogue/applications/{id}",
+    "docking": "/catalogue/dockings/{id}",
     "roadshow": "/roadshows/{id}",
     "roadshow_meeting": "/roadshows/meetings/{id}",
     "enterprise": "/enterprises/{id}/tiers",
@@ -157,6 +159,38 @@ TEMPLATES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "talent.placement.qualified": (
         ("入职保证期已满", "岗位“{role_title}”的入职已过保证期，形成可申请支持的引才记录。"),
         ("Guarantee period completed", "The placement for “{role_title}” completed its guarantee period and is now a support-eligible record."),
+    ),
+    "catalogue.application.approved": (
+        ("清单申报已通过审核", "贵企业申报的{record_title_q}已通过审核，将纳入下一批新技术新产品（服务）清单。"),
+        ("Catalogue application approved", "Your application for{record_title_q} was approved and will join the next catalogue edition."),
+    ),
+    "catalogue.application.rejected": (
+        ("清单申报未通过", "贵企业申报的{record_title_q}未通过审核。原因：{reason}"),
+        ("Catalogue application rejected", "Your application for{record_title_q} was rejected. Reasons: {reason}"),
+    ),
+    "catalogue.application.returned": (
+        ("清单申报退回修改", "贵企业申报的{record_title_q}被退回修改，请按意见修改后重新提交：{reason}"),
+        ("Catalogue application sent back", "Your application for{record_title_q} was sent back for changes; please edit and resubmit: {reason}"),
+    ),
+    "catalogue.docking.proposed": (
+        ("国企专项对接邀请", "一家市属国有企业希望就采购需求{demand_title_q}与贵企业的{record_title_q}开展专项对接，请及时答复。"),
+        ("Special docking request from an SOE", "A city SOE wants to discuss its need{demand_title_q} with your{record_title_q}. Please answer it."),
+    ),
+    "catalogue.docking.accepted": (
+        ("专项对接会面已确认", "供应企业已接受就{record_title_q}的对接会面，时间：{starts_at_local}。"),
+        ("Docking meeting accepted", "The supplier of{record_title_q} accepted the meeting at {starts_at_local}."),
+    ),
+    "catalogue.docking.declined": (
+        ("专项对接被婉拒", "供应企业婉拒了就{record_title_q}的对接。原因：{reason}"),
+        ("Docking declined", "The supplier of{record_title_q} declined the docking. Reason: {reason}"),
+    ),
+    "catalogue.first_purchase.recorded": (
+        ("首购/首台（套）示范应用记录已形成", "贵企业的{record_title_q}已实现首购，形成首台（套）示范应用记录，可据此申请相关支持。"),
+        ("First-purchase record created", "Your{record_title_q} made its first sale: a first-of-a-kind demonstration record now exists for later support."),
+    ),
+    "catalogue.lead.created": (
+        ("首发活动新线索", "活动{event_title_q}的一位签到参会机构已作为线索推送给贵企业。"),
+        ("New lead from a launch event", "An organisation that attended{event_title_q} was passed to you as a lead."),
     ),
     "catalogue.registration.promoted": (
         ("候补转正：已获得席位", "您在活动{event_title_q}的候补报名已转为正式席位。"),

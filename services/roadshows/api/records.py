@@ -14,7 +14,7 @@ from services.roadshows.api import (
     operation_id,
 )
 from services.roadshows.domain.records import Mandate, MandateIn, Pitch, PitchIn
-from services.roadshows.usecases import fit
+from services.roadshows.usecases import applications, fit
 from services.roadshows.usecases import records as uc
 from services.roadshows.usecases.fit import ScoredMandate, ScoredPitch
 from shared.errors import TooLarge
@@ -79,7 +79,8 @@ async def update_pitch(
 
 @router.post("/pitches/{pitch_id}/withdraw", summary="Withdraw a pitch")
 async def withdraw_pitch(pitch_id: str, caller: EnterpriseOrOp, deps: DepsDep) -> Pitch:
-    return await uc.change_pitch(deps, caller, pitch_id, "withdraw")
+    """Its open applications are withdrawn with it (a selected one frees its slot)."""
+    return await applications.withdraw_pitch(deps, caller, pitch_id)
 
 
 @router.put("/pitches/{pitch_id}/deck", summary="Upload the pitch deck")

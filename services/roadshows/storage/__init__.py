@@ -82,6 +82,6 @@ class Repositories:
         await self.mandates.ensure_indexes("owner_org_id")
         await self.pitches.ensure_indexes("owner_org_id")
         await self.roadshows.ensure_indexes("month", [("starts_at", 1)])
-        await self.applications.ensure_indexes("roadshow_id", "enterprise_org_id")
+        await self.applications.ensure_indexes("roadshow_id", "enterprise_org_id", "pitch_id")
         await self.bookings.ensure_indexes("roadshow_id", "investor_org_id")
         await self.meetings.ensure_indexes("roadshow_id")

@@ -61,3 +61,7 @@ def upcoming(now: Any) -> dict[str, Any]:
 def scored_for(mandate_id: str) -> dict[str, Any]:
     """Pitch score documents that hold a score for ``mandate_id`` (ids are ours: no dots)."""
     return {f"scores.{mandate_id}": {"$exists": True}}
+
+
+def of_pitch(pitch_id: str, states: Iterable[str]) -> dict[str, Any]:
+    return {"pitch_id": pitch_id, "state": {"$in": list(states)}}

@@ -4,14 +4,16 @@ so concurrent selections never exceed the slots)."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from services.roadshows import events
 from services.roadshows.domain import applications as domain
 from services.roadshows.domain.applications import Application, ApplicationState, RankedApplication
-from services.roadshows.domain.records import priority_tier
+from services.roadshows.domain.records import Pitch, priority_tier
+from services.roadshows.domain.transitions import InvalidTransition
 from services.roadshows.storage import queries
-from services.roadshows.usecases import Deps, not_found, require_owner
+from services.roadshows.usecases import Deps, not_found, records, require_owner
 from services.roadshows.usecases import calendar as cal
 from services.roadshows.usecases.records import PITCH
 from shared.auth import Caller
@@ -109,3 +111,15 @@ async def withdraw(deps: Deps, caller: Caller, app_id: str) -> Application:
     app = await _decide(deps, app_id, "withdraw", caller)
     await deps.repos.units.release(slots(app.roadshow_id), app.id)
     return app
+
+
+async def withdraw_pitch(deps: Deps, caller: Caller, pitch_id: str) -> Pitch:
+    """Withdraw a pitch and, with it, its open applications (a selected one frees its
+    pitch slot), each with its own ``roadshows.application.withdrawn``."""
+    pitch = await records.change_pitch(deps, caller, pitch_id, "withdraw")
+    live = [ApplicationState.applied, ApplicationState.selected]
+    for app in await queries.every(deps.repos.applications, queries.of_pitch(pitch_id, live)):
+        with contextlib.suppress(InvalidTransition):  # withdrawn meanwhile
+            await _decide(deps, app.id, "withdraw")
+        await deps.repos.units.release(slots(app.roadshow_id), app.id)
+    return pitch

@@ -101,8 +101,13 @@ async def _promote(deps: Deps, rs: Roadshow, investor: str) -> Booking | None:
 
 
 async def reconcile(deps: Deps, rs: Roadshow) -> list[str]:
-    """Promote waiters into free seats (FIFO) and record every promotion."""
-    await deps.repos.units.promote(seats(rs.id), rs.content.investor_seats)
+    """Promote waiters into free seats (FIFO) and record every promotion. When this call
+    promoted someone, only they are looked at; when it did not (another promoter held the
+    lock, or a joiner's acquire promoted the head), every waitlisted booking is checked."""
+    promoted_now = await deps.repos.units.promote(seats(rs.id), rs.content.investor_seats)
+    if promoted_now:
+        done = [await _promote(deps, rs, holder) for holder in promoted_now]
+        return [b.investor_org_id for b in done if b is not None and b.state is SeatState.held]
     waiting = await queries.every(
         deps.repos.bookings, queries.of_roadshow(rs.id, [SeatState.waitlisted])
     )

@@ -185,3 +185,10 @@ def check_deck(content_type: str, data: bytes, max_bytes: int) -> str:
             zh="文件内容与声明的类型不符", en="the file's content does not match its type",
         )  # fmt: skip
     return kind
+
+
+def excluded(mandate: MandateIn, pitch: PitchIn) -> bool:
+    """The mandate says it will not invest in this: an exclusion names one of the pitch's
+    domains or keywords, or appears in its title."""
+    marks = {*pitch.domains, *(k.casefold() for k in pitch.keywords)}
+    return any(e in marks or e.casefold() in marks or e in pitch.title for e in mandate.exclusions)

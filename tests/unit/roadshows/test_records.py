@@ -101,3 +101,25 @@ def test_deck_checks(kind: str, data: bytes, error: Any, code: str | None) -> No
     with pytest.raises(error) as err:
         rec.check_deck(kind, data, 50)
     assert err.value.field == "deck" and err.value.code == code
+
+
+@pytest.mark.parametrize(
+    ("exclusions", "pitch_fields", "out"),
+    [
+        ([], {}, False),
+        (["blockchain"], {"domains": ["ai", "blockchain"]}, True),
+        (["区块链"], {"keywords": ["区块链", "存证"]}, True),
+        (["Crypto"], {"keywords": ["crypto"]}, True),
+        (["游戏"], {"title": "休闲游戏出海 A轮"}, True),
+        (["blockchain"], {"domains": ["ai"], "keywords": ["大模型"]}, False),
+    ],
+)
+def test_exclusions(exclusions: list[str], pitch_fields: dict[str, Any], out: bool) -> None:
+    mandate = rec.MandateIn(**{**MANDATE, "exclusions": exclusions})
+    base: dict[str, Any] = {
+        "title": "工业大模型 A轮",
+        "domains": ["ai"],
+        "stage": "a",
+        "ask_cny": 1,
+    }
+    assert rec.excluded(mandate, rec.PitchIn(**{**base, **pitch_fields})) is out

@@ -190,5 +190,8 @@ def check_deck(content_type: str, data: bytes, max_bytes: int) -> str:
 def excluded(mandate: MandateIn, pitch: PitchIn) -> bool:
     """The mandate says it will not invest in this: an exclusion names one of the pitch's
     domains or keywords, or appears in its title."""
-    marks = {*pitch.domains, *(k.casefold() for k in pitch.keywords)}
-    return any(e in marks or e.casefold() in marks or e in pitch.title for e in mandate.exclusions)
+    keywords: list[str] = list(pitch.keywords)
+    exclusions: list[str] = list(mandate.exclusions)
+    title = str(pitch.title)
+    marks = {*pitch.domains, *(k.casefold() for k in keywords)}
+    return any(e in marks or e.casefold() in marks or e in title for e in exclusions)

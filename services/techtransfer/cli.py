@@ -15,10 +15,11 @@ import typer
 
 from services.techtransfer.demo import seed_demo
 from services.techtransfer.domain.errors import DomainError
-from services.techtransfer.main import database_name, sweep_once
+from services.techtransfer.main import database_name
 from services.techtransfer.settings import get_techtransfer_settings
 from services.techtransfer.storage import Repositories
 from services.techtransfer.usecases import Deps
+from services.techtransfer.usecases.sweep import sweep_once
 from shared.db import create_mongo_client
 from shared.settings import get_settings
 
@@ -27,7 +28,7 @@ T = TypeVar("T")
 
 
 def run(action: Callable[[Deps], Awaitable[T]]) -> T:
-    """Run ``action`` against the database; events stay in the outbox for the service's
+    """Run ``action`` against the database; the changes it saves wait (nudged) for the service's
     relay to publish (the CLI never talks to Kafka)."""
 
     async def main() -> T:

@@ -1,7 +1,8 @@
 """Domain errors: each names the offending field and the reason, plus a stable code.
 
-The HTTP layer maps the class to a status (``status`` below) and renders
-``{"code", "field", "reason"}``; nothing here imports a web framework.
+They are :mod:`shared.errors` classes, so ``shared/web.py`` renders them as RFC 9457
+problem details (``errors: [{field, code, message}]``) with the class's status; nothing
+here imports a web framework.
 """
 
 from __future__ import annotations
@@ -10,49 +11,44 @@ from typing import ClassVar
 
 from pydantic import ValidationError
 
+from shared.errors import ConflictError, DuijieError, ForbiddenError, InvalidInput, NotFoundError
 
-class DomainError(Exception):
+
+class DomainError(DuijieError):
     """A rule of the domain was broken; ``field`` says where, ``reason`` says why."""
 
-    status: ClassVar[int] = 400
     default_code: ClassVar[str] = "domain_error"
 
     def __init__(self, field: str, reason: str, code: str | None = None) -> None:
-        self.field = field
+        super().__init__(field, code or self.default_code, zh=reason, en=reason)
         self.reason = reason
-        self.code = code or self.default_code
-        super().__init__(f"{field}: {reason}")
 
     def as_dict(self) -> dict[str, str]:
-        """The body an API returns for this error."""
+        """The error as a plain mapping (CLI output, logs)."""
         return {"code": self.code, "field": self.field, "reason": self.reason}
 
 
-class Invalid(DomainError):
+class Invalid(DomainError, InvalidInput):
     """The input itself is wrong (out of range, inconsistent, in the past)."""
 
-    status = 422
     default_code = "invalid"
 
 
-class Forbidden(DomainError):
+class Forbidden(DomainError, ForbiddenError):
     """The actor may not do this (not the owner, wrong kind of organisation)."""
 
-    status = 403
     default_code = "forbidden"
 
 
-class NotFound(DomainError):
+class NotFound(DomainError, NotFoundError):
     """A referenced thing does not exist (or is not visible to the actor)."""
 
-    status = 404
     default_code = "not_found"
 
 
-class Conflict(DomainError):
+class Conflict(DomainError, ConflictError):
     """The request clashes with the current state (duplicate, wrong state, too late)."""
 
-    status = 409
     default_code = "conflict"
 
 

@@ -1,8 +1,5 @@
-"""Techtransfer's MongoDB repositories (one module per aggregate kind) and index creation.
-
-Every aggregate collection carries an ``outbox`` array; ``OUTBOX_COLLECTIONS`` is what the
-relay drains.
-"""
+"""Techtransfer's repositories on the aggregate store (one module per aggregate kind) and
+index creation. Events are saved with each change; ``shared.relay`` publishes them."""
 
 from __future__ import annotations
 
@@ -22,8 +19,9 @@ from services.techtransfer.storage.sessions import (
     MongoRegistrationRepository,
     MongoSessionRepository,
 )
+from shared.unique_keys import UniqueKeys
 
-__all__ = ["OUTBOX_COLLECTIONS", "Duplicate", "Repositories"]
+__all__ = ["Duplicate", "Repositories"]
 
 
 @dataclass(frozen=True)
@@ -40,14 +38,15 @@ class Repositories:
 
     @classmethod
     def over(cls, db: AsyncDatabase) -> Repositories:
+        keys = UniqueKeys(db)
         return cls(
-            offers=MongoTechOfferRepository(db),
-            needs=MongoTechNeedRepository(db),
-            interests=MongoInterestRepository(db),
-            deals=MongoDealRepository(db),
-            sessions=MongoSessionRepository(db),
-            registrations=MongoRegistrationRepository(db),
-            meetings=MongoMeetingRepository(db),
+            offers=MongoTechOfferRepository(db, keys),
+            needs=MongoTechNeedRepository(db, keys),
+            interests=MongoInterestRepository(db, keys),
+            deals=MongoDealRepository(db, keys),
+            sessions=MongoSessionRepository(db, keys),
+            registrations=MongoRegistrationRepository(db, keys),
+            meetings=MongoMeetingRepository(db, keys),
         )
 
     def all(self) -> tuple:
@@ -64,14 +63,3 @@ class Repositories:
     async def ensure_indexes(self) -> None:
         for repo in self.all():
             await repo.ensure_indexes()
-
-
-OUTBOX_COLLECTIONS = [
-    MongoTechOfferRepository.collection_name,
-    MongoTechNeedRepository.collection_name,
-    MongoInterestRepository.collection_name,
-    MongoDealRepository.collection_name,
-    MongoSessionRepository.collection_name,
-    MongoRegistrationRepository.collection_name,
-    MongoMeetingRepository.collection_name,
-]

@@ -1,135 +1,170 @@
-"""One aggregate per document: the domain model as JSON, a few native index fields, and
-the ``outbox`` array its events ride in, always written by the same single-document call.
+"""Techtransfer's repositories on the aggregate store (``shared/store.py``).
 
-Writes after the first are conditional on ``version`` (optimistic concurrency): a save
-that finds another writer got there first returns False and the use case retries.
+A repository keeps one aggregate kind: the domain model as JSON plus a few fields stored
+beside it (``more``: contacts, the owner's district, a deal's eligibility record) in one
+state, and native fields for queries (:meth:`Aggregates.index_fields`). Every write is a
+store change: :meth:`Aggregates.add` a ``create``, :meth:`Aggregates.save` a ``save`` at
+the version the use case read, so of N concurrent writers of one version exactly one wins
+and the others get False (reload and decide again). The events go in the same change; the
+change relay publishes them.
 
-FerretDB 1.x does not apply a filtered ``update_one`` atomically: measured here, several
-concurrent updates filtered on the same ``version`` all report a modification (the last
-one wins, with its own events, so state and outbox stay consistent, but the losers are
-told they succeeded). Unique inserts are atomic, so each save first claims the move from
-version N with a document ``<collection>:<id>:<N>`` in ``version_claims``; only the
-claimant updates. A claim left behind by a process that died before its update is taken
-over after ``STALE_CLAIM``. Nothing else writes an aggregate: the outbox relay keeps its
-marks in a side collection (see ``shared/outbox.py``).
-
-After a successful write the events it carried are handed to the relay
-(``outbox_landed``), which publishes them without reading the document back.
+"One live X per Y" rules (one open interest per party and record, one live deal per
+accepted interest, one live meeting request per pair) are claims on
+:class:`shared.unique_keys.UniqueKeys`, taken before the aggregate is created, not unique
+indexes: the store writes state documents after the change, where a refused write could not
+be undone.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping
-from typing import Any, Generic, TypeVar
+import contextlib
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar, Generic, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import OperationFailure
 
-from shared.db import update_one_where
 from shared.events import Envelope
-from shared.outbox import outbox_landed, outbox_push, with_outbox
+from shared.store import Conflict, MongoAggregateStore
+from shared.unique_keys import UniqueKeys
 
 M = TypeVar("M", bound=BaseModel)
 Extra = Mapping[str, Any]
-NO_OUTBOX = {"outbox": 0}
-CLAIMS = "version_claims"
-STALE_CLAIM = dt.timedelta(seconds=30)
 
 
 class Duplicate(Exception):
-    """A unique index refused the write (the domain's "one of these per ..." rules)."""
+    """A "one of these per ..." rule refused the write (the id or a live key is taken)."""
+
+
+class StoredState(BaseModel):
+    """What the store keeps: the model's JSON and the fields beside it, as they are."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str = ""  # the store keeps it as ``_id``
 
 
 class Aggregates(Generic[M]):
-    """A collection of one aggregate kind; ``extra`` builds native fields for queries."""
+    """A collection of one aggregate kind; ``index_fields`` builds native query fields."""
 
-    collection_name: str
+    collection_name: ClassVar[str]
+    kind: ClassVar[str]
     model: type[M]
+    extra_keys: tuple[str, ...] = ()
 
-    def __init__(self, db: AsyncDatabase) -> None:
-        self._col = db[self.collection_name]
-        self._claims = db[CLAIMS]
+    def __init__(self, db: AsyncDatabase, keys: UniqueKeys) -> None:
+        self.store = MongoAggregateStore(
+            db, self.kind, StoredState, collection=self.collection_name,
+            index_fields=self._index, source="techtransfer",
+        )  # fmt: skip
+        self._col = self.store.col
+        self._keys = keys
+
+    # -- what a kind may declare ---------------------------------------------------------
 
     def index_fields(self, entity: M) -> dict[str, Any]:
         """Fields stored beside the model for indexes and queries (never read back)."""
         return {}
 
-    extra_keys: tuple[str, ...] = ()
+    def unique_key(self, entity: M) -> str | None:
+        """The key a new aggregate must hold alone while it is live (None: no rule)."""
+        return None
 
-    def to_doc(self, entity: M, more: Extra | None = None) -> dict[str, Any]:
-        doc = entity.model_dump(mode="json")
+    def is_live(self, entity: M) -> bool:
+        """Whether ``entity`` still needs its unique key."""
+        return True
+
+    async def drop_legacy_unique(self, *names: str) -> None:
+        """Drop a unique index a database from before the store has on this collection: the
+        store's state writes must never be refused (the keys are claims now)."""
+        for name in names:
+            with contextlib.suppress(OperationFailure):
+                await self._col.drop_index(name)
+
+    # -- mapping -------------------------------------------------------------------------
+
+    def _index(self, state: StoredState) -> dict[str, Any]:
+        doc = state.model_dump()
         doc["_id"] = doc.pop("id")
-        doc.update(self.index_fields(entity))
-        doc.update(more or {})
-        return doc
+        return self.index_fields(self.from_doc(doc))
+
+    def _state(self, entity: M, base: Extra | None, more: Extra | None) -> StoredState:
+        doc = entity.model_dump(mode="json")
+        for key in self.extra_keys:
+            if base and key in base:
+                doc[key] = base[key]
+        for path, value in (more or {}).items():
+            head, _, tail = path.partition(".")  # "contacts.<org>" sets one entry
+            if tail:
+                doc[head] = {**(doc.get(head) or {}), tail: value}
+            else:
+                doc[head] = value
+        return StoredState.model_validate(doc)
 
     def from_doc(self, doc: Mapping[str, Any]) -> M:
         skip = {"_id", "outbox", *self.extra_keys}
-        return self.model.model_validate(
-            {"id": doc["_id"], **{k: v for k, v in doc.items() if k not in skip}}
-        )
+        data = {k: v for k, v in doc.items() if k not in skip}
+        if "_id" in doc:
+            data["id"] = doc["_id"]
+        return self.model.model_validate(data)
 
-    async def add(self, entity: M, envelopes: list[Envelope], more: Extra | None = None) -> None:
+    @staticmethod
+    def _raw(agg_id: str, state: StoredState, version: int) -> dict[str, Any]:
+        doc = state.model_dump()
+        doc.pop("id", None)
+        return {**doc, "_id": agg_id, "version": version}
+
+    # -- writing -------------------------------------------------------------------------
+
+    async def add(self, entity: M, envelopes: Sequence[Envelope], more: Extra | None = None):
+        """Create ``entity`` (version 1) with its events; :class:`Duplicate` if its id or
+        its live key is taken."""
+        entity_id = doc_id(entity)
+        key = self.unique_key(entity)
+        if key is not None:
+
+            async def live(holder: str) -> bool | None:
+                found = await self.get(holder)
+                return None if found is None else self.is_live(found)
+
+            if not await self._keys.claim(key, entity_id, live):
+                raise Duplicate(self.collection_name)
         try:
-            written = with_outbox(self.to_doc(entity, more), envelopes)
-            await self._col.insert_one(written)
-        except DuplicateKeyError as exc:
+            await self.store.create(entity_id, self._state(entity, None, more), envelopes)
+        except Conflict as exc:
             raise Duplicate(self.collection_name) from exc
-        outbox_landed(self._col, written)
 
     async def save(
         self,
         entity: M,
         *,
         expected_version: int,
-        envelopes: list[Envelope],
+        envelopes: Sequence[Envelope],
         more: Extra | None = None,
     ) -> bool:
-        """Replace the state if nobody wrote since ``expected_version``; push the events."""
+        """Write ``entity`` as version ``expected_version + 1`` with its events; False if
+        another writer changed it since (the use case reloads and decides again)."""
         entity_id = doc_id(entity)
-        claim = f"{self.collection_name}:{entity_id}:{expected_version}"
-        if not await self._claim(claim, entity_id, expected_version):
+        current = await self.store.get(entity_id)
+        if current is None or current.version != expected_version:
             return False
+        state = self._state(entity, current.state.model_dump(), more)
         try:
-            doc = self.to_doc(entity, more)
-            doc.pop("_id")
-            update: dict[str, Any] = {"$set": doc}
-            if envelopes:  # staged only for a write that will be attempted
-                update.update(outbox_push(envelopes, doc_id=entity_id))
-            if not await update_one_where(
-                self._col, entity_id, {"version": expected_version}, update
-            ):
-                return False
-            outbox_landed(self._col, update, entity_id)
-            return True
-        except DuplicateKeyError as exc:
-            raise Duplicate(self.collection_name) from exc
-        finally:
-            await self._claims.delete_one({"_id": claim})
+            await self.store.save(entity_id, state, expected_version, envelopes)
+        except Conflict:
+            return False
+        return True
 
-    async def _claim(self, claim: str, entity_id: str, version: int) -> bool:
-        now = dt.datetime.now(dt.UTC)
-        try:
-            await self._claims.insert_one({"_id": claim, "at": now})
-            return True
-        except DuplicateKeyError:
-            held = await self._claims.find_one({"_id": claim})
-            current = await self._col.find_one({"_id": entity_id}, {"version": 1})
-            at = held["at"] if held else now
-            if at.tzinfo is None:
-                at = at.replace(tzinfo=dt.UTC)
-            if held and current and current.get("version") == version and now - at > STALE_CLAIM:
-                await self._claims.delete_one({"_id": claim, "at": held["at"]})  # dead holder
-            return False
+    # -- reading -------------------------------------------------------------------------
 
     async def get(self, entity_id: str) -> M | None:
-        doc = await self._col.find_one({"_id": entity_id}, NO_OUTBOX)
+        doc = await self.raw(entity_id)
         return self.from_doc(doc) if doc else None
 
     async def raw(self, entity_id: str) -> dict[str, Any] | None:
-        return await self._col.find_one({"_id": entity_id}, NO_OUTBOX)
+        found = await self.store.get(entity_id)
+        return self._raw(entity_id, found.state, found.version) if found else None
 
     async def find(
         self,
@@ -139,21 +174,20 @@ class Aggregates(Generic[M]):
         offset: int = 0,
         limit: int = 0,
     ) -> list[M]:
-        cursor = self._col.find(dict(query), NO_OUTBOX).sort(sort or [("_id", 1)])
-        if offset:
-            cursor = cursor.skip(offset)
-        if limit:
-            cursor = cursor.limit(limit)
-        return [self.from_doc(d) async for d in cursor]
+        return [self.from_doc(d) for d in await self.find_raw(query, sort, offset, limit)]
 
-    async def find_raw(self, query: Mapping[str, Any], limit: int = 0) -> list[dict[str, Any]]:
-        cursor = self._col.find(dict(query), NO_OUTBOX).sort([("_id", 1)])
-        if limit:
-            cursor = cursor.limit(limit)
-        return [d async for d in cursor]
+    async def find_raw(
+        self,
+        query: Mapping[str, Any],
+        sort: list[tuple[str, int]] | None = None,
+        offset: int = 0,
+        limit: int = 0,
+    ) -> list[dict[str, Any]]:
+        found = await self.store.find(query, sort=sort, limit=limit, skip=offset)
+        return [self._raw(v.state.id, v.state, v.version) for v in found]
 
     async def count(self, query: Mapping[str, Any]) -> int:
-        return await self._col.count_documents(dict(query))
+        return await self.store.count(query)
 
 
 def doc_id(entity: BaseModel) -> str:

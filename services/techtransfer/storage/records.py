@@ -13,6 +13,7 @@ RECORD_EXTRA = ("created", "district", "owner_name")
 
 class MongoTechOfferRepository(Aggregates[TechOffer]):
     collection_name = "offers"
+    kind = "tech_offer"
     model = TechOffer
     extra_keys = RECORD_EXTRA
 
@@ -27,6 +28,7 @@ class MongoTechOfferRepository(Aggregates[TechOffer]):
 
 class MongoTechNeedRepository(Aggregates[TechNeed]):
     collection_name = "needs"
+    kind = "tech_need"
     model = TechNeed
     extra_keys = RECORD_EXTRA
 

@@ -1,9 +1,9 @@
 """Brokerage sessions, registrations and meeting requests: three collections.
 
 A session document carries its version and the last schedule; a registration's id is
-``<session>:<organisation>`` so registering twice hits the primary key; a meeting
-request's ``live_key`` (the session and the sorted pair while requested or accepted)
-makes "one live request per pair" a unique index.
+``<session>:<organisation>`` so registering twice is a second create of one id (one wins);
+"one live (requested or accepted) request per pair in a session" is a unique-key claim
+(``meeting:<session>|<a>|<b>``, the pair sorted).
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ def meeting_live_key(req: MeetingRequest) -> str:
 
 class MongoSessionRepository(Aggregates[StoredSession]):
     collection_name = "sessions"
+    kind = "session"
     model = StoredSession
     extra_keys = ("deadline", "first_slot")
 
@@ -66,6 +67,7 @@ class MongoSessionRepository(Aggregates[StoredSession]):
 
 class MongoRegistrationRepository(Aggregates[StoredRegistration]):
     collection_name = "registrations"
+    kind = "registration"
     model = StoredRegistration
 
     async def ensure_indexes(self) -> None:
@@ -75,13 +77,22 @@ class MongoRegistrationRepository(Aggregates[StoredRegistration]):
 
 class MongoMeetingRepository(Aggregates[MeetingRequest]):
     collection_name = "meetings"
+    kind = "meeting"
     model = MeetingRequest
     extra_keys = ("live_key", "deadline")
 
     def index_fields(self, entity: MeetingRequest) -> dict[str, Any]:
         return {"live_key": meeting_live_key(entity)}
 
+    def unique_key(self, entity: MeetingRequest) -> str | None:
+        a, b = sorted(entity.sides())
+        return f"meeting:{entity.session_id}|{a}|{b}"
+
+    def is_live(self, entity: MeetingRequest) -> bool:
+        return entity.state in LIVE
+
     async def ensure_indexes(self) -> None:
-        await self._col.create_index("live_key", unique=True)
+        await self.drop_legacy_unique("live_key_1")
+        await self._col.create_index("live_key")
         await self._col.create_index([("session_id", 1), ("state", 1)])
         await self._col.create_index([("state", 1), ("deadline", 1)])

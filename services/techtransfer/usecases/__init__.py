@@ -2,7 +2,8 @@
 
 Each use case takes :class:`Deps` (built once in ``main.py``) and the verified caller,
 loads aggregates, calls a pure domain function, and writes the new state together with
-its events in one single-document update (the outbox). Lost races are retried.
+its events in one store change (``shared/store.py``) at the version it read. A lost race
+reloads and decides again (the domain then refuses what is no longer allowed).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import asyncio
 import datetime as dt
 import random
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TypeVar
 
 from services.techtransfer.domain.errors import Conflict, Forbidden
@@ -35,12 +36,11 @@ KIND_OF = {
 
 @dataclass
 class Deps:
-    """What every use case needs: repositories, settings, the clock, and the outbox waker."""
+    """What every use case needs: repositories, settings and the clock."""
 
     repos: Repositories
     settings: TechtransferSettings
     clock: Callable[[], dt.datetime] = utc_now
-    wake_outbox: Callable[[], None] = field(default=lambda: None)
 
     def now(self) -> dt.datetime:
         return self.clock()

@@ -12,7 +12,7 @@ from services.techtransfer.domain import deals as domain
 from services.techtransfer.domain.deals import Deal, DealReport, SupportEligibility
 from services.techtransfer.domain.errors import Conflict, Forbidden, NotFound
 from services.techtransfer.domain.transitions import Transition
-from services.techtransfer.storage import Duplicate
+from services.techtransfer.storage import Duplicate, queries
 from services.techtransfer.usecases import Deps, new_id, require_party, retrying
 from shared.auth import Caller
 
@@ -50,7 +50,6 @@ async def report(deps: Deps, caller: Caller, interest_id: str, body: DealReport)
         await deps.repos.deals.add(t.entity, events.deal_events(t.entity, t.events, None))
     except Duplicate:
         raise Conflict("interest_id", "a deal for this expression is already reported") from None
-    deps.wake_outbox()
     return DealView(deal=t.entity)
 
 
@@ -63,10 +62,7 @@ async def get(deps: Deps, caller: Caller, deal_id: str) -> DealView:
 
 async def list_for(deps: Deps, caller: Caller, *, limit: int, offset: int) -> list[DealView]:
     """The caller's deals (operators: all), newest first."""
-    org = caller.organisation_id
-    query: dict[str, Any] = (
-        {} if caller.is_operator else {"$or": [{"supplier.org_id": org}, {"recipient.org_id": org}]}
-    )
+    query = queries.deals_of(None if caller.is_operator else caller.organisation_id)
     docs = await deps.repos.deals.find_raw(query)
     views = [_view(d, deps.repos.deals.from_doc(d)) for d in docs]
     views.sort(key=lambda v: v.deal.reported_at, reverse=True)
@@ -90,7 +86,6 @@ async def _decide(deps: Deps, caller: Caller, deal_id: str, command: Any) -> Dea
         )
         if not saved:
             return None
-        deps.wake_outbox()
         return DealView(deal=t.entity, eligibility=eligibility)
 
     return await retrying(attempt, "deal")
@@ -113,7 +108,7 @@ async def eligibility_records(
     """Operators only: every 9(4) support-eligibility record, newest first."""
     if not caller.is_operator:
         raise Forbidden("actor", "only operators see support-eligibility records")
-    docs = await deps.repos.deals.find_raw({"eligibility": {"$ne": None}})
+    docs = await deps.repos.deals.find_raw(queries.eligible_deals())
     found = [
         SupportEligibility.model_validate(d["eligibility"]) for d in docs if d.get("eligibility")
     ]

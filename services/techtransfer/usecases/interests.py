@@ -17,7 +17,7 @@ from services.techtransfer.domain import interest as domain
 from services.techtransfer.domain.errors import Conflict, Forbidden, NotFound
 from services.techtransfer.domain.interest import Interest, InterestAnswers, InterestState
 from services.techtransfer.domain.transitions import Transition
-from services.techtransfer.storage import Duplicate
+from services.techtransfer.storage import Duplicate, queries
 from services.techtransfer.usecases import Deps, new_id, party_of, require_party, retrying
 from services.techtransfer.usecases.records import Kind, get_record
 from shared.auth import Caller
@@ -74,8 +74,6 @@ async def _save(
     saved = await deps.repos.interests.save(
         t.entity, expected_version=before.version, envelopes=envelopes, more=more or None
     )
-    if saved:
-        deps.wake_outbox()
     return saved
 
 
@@ -121,7 +119,6 @@ async def express(
         raise Conflict(
             "record_id", "you already have an open expression of interest here"
         ) from None
-    deps.wake_outbox()
     return InterestView(interest=t.entity, record_title=record.content.title, contacts=None)
 
 
@@ -144,19 +141,14 @@ async def list_for(
     offset: int,
 ) -> list[InterestView]:
     """The caller's sent and/or received expressions (operators: everyone's)."""
-    org = caller.organisation_id
-    clauses: list[dict[str, Any]] = []
-    if box == "sent":
-        clauses.append({"interested.org_id": org})
-    elif box == "received":
-        clauses.append({"owner.org_id": org})
-    elif not caller.is_operator:
-        clauses.append({"$or": [{"interested.org_id": org}, {"owner.org_id": org}]})
-    if state is not None:
-        clauses.append({"state": state.value})
-    if record_id:
-        clauses.append({"record_id": record_id})
-    docs = await deps.repos.interests.find_raw({"$and": clauses} if clauses else {})
+    query = queries.interests_of(
+        caller.organisation_id,
+        box=box,
+        operator=caller.is_operator,
+        state=state.value if state is not None else None,
+        record_id=record_id,
+    )
+    docs = await deps.repos.interests.find_raw(query)
     views = [_view(d, deps.repos.interests.from_doc(d), caller) for d in docs]
     views.sort(key=lambda v: v.interest.created_at, reverse=True)
     return views[offset : offset + limit]
@@ -199,9 +191,7 @@ async def withdraw(deps: Deps, caller: Caller, interest_id: str) -> InterestView
 
 async def sweep_expired(deps: Deps, batch: int = 500) -> int:
     """Expire open expressions whose period has run out; both sides are told by the event."""
-    docs = await deps.repos.interests.find_raw(
-        {"state": InterestState.open.value, "due": {"$lte": deps.now()}}, limit=batch
-    )
+    docs = await deps.repos.interests.find_raw(queries.open_interests_due(deps.now()), limit=batch)
     expired = await _expire_stale(deps, docs)
     if expired:
         log.info("expired %d expressions of interest", expired)

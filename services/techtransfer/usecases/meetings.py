@@ -10,7 +10,7 @@ from services.techtransfer.domain import sessions as domain
 from services.techtransfer.domain.errors import Conflict, Forbidden, NotFound
 from services.techtransfer.domain.parties import Party
 from services.techtransfer.domain.sessions import MeetingOutcome, MeetingRequest
-from services.techtransfer.storage import Duplicate
+from services.techtransfer.storage import Duplicate, queries
 from services.techtransfer.storage.sessions import StoredSession
 from services.techtransfer.usecases import Deps, new_id, require_party, retrying
 from services.techtransfer.usecases import sessions as session_uc
@@ -27,9 +27,7 @@ async def request(
     invitee = next((r.participant for r in regs if r.participant.org_id == invitee_id), None)
     if invitee is None:
         invitee = Party(org_id=invitee_id, kind=party.kind)  # the domain names what is wrong
-    existing = await deps.repos.meetings.find(
-        {"session_id": session_id, "state": {"$in": ["requested", "accepted"]}}
-    )
+    existing = await deps.repos.meetings.find(queries.live_meetings(session_id))
     t = domain.request_meeting(
         new_id(), session, party, invitee, deps.now(), regs, existing, message
     )
@@ -40,7 +38,6 @@ async def request(
         )
     except Duplicate:
         raise Conflict("invitee", "a meeting request between you already exists") from None
-    deps.wake_outbox()
     return t.entity
 
 
@@ -61,11 +58,8 @@ async def get(deps: Deps, caller: Caller, meeting_id: str) -> MeetingRequest:
 async def list_for(deps: Deps, caller: Caller, session_id: str) -> list[MeetingRequest]:
     """The caller's requests in a session (operators: all of them)."""
     await session_uc.require_participant_or_operator(deps, caller, session_id)
-    query: dict[str, Any] = {"session_id": session_id}
-    if not caller.is_operator:
-        org = caller.organisation_id
-        query = {"$and": [query, {"$or": [{"requester.org_id": org}, {"invitee.org_id": org}]}]}
-    found = await deps.repos.meetings.find(query)
+    org = None if caller.is_operator else caller.organisation_id
+    found = await deps.repos.meetings.find(queries.meetings_of(session_id, org))
     return sorted(found, key=lambda r: r.created_at)
 
 
@@ -80,8 +74,6 @@ async def _act(deps: Deps, caller: Caller, meeting_id: str, command: Any, action
             expected_version=req.version,
             envelopes=events.meeting_events(t.entity, t.events, session),
         )
-        if saved:
-            deps.wake_outbox()
         return t.entity if saved else None
 
     return await retrying(attempt, "meeting request")

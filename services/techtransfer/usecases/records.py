@@ -20,6 +20,7 @@ from services.techtransfer.domain.records import (
     TechOffer,
 )
 from services.techtransfer.domain.transitions import Transition
+from services.techtransfer.storage import queries
 from services.techtransfer.storage.base import Aggregates
 from services.techtransfer.usecases import Deps, new_id, require_party, retrying
 from shared.auth import Caller
@@ -53,31 +54,17 @@ def visible(record: Record, caller: Caller) -> bool:
     return record.state is RecordState.published or caller.is_operator
 
 
-def visibility_query(caller: Caller) -> dict[str, Any]:
-    mine = {"owner.org_id": caller.organisation_id}
-    if caller.is_operator:
-        return {"$or": [mine, {"state": {"$ne": RecordState.draft.value}}]}
-    return {"$or": [mine, {"state": RecordState.published.value}]}
-
-
 def listing_query(kind: Kind, caller: Caller, f: Filters) -> dict[str, Any]:
-    clauses: list[dict[str, Any]] = [visibility_query(caller)]
-    if f.status is not None:
-        clauses.append({"state": f.status.value})
-    if f.owner:
-        clauses.append({"owner.org_id": f.owner})
-    if f.domain:
-        clauses.append({"content.domains": f.domain})
-    if f.mode:
-        clauses.append({"content.cooperation_modes": f.mode})
-    trl: dict[str, int] = {}
-    if f.trl_min is not None:
-        trl["$gte"] = f.trl_min
-    if f.trl_max is not None:
-        trl["$lte"] = f.trl_max
-    if trl:
-        clauses.append({TRL_FIELD[kind]: trl})
-    return {"$and": clauses}
+    return queries.record_listing(
+        queries.visible_records(caller.organisation_id, operator=caller.is_operator),
+        status=f.status.value if f.status is not None else None,
+        owner=f.owner,
+        domain=f.domain,
+        mode=f.mode,
+        trl_field=TRL_FIELD[kind],
+        trl_min=f.trl_min,
+        trl_max=f.trl_max,
+    )
 
 
 async def list_records(
@@ -131,7 +118,6 @@ async def create_record(
         record, names = published.entity, ("drafted", *published.events)
     envelopes = events.record_events(record, names, caller.district)
     await repo(deps, kind).add(record, envelopes, {"district": caller.district})
-    deps.wake_outbox()
     return record
 
 
@@ -151,8 +137,6 @@ async def _change(
         saved = await repo(deps, kind).save(
             transition.entity, expected_version=record.version, envelopes=envelopes
         )
-        if saved and envelopes:
-            deps.wake_outbox()
         return transition.entity if saved else None
 
     return await retrying(attempt, NOUN[kind])

@@ -15,7 +15,7 @@ from services.techtransfer.domain.agenda import Agenda, agenda_ics, build_agenda
 from services.techtransfer.domain.errors import Conflict, Forbidden, NotFound
 from services.techtransfer.domain.records import Record
 from services.techtransfer.domain.sessions import MeetingRequest, MeetingState, SessionSpec
-from services.techtransfer.storage import Duplicate
+from services.techtransfer.storage import Duplicate, queries
 from services.techtransfer.storage.sessions import (
     StoredRegistration,
     StoredSession,
@@ -34,7 +34,6 @@ async def create(deps: Deps, caller: Caller, spec: SessionSpec) -> StoredSession
     t = domain.create_session(new_id(), operator, spec, now)
     session = StoredSession(**t.entity.model_dump(), created_at=now)
     await deps.repos.sessions.add(session, events.session_events(session, t.events))
-    deps.wake_outbox()
     return session
 
 
@@ -97,7 +96,6 @@ async def register(
         await deps.repos.registrations.add(reg, events.registration_events(reg, t.events))
     except Duplicate:
         raise Conflict("participant", "you are already registered for this session") from None
-    deps.wake_outbox()
     return reg
 
 
@@ -150,8 +148,6 @@ async def expire_requests(deps: Deps, session: StoredSession) -> int:
         expired += await deps.repos.meetings.save(
             t.entity, expected_version=req.version, envelopes=envelopes
         )
-    if expired:
-        deps.wake_outbox()
     return expired
 
 
@@ -196,7 +192,6 @@ async def run_schedule(deps: Deps, session_id: str, *, operator_request: bool) -
         return updated if saved else None
 
     stored = await retrying(attempt, "session")
-    deps.wake_outbox()
     log.info(
         "session %s scheduled: %d placed, %d unplaced",
         session_id,
@@ -208,9 +203,7 @@ async def run_schedule(deps: Deps, session_id: str, *, operator_request: bool) -
 
 async def schedule_due(deps: Deps) -> int:
     """The sweeper: schedule every session whose registration closed and never ran."""
-    due = await deps.repos.sessions.find(
-        {"deadline": {"$lte": deps.now()}, "scheduled_at": None}, limit=50
-    )
+    due = await deps.repos.sessions.find(queries.sessions_due(deps.now()), limit=50)
     for session in due:
         await run_schedule(deps, session.id, operator_request=False)
     return len(due)

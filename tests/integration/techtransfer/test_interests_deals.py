@@ -18,6 +18,7 @@ from tests.integration.techtransfer.conftest import (
     of_type,
     wait_for_events,
 )
+from tests.support.problems import field_of
 
 pytestmark = pytest.mark.integration
 
@@ -42,7 +43,7 @@ async def test_interest_accept_deal_confirm_eligibility(tt: TT) -> None:
     iid = made["interest"]["id"]
     assert made["contacts"] is None and made["interest"]["state"] == "open"
     again = await tt.call(ent, "POST", f"/offers/{offer['id']}/interests", interest_body())
-    assert again.status_code == 409 and again.json()["detail"]["field"] == "record_id"
+    assert again.status_code == 409 and field_of(again.json()) == "record_id"
 
     before = await tt.ok(uni, "GET", f"/interests/{iid}")
     assert before["contacts"] is None  # hidden until the owner accepts
@@ -110,7 +111,7 @@ async def test_decline_needs_a_reason_and_who_may_express(tt: TT) -> None:
     made = await tt.ok(uni, "POST", f"/needs/{need['id']}/interests", interest_body())
     iid = made["interest"]["id"]
     blank = await tt.call(ent, "POST", f"/interests/{iid}/decline", {"reason": "   "})
-    assert blank.status_code == 422 and blank.json()["detail"]["field"] == "reason"
+    assert blank.status_code == 422 and field_of(blank.json()) == "reason"
     declined = await tt.ok(ent, "POST", f"/interests/{iid}/decline", {"reason": "技术路线不匹配"})
     assert declined["interest"]["decline_reason"] == "技术路线不匹配"
     deal = await tt.call(uni, "POST", f"/interests/{iid}/deals", report())
@@ -159,7 +160,7 @@ async def test_dispute_then_report_again_and_outside_9_4(tt: TT) -> None:
     await tt.ok(licensor, "POST", f"/interests/{iid}/accept", {"contact": CONTACT})
     future = {**report(), "signed_on": (dt.date.today() + dt.timedelta(days=5)).isoformat()}
     response = await tt.call(ent, "POST", f"/interests/{iid}/deals", future)
-    assert response.status_code == 422 and response.json()["detail"]["field"] == "signed_on"
+    assert response.status_code == 422 and field_of(response.json()) == "signed_on"
     first = await tt.ok(ent, "POST", f"/interests/{iid}/deals", report())
     no_reason = await tt.call(
         licensor, "POST", f"/deals/{first['deal']['id']}/dispute", {"reason": ""}
@@ -172,7 +173,7 @@ async def test_dispute_then_report_again_and_outside_9_4(tt: TT) -> None:
 
 
 async def test_concurrent_answers_have_exactly_one_winner(tt: TT) -> None:
-    """FerretDB 1.x filtered updates are not atomic; the version claim makes them so."""
+    """FerretDB 1.x filtered updates are not atomic; the store's unique change insert is."""
     uni = tt.caller(OrgType.university)
     ent = tt.caller(OrgType.enterprise)
     offer = await tt.offer(uni)

@@ -14,7 +14,7 @@ from services.techtransfer.domain.tz import SHANGHAI
 from services.techtransfer.main import sweep_once
 from shared.auth import Caller, OrgType
 from tests.integration.techtransfer.conftest import TT, of_type, wait_for_events
-from tests.support.problems import fields_of
+from tests.support.problems import field_of, fields_of
 
 pytestmark = pytest.mark.integration
 
@@ -59,18 +59,18 @@ async def test_session_from_registration_to_rating(tt: TT) -> None:
     twice = await tt.call(
         uni, "POST", f"/sessions/{sid}/registrations", {"record_ids": [offer["id"]]}
     )
-    assert twice.status_code == 409 and twice.json()["detail"]["field"] == "participant"
+    assert twice.status_code == 409 and field_of(twice.json()) == "participant"
     not_mine = await tt.call(
         tt.caller(OrgType.enterprise),
         "POST",
         f"/sessions/{sid}/registrations",
         {"record_ids": [offer["id"]]},
     )
-    assert not_mine.status_code == 403 and not_mine.json()["detail"]["field"] == "record_ids"
+    assert not_mine.status_code == 403 and field_of(not_mine.json()) == "record_ids"
     myself = await tt.call(
         uni, "POST", f"/sessions/{sid}/meetings", {"invitee": uni.organisation_id}
     )
-    assert myself.status_code == 422 and myself.json()["detail"]["field"] == "invitee"
+    assert myself.status_code == 422 and field_of(myself.json()) == "invitee"
 
     m1 = await tt.ok(uni, "POST", f"/sessions/{sid}/meetings", {"invitee": ent1.organisation_id})
     m2 = await tt.ok(uni, "POST", f"/sessions/{sid}/meetings", {"invitee": ent2.organisation_id})
@@ -129,7 +129,7 @@ async def test_session_from_registration_to_rating(tt: TT) -> None:
             ent1, "POST", f"/sessions/{sid}/meetings", {"invitee": uni.organisation_id}
         )
         assert booking.status_code == 409
-        assert booking.json()["detail"]["field"] == "registration_deadline"
+        assert field_of(booking.json()) == "registration_deadline"
         rated = await tt.ok(uni, "POST", f"/meetings/{m1['id']}/rating", {"outcome": "negotiating"})
         assert rated["ratings"][uni.organisation_id] == "negotiating"
         twice_rated = await tt.call(

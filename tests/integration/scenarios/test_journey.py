@@ -4,6 +4,8 @@ the events of one flow are on their topics."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from shared.auth import OrgType
@@ -145,3 +147,43 @@ async def test_publish_push_apply_score_award_milestones_built(sc: SC) -> None:
         assert len(of_type(seen, t, subject)) == n, t
     recorded = of_type(seen, "scenarios.score.recorded", sid)
     assert all("scores" not in e["data"] for e in recorded)
+
+
+async def test_poison_on_the_match_topic_goes_to_the_dlq_and_pushes_carry_on(sc: SC) -> None:
+    from aiokafka import AIOKafkaProducer
+
+    s = await sc.published(publisher())
+    ent = make_caller(OrgType.enterprise)
+    cap = await sc.ok(ent, "POST", "/capabilities", capability_body())
+    producer = AIOKafkaProducer(bootstrap_servers=sc.settings.kafka_bootstrap)
+    await producer.start()
+    try:  # same key as the good event: same partition, so it is read first
+        await producer.send_and_wait(
+            sc.topic("matching.match"), b"{not json", key=cap["id"].encode()
+        )
+    finally:
+        await producer.stop()
+    await publish(sc, suggestion(s, cap), cap["id"], "matching")
+
+    async def pushed() -> list:
+        return (await sc.ok(ent, "GET", "/pushes"))["items"]
+
+    assert (await eventually(pushed))[0]["scenario_id"] == s["id"]
+    from aiokafka import AIOKafkaConsumer
+
+    consumer = AIOKafkaConsumer(
+        sc.topic("matching.match.dlq"),
+        bootstrap_servers=sc.settings.kafka_bootstrap,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    try:
+        async with asyncio.timeout(20):
+            found: list = []
+            while not any(r.value == b"{not json" for r in found):
+                for records in (await consumer.getmany(timeout_ms=500)).values():
+                    found.extend(records)
+    finally:
+        await consumer.stop()

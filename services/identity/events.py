@@ -1,4 +1,5 @@
-"""Identity's events: build the contract payloads and wrap them in envelopes (saved with the change they belong to)."""
+"""Identity's events: build the contract payloads and wrap them in envelopes (saved with the
+change they belong to)."""
 
 from __future__ import annotations
 

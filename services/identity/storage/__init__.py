@@ -40,7 +40,7 @@ class Repositories:
         )
 
     async def ensure_indexes(self) -> None:
-        for repo in (self.organisations, self.users, self.keys, self.refresh_tokens):
+        for repo in (self.organisations, self.users, self.keys, self.refresh_tokens, self.throttle):
             await repo.ensure_indexes()
 
 

@@ -2,8 +2,9 @@
 tier at once give exactly one success, one history entry (no duplicate sequence numbers)
 and exactly one ``identity.enterprise.tier_changed`` event for that version.
 
-Before the aggregate store, identity's check-then-write (``update_one_where``) let 2-3 of
-4 such writers "win" on FerretDB."""
+Before the aggregate store, identity's check-then-write (``update_one_where``) let 5 of 6
+such writers "win" on FerretDB. Also: one refresh token spent by several requests at once
+gives exactly one new pair (the spend is a unique insert)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from aiokafka import AIOKafkaConsumer
 from services.identity.domain.credit_code import check_character
 from shared.events import topic_name
 from shared.events.contracts.identity import ENTERPRISE_TOPIC
-from tests.integration.identity.conftest import Identity, bearer
+from tests.integration.identity.conftest import PASSWORD, Identity, bearer
 from tests.support.problems import code_of
 
 pytestmark = pytest.mark.integration
@@ -97,3 +98,16 @@ async def test_operators_adding_the_same_tier_at_once_give_one_change(
     assert len(added) == 1, added
     versions = Counter(e["version"] for e in events)
     assert all(n == 1 for n in versions.values()), versions
+
+
+async def test_one_refresh_token_spent_at_once_gives_one_new_pair(identity: Identity) -> None:
+    _, op = await identity.bootstrap_operator()
+    _, email = await identity.register(op, {"type": "soe", "name": "并发刷新国企"})
+    pair = (
+        await identity.client.post("/auth/token", json={"email": email, "password": PASSWORD})
+    ).json()
+    body = {"refresh_token": pair["refresh_token"]}
+    answers = await asyncio.gather(
+        *(identity.client.post("/auth/refresh", json=body) for _ in range(OPERATORS))
+    )
+    assert sorted(a.status_code for a in answers) == [200] + [401] * (OPERATORS - 1)

@@ -9,6 +9,7 @@ marked ``units_freed``, which the sweeper finishes if a crash came in between.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -42,20 +43,30 @@ def agency_slots(agency_id: str) -> str:
 
 
 async def claim(deps: Deps, caller: Caller, demand_id: str) -> Claim:
-    agency = ensure_verified(await agency_uc.find(deps, caller.organisation_id))
-    demand = (await deps.repos.demands.require(demand_id, DEMAND)).state
+    # Independent reads go together (a claim burst queues on the database: fewer
+    # round trips one after another is what shortens it).
+    found_agency, found_demand = await asyncio.gather(
+        agency_uc.find(deps, caller.organisation_id), deps.repos.demands.get(demand_id)
+    )
+    agency = ensure_verified(found_agency)
+    if found_demand is None:
+        raise DEMAND()
+    demand = found_demand.state
     now = deps.now()
     ensure_open(demand, now)
     units, limit = deps.repos.units, deps.settings.agency_max_claims
     # Looks before the race, so the many losers of a burst stop after a few reads:
     # every slot held -> full; the agency's unfreed claims at M -> its limit. They only
     # refuse what is so at this moment; the acquires below decide the winners.
-    holders = await units.held(demand_slots(demand.id), demand.claim_capacity)
+    holders, holding = await asyncio.gather(
+        units.held(demand_slots(demand.id), demand.claim_capacity),
+        queries.claims_holding_units(deps.repos.claims, agency.id),
+    )
     if agency.id in holders.values():
         raise _already_claimed()
     if len(holders) >= demand.claim_capacity:
         raise _demand_full(demand)
-    if await queries.claims_holding_units(deps.repos.claims, agency.id) >= limit:
+    if holding >= limit:
         raise _over_limit(limit)
     # The demand's slot first: a loser gives nothing back (measured: 50-wide bursts went
     # from ~17 to ~10 database round trips per loser). The agency's own slot second; it

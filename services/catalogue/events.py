@@ -18,7 +18,7 @@ from services.catalogue.domain.dockings import Docking, FirstPurchase
 from services.catalogue.domain.editions import Diff, Edition
 from services.catalogue.domain.launches import Launch, Lead, Registration
 from services.catalogue.domain.needs import Need
-from services.catalogue.domain.products import Product
+from services.catalogue.domain.products import Product, ProductState
 from shared.events import Envelope, new_event
 from shared.events.contracts import catalogue as c
 
@@ -104,7 +104,9 @@ def product_events(p: Product, names: Iterable[str]) -> list[Envelope]:
         "domains": list(s.domains),
         "keywords": list(s.keywords),
         "district": s.district,
-        "status": p.state.value,
+        # The markets' shared vocabulary: a listed product is "published" (matching
+        # projects and ranks only records in that status).
+        "status": "published" if p.state is ProductState.listed else p.state.value,
         "updated_at": p.updated_at,
         "first_of_kind": s.first_of_kind,
         "price_band": list(s.price_band) if s.price_band else None,

@@ -133,23 +133,28 @@ def _passage(rec: dict) -> str:
 
 
 def prepare_vectors(records: list[dict], seed: int, fresh: bool) -> float | None:
-    """Fill the model's cache with every record's vector: from the saved batch, or by
-    embedding them now (then saved). Returns passages/s when computed here."""
-    path = CACHE / f"offers-{seed}-{len(records)}.npy"
+    """Fill the model's cache with every record's vector: from saved chunks of 10,000,
+    or by embedding them now (each chunk saved as it is done, so an interrupted run
+    keeps its work). Returns passages/s over the chunks embedded in this run."""
     texts = [_passage(r) for r in records]
-    if path.exists() and not fresh:
-        for text, vec in zip(texts, np.load(path), strict=True):
-            semantic.remember(text, vec)
-        return None
-    t0 = time.perf_counter()
-    vectors = []
-    for i in range(0, len(texts), 1000):
-        vectors += semantic.embed_many(texts[i : i + 1000])
-        print(f"embedded {i + 1000}/{len(texts)}", end="\r", flush=True)
-    rate = len(texts) / (time.perf_counter() - t0)
     CACHE.mkdir(parents=True, exist_ok=True)
-    np.save(path, np.stack(vectors).astype(np.float16))
-    return rate
+    done, seconds = 0, 0.0
+    for start in range(0, len(texts), 10_000):
+        chunk = texts[start : start + 10_000]
+        path = CACHE / f"offers-{seed}-{start}-{len(chunk)}.npy"
+        if path.exists() and not fresh:
+            for text, vec in zip(chunk, np.load(path), strict=True):
+                semantic.remember(text, vec)
+            continue
+        t0 = time.perf_counter()
+        vectors = []
+        for i in range(0, len(chunk), 500):
+            vectors += semantic.embed_many(chunk[i : i + 500])
+        seconds += time.perf_counter() - t0
+        done += len(chunk)
+        np.save(path, np.stack(vectors).astype(np.float16))
+        print(f"embedded {start + len(chunk)}/{len(texts)} ({done / seconds:.0f}/s)", flush=True)
+    return done / seconds if done else None
 
 
 def actions(index: str, records: list[dict]) -> Iterator[dict]:

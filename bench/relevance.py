@@ -60,6 +60,7 @@ from services.matching.ranking import (  # noqa: E402
     standing_query,
     to_index_doc,
 )
+from services.matching.settings import MatchingSettings  # noqa: E402
 from services.matching.usecases.ranking import FULL_SOURCE, match_body, shared_terms  # noqa: E402
 
 K = 10
@@ -71,8 +72,8 @@ console = Console(width=140)
 #: domain factor (each a general knob; no query, term or code is named)
 GRID: list[RankingParams] = [
     DEFAULT_PARAMS.but(semantic_weight=w, domain_factor=f)
-    for w in (0.0, 32.0, 64.0, 128.0, 256.0, 512.0)
-    for f in (0.0, 1.5, 3.0, 6.0, 12.0)
+    for w in (0.0, 64.0, 128.0, 256.0, 512.0, 1024.0)
+    for f in (0.0, 3.0, 6.0, 12.0, 24.0)
 ]
 #: each ablation changes every grid point the same way, then is held out like the rest
 ABLATIONS: dict[str, dict[str, Any]] = {
@@ -84,6 +85,13 @@ ABLATIONS: dict[str, dict[str, Any]] = {
     "semantic on all 512 dims": {"semantic_dims": 512},
     "semantic on 64 dims": {"semantic_dims": 64},
     "most_fields": {"multi_match_type": "most_fields"},
+}
+#: alternatives to the service's word floor (>= 2 shared words), measured with --ablate:
+#: a hit below it is kept when its sentence similarity reaches the value (-1: no floor)
+FLOORS: dict[str, float] = {
+    "word floor or similarity >= 0.5": 0.5,
+    "word floor or similarity >= 0.4": 0.4,
+    "no word floor": -1.0,
 }
 #: the percolator's vector gate: share of sign agreement (0: the word gate alone)
 GATES = (0.0, 0.6, 0.65, 0.7, 0.75, 0.8)
@@ -153,26 +161,38 @@ def service_rankings(
     index_of: dict[str, str],
     queries: list[dict],
     params: RankingParams | None = None,
+    floor_similarity: float | None = None,
 ) -> list[list[str]]:
     """Rank as the matching service stores suggestions: its query body (``match_body``
-    for the defaults; the same builder with ``params`` otherwise), then its relevance
-    floor (``relevant_enough`` on shared words)."""
+    for the defaults; the same builder with ``params`` otherwise) at its depth, then its
+    relevance floor (``relevant_enough`` on shared words); the top ``K`` are scored.
+    ``floor_similarity`` (a measured alternative, not the service's): a hit below the
+    word floor is kept when its sentence similarity reaches this."""
     policy = SuggestionPolicy()
+    depth = MatchingSettings().ranked_depth
     demands = [
         to_index_doc({**q, "status": "published"}, with_standing_query=False) for q in queries
     ]
     bodies = []
     for d in demands:
         if params is None:
-            body = match_body(d, K)
+            body = match_body(d, depth)
         else:
-            body = build_match_query(d, size=K, params=params)
+            body = build_match_query(d, size=depth, params=params)
             body["_source"] = FULL_SOURCE
         bodies.append((PAIRS[d["kind"]], body))
     out = []
     for d, hits in zip(demands, msearch_hits(client, index_of, bodies), strict=True):
-        kept = [h for h in hits if relevant_enough(policy, shared_terms(d, h["_source"]))]
-        out.append([h["_id"] for h in kept])
+        kept = [
+            h
+            for h in hits
+            if relevant_enough(policy, shared_terms(d, h["_source"]))
+            or (
+                floor_similarity is not None
+                and (semantic.similarity(d, h["_source"]) or -1.0) >= floor_similarity
+            )
+        ]
+        out.append([h["_id"] for h in kept][:K])
     return out
 
 
@@ -306,10 +326,12 @@ def main(
         )
         base = evaluate(queries, base_rankings, qrels)
 
-        def grid_scores(changes: dict[str, Any]) -> list[dict[str, float]]:
+        def grid_scores(changes: dict[str, Any], floor: float | None = None) -> list[dict]:
             return [
                 per_query(
-                    queries, service_rankings(client, supply, queries, p.but(**changes)), qrels
+                    queries,
+                    service_rankings(client, supply, queries, p.but(**changes), floor),
+                    qrels,
                 )
                 for p in GRID
             ]
@@ -324,6 +346,9 @@ def main(
             if ablate
             else {}
         )
+        if ablate:
+            for name, floor in FLOORS.items():
+                variants[name] = held_out(queries, grid_scores({}, floor), draws)
         found = {g: percolated_pairs(client, names["demand"][g], docs) for g in GATES}
     finally:
         for group in (names.get("supply", {}), names.get("base", {})):

@@ -44,7 +44,7 @@ class RankingParams:
     #: each keyword of the record as a phrase (contiguous bigrams) in the other's text
     keyword_phrase_boost: float = 0.0
     #: text score x (1 + domain_factor x share of the record's domains the other side has)
-    domain_factor: float = 3.0
+    domain_factor: float = 12.0
     #: second-phase window: the costly signals (description bigrams, domain factor) are
     #: computed on the top N hits of the cheap first phase (0: on every hit, slower)
     rescore_window: int = 100
@@ -60,7 +60,7 @@ class RankingParams:
     standing_min_match: str = "2"
     #: weight of the sentence similarity added (last) to the text x domain score of the
     #: top ``rescore_window`` hits: linear fusion, weight chosen on held-out folds
-    semantic_weight: float = 64.0
+    semantic_weight: float = 256.0
     #: dimensions of the query vector sent (its largest ones)
     semantic_dims: int = 128
     #: the standing query also admits a supply whose vector agrees in sign with the

@@ -159,3 +159,11 @@ def vector_of(doc: Doc) -> np.ndarray | None:
     """A projected document's vector, from its stored compact form."""
     text = doc.get("embedding")
     return decode_vector(text) if text else None
+
+
+def similarity(a: Doc, b: Doc) -> float | None:
+    """Cosine of two projected documents' stored vectors (None: one has none)."""
+    va, vb = vector_of(a), vector_of(b)
+    if va is None or vb is None:
+        return None
+    return float(va @ vb)

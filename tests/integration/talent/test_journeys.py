@@ -14,7 +14,7 @@ import io
 
 import pytest
 
-from tests.integration.talent.conftest import TL, of_type, wait_for_events
+from tests.integration.talent.conftest import TL, demand_body, of_type, wait_for_events
 
 pytestmark = pytest.mark.integration
 
@@ -27,6 +27,10 @@ async def test_post_claim_candidate_hire_guarantee_eligible(tl: TL) -> None:
     listed = await tl.ok(agency, "GET", "/demands?domain=ic&limit=100")
     assert demand["id"] in [d["id"] for d in listed["items"]]
 
+    edited = await tl.ok(enterprise, "PUT", f"/demands/{demand['id']}",
+                         demand_body(count=1, deadline=demand["content"]["deadline"],
+                                     description="另需熟悉形式验证"))  # fmt: skip
+    assert edited["content"]["description"] == "另需熟悉形式验证"
     claim = await tl.claim(agency, demand["id"])
     assert claim["state"] == "active"
     cand = await tl.submit(agency, demand["id"], n=1)
@@ -72,6 +76,8 @@ async def test_post_claim_candidate_hire_guarantee_eligible(tl: TL) -> None:
     assert [e["data"]["stage"] for e in of_type(seen, "talent.candidate.advanced", cand["id"])] == [
         "shortlisted", "interviewed", "offer", "hired"]  # fmt: skip
     assert of_type(seen, "talent.demand.withdrawn", demand["id"])[0]["data"]["reason"] == "filled"
+    updated = of_type(seen, "talent.demand.updated", demand["id"])
+    assert len(updated) == 1 and updated[0]["data"]["description"] == "另需熟悉形式验证"
     assert len(of_type(seen, "talent.placement.started", cand["id"])) == 1
 
 

@@ -15,7 +15,7 @@ from services.catalogue.api.routes import ROUTERS
 from services.catalogue.settings import CatalogueSettings, get_catalogue_settings
 from services.catalogue.storage import Repositories
 from services.catalogue.usecases import Deps, utc_now
-from services.catalogue.usecases.sweep import sweep_once
+from services.catalogue.usecases.sweep import expire_once, reconcile_once
 from shared.auth import TokenVerifier
 from shared.bootstrap import Periodic, Runtime
 from shared.bootstrap import create_app as create_service
@@ -40,10 +40,17 @@ def create_app(
         await repos.ensure_indexes()
         return Deps(repos=repos, settings=own, clock=clock or utc_now)
 
-    async def sweep(deps: Any) -> None:
-        await sweep_once(deps)
+    async def expire(deps: Any) -> None:
+        await expire_once(deps)
 
-    periodic = [Periodic("sweep", own.sweep_seconds, sweep)] if sweeper else []
+    async def reconcile(deps: Any) -> None:
+        await reconcile_once(deps)
+
+    periodic = (
+        [Periodic("expire", own.sweep_seconds, expire),
+         Periodic("reconcile", own.reconcile_seconds, reconcile)]
+        if sweeper else []
+    )  # fmt: skip
     return create_service(
         SERVICE,
         routers=ROUTERS,

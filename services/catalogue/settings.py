@@ -19,7 +19,10 @@ class CatalogueSettings(BaseSettings):
         730, ge=1, le=3650, description="a listing lasts this long unless its entry says less"
     )
     sweep_seconds: float = Field(
-        30.0, gt=0, description="how often expiries, deadlines and editions are swept"
+        10.0, gt=0, description="how often listings past expiry and needs past deadline close"
+    )
+    reconcile_seconds: float = Field(
+        120.0, gt=0, description="how often the edition in force and seat promotions are re-applied"
     )
 
 

@@ -7,10 +7,22 @@ from __future__ import annotations
 from services.catalogue.usecases import Deps, editions, launches, needs, products
 
 
-async def sweep_once(deps: Deps) -> dict[str, int]:
+async def expire_once(deps: Deps) -> dict[str, int]:
+    """Often (every ``sweep_seconds``): listings and needs leave the market on time."""
     return {
-        "reapplied": await editions.reapply_in_force(deps),
         "expired": await products.expire_due(deps),
         "needs_closed": await needs.close_due(deps),
+    }
+
+
+async def reconcile_once(deps: Deps) -> dict[str, int]:
+    """Seldom (every ``reconcile_seconds``): heal what a crash mid-publish or mid-cancel
+    left behind (both read every entry or every waiter, so not on the fast beat)."""
+    return {
+        "reapplied": await editions.reapply_in_force(deps),
         "promoted": await launches.reconcile_open(deps),
     }
+
+
+async def sweep_once(deps: Deps) -> dict[str, int]:
+    return {**await reconcile_once(deps), **await expire_once(deps)}

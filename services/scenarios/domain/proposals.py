@@ -42,7 +42,9 @@ EDITS = {"update", "withdraw"}  # only before the deadline
 
 
 class Facts(BaseModel):
-    """What the applicant declares against the hard requirements."""
+    """The facts the hard requirements are checked against. Qualifications and TRL are
+    the applicant's declaration; tiers and Beijing registration are replaced by what
+    identity says (its tier events, the organisation's district) before the check."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel, Field
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.scenarios.domain.panel import Panel
@@ -19,6 +20,14 @@ from shared.store import MongoAggregateStore
 from shared.units import CountedUnits
 
 
+class EnterpriseTiers(BaseModel):
+    """identity's tier lists of one enterprise, as of its history entry ``sequence``."""
+
+    id: str
+    tiers: list[str] = Field(default_factory=list)
+    sequence: int = 0
+
+
 @dataclass(frozen=True)
 class Repositories:
     capabilities: MongoAggregateStore[Capability]
@@ -28,6 +37,7 @@ class Repositories:
     panels: MongoAggregateStore[Panel]
     mutes: MongoAggregateStore[Mutes]
     pushes: MongoAggregateStore[Push]
+    tiers: MongoAggregateStore[EnterpriseTiers]
     units: CountedUnits
 
     @classmethod
@@ -48,6 +58,7 @@ class Repositories:
             panels=store("panel", Panel, "panels"),
             mutes=store("mutes", Mutes, "mutes"),
             pushes=store("push", Push, "pushes"),
+            tiers=store("enterprise_tiers", EnterpriseTiers, "enterprise_tiers"),
             units=CountedUnits(db),
         )
 

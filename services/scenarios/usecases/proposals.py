@@ -22,8 +22,21 @@ async def _scenario(deps: Deps, sid: str) -> Scenario:
     return (await deps.repos.scenarios.require(sid, SCENARIO)).state
 
 
+async def verified(deps: Deps, caller: Caller, content: ProposalIn) -> ProposalIn:
+    """The facts identity vouches for replace the declared ones: the tier lists (from its
+    tier events) and registration in Beijing (the organisation's district in the token).
+    Qualifications and TRL stay as declared."""
+    held = await deps.repos.tiers.get(caller.organisation_id)
+    facts = content.facts.model_copy(update={
+        "tiers": list(held.state.tiers) if held else [],
+        "beijing_registered": bool(caller.district),
+    })  # fmt: skip
+    return content.model_copy(update={"facts": facts})
+
+
 async def apply(deps: Deps, caller: Caller, sid: str, content: ProposalIn) -> Proposal:
     scenario = await _scenario(deps, sid)
+    content = await verified(deps, caller, content)
     t = domain.submit(scenario, caller.organisation_id, content, deps.now())
     try:
         saved = await deps.repos.proposals.create(
@@ -45,6 +58,8 @@ async def change(
     current = (await deps.repos.proposals.require(pid, PROPOSAL)).state
     require_owner(caller, current.enterprise_org_id, "proposal_id")
     scenario = await _scenario(deps, current.scenario_id)
+    if content is not None:
+        content = await verified(deps, caller, content)
 
     def decide(v: Versioned[Proposal]) -> tuple[Proposal, list[Any]]:
         extra = {"content": content} if content is not None else {}

@@ -5,16 +5,22 @@ against the ranking without reasons, unknown codes, malformed bodies."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 import pytest
 
+from services.scenarios.usecases.projections import on_tier_changed
 from shared.auth import OrgType
 from tests.integration.scenarios.conftest import (
     CRITERIA,
     FACTS,
     SC,
     at,
+    eventually,
     expert,
     proposal_body,
+    publish,
     publisher,
     scenario_body,
 )
@@ -64,7 +70,6 @@ async def test_weights_message_names_the_rule(sc: SC) -> None:
     ("facts", "field"),
     [
         ({**FACTS, "qualifications": []}, "requirements.qualifications"),
-        ({**FACTS, "beijing_registered": False}, "requirements.beijing_registered"),
         ({**FACTS, "trl": 4}, "requirements.min_trl"),
     ],
 )
@@ -82,13 +87,42 @@ async def test_a_failed_hard_requirement_is_named_and_nothing_stored(
     assert (await sc.call(ent, "GET", f"/proposals/{pid}")).status_code == 404
 
 
-async def test_tier_requirement(sc: SC) -> None:
+async def test_registration_in_beijing_comes_from_identity(sc: SC) -> None:
+    s = await sc.published(publisher())
+    outside = make_caller(OrgType.enterprise, district=None)  # claims it, identity does not
+    bad = await sc.call(outside, "POST", f"/scenarios/{s['id']}/proposals", proposal_body())
+    assert field_of(bad.json()) == "requirements.beijing_registered"
+
+
+async def test_tier_requirement_is_checked_against_identity_tier_events(sc: SC) -> None:
     s = await sc.published(publisher(), requirements={"tier": "small_to_scale"})
     ent = make_caller(OrgType.enterprise)
-    bad = await sc.call(ent, "POST", f"/scenarios/{s['id']}/proposals", proposal_body())
-    assert field_of(bad.json()) == "requirements.tier"
-    ok = proposal_body(facts={**FACTS, "tiers": ["small_to_scale"]})
-    await sc.ok(ent, "POST", f"/scenarios/{s['id']}/proposals", ok)
+    declared = proposal_body(facts={**FACTS, "tiers": ["small_to_scale"]})  # not enough
+    bad = await sc.call(ent, "POST", f"/scenarios/{s['id']}/proposals", declared)
+    assert bad.status_code == 422 and field_of(bad.json()) == "requirements.tier"
+    await publish(sc, tier_changed(ent.organisation_id, "small_to_scale"),
+                  ent.organisation_id, "identity")  # fmt: skip
+
+    async def known() -> bool:
+        return await sc.deps.repos.tiers.get(ent.organisation_id) is not None
+
+    await eventually(known)
+    await sc.ok(ent, "POST", f"/scenarios/{s['id']}/proposals", proposal_body())
+    # an older, replayed history entry never rolls the tier back
+    older = tier_changed(ent.organisation_id, "small_to_scale", 0, "removed")
+    await on_tier_changed(sc.deps, older)
+    held = await sc.deps.repos.tiers.get(ent.organisation_id)
+    assert held is not None and held.state.tiers == ["small_to_scale"]
+
+
+def tier_changed(enterprise_id: str, tier: str, sequence: int = 1, action: str = "added") -> Any:
+    from shared.events.contracts.identity import EnterpriseTierChanged
+
+    return EnterpriseTierChanged(
+        enterprise_id=enterprise_id, enterprise_name="示例企业", district="haidian", tier=tier,
+        action=action, reason="测试", automatic=False, sequence=sequence,
+        changed_at=dt.datetime.now(dt.UTC), tiers=[tier] if action == "added" else [],
+    )  # fmt: skip
 
 
 async def test_applying_after_the_deadline_and_to_a_draft(sc: SC) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from services.talent.api import (
     AgencyOrOperator,
@@ -63,6 +63,23 @@ async def my_agency(caller: Headhunter, deps: DepsDep) -> Agency:
 async def get_agency(agency_id: str, caller: AgencyOrOperator, deps: DepsDep) -> Agency:
     _own_or_operator(caller, agency_id)
     return await uc.get(deps, agency_id)
+
+
+class AgencyRecord(BaseModel):
+    """The agency's work on the platform (counts), next to ``placements_last_year``."""
+
+    claims_active: int
+    claims_total: int
+    candidates_submitted: int
+    hires: int
+    placements_qualified: int
+    placements_ended: int
+
+
+@router.get("/{agency_id}/record", summary="An agency's track record")
+async def agency_record(agency_id: str, caller: AgencyOrOperator, deps: DepsDep) -> AgencyRecord:
+    _own_or_operator(caller, agency_id)
+    return AgencyRecord(**await uc.record(deps, agency_id))
 
 
 @router.put("/{agency_id}", summary="Edit an agency profile")

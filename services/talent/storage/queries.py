@@ -199,3 +199,18 @@ async def person_keys_between(
     """(key id, PersonKey) taken in [start, end)."""
     found = await store.col.find({"at": {"$gte": start, "$lt": end}}).to_list(5000)
     return [(str(d["_id"]), store.from_doc(d)) for d in found]
+
+
+async def agency_record(
+    claims_store: MongoAggregateStore[Claim], candidates: MongoAggregateStore[Any], agency_id: str
+) -> dict[str, int]:
+    """Counts of an agency's work on the platform (claims, submissions, placements)."""
+    mine = {"agency_id": agency_id}
+    return {
+        "claims_active": await claims_store.count({**mine, "state": "active"}),
+        "claims_total": await claims_store.count(mine),
+        "candidates_submitted": await candidates.count(mine),
+        "hires": await candidates.count({**mine, "placement": {"$ne": None}}),
+        "placements_qualified": await candidates.count({**mine, "placement.state": "qualified"}),
+        "placements_ended": await candidates.count({**mine, "placement.state": "ended"}),
+    }

@@ -82,3 +82,9 @@ async def listing(
     return await queries.agencies(
         deps.repos.agencies, state.value if state else None, limit, offset
     )
+
+
+async def record(deps: Deps, agency_id: str) -> dict[str, int]:
+    """The agency's track record on the platform, beside its self-declared placements."""
+    await deps.repos.agencies.require(agency_id, AGENCY)
+    return await queries.agency_record(deps.repos.claims, deps.repos.candidates, agency_id)

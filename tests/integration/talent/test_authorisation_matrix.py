@@ -133,6 +133,7 @@ ROUTES: list[tuple[str, str, Any, R]] = [
     ("GET", "/agencies", None, OPERATOR),
     ("GET", "/agencies/me", None, expect(403, 403, 200, 200, 403)),
     ("GET", "/agencies/{ag}", None, expect(403, 403, 200, 404, 200)),
+    ("GET", "/agencies/{ag}/record", None, expect(403, 403, 200, 404, 200)),
     ("PUT", "/agencies/{ag}", agency_body(name="新名称"), expect(403, 403, 200, 404, 200)),
     ("PUT", "/agencies/{ag}/documents/other", PDF, expect(403, 403, 200, 404, 200)),
     ("GET", "/agencies/{ag}/documents/hr_service_licence", None, expect(403, 403, 200, 404, 200)),

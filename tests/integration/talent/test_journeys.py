@@ -60,6 +60,10 @@ async def test_post_claim_candidate_hire_guarantee_eligible(tl: TL) -> None:
     assert record["enterprise_org_id"] == enterprise.organisation_id
     assert record["role_title"] == "芯片验证工程师"
 
+    track = await tl.ok(agency, "GET", f"/agencies/{agency.organisation_id}/record")
+    assert track == {"claims_active": 0, "claims_total": 1, "candidates_submitted": 1,
+                     "hires": 1, "placements_qualified": 1, "placements_ended": 0}  # fmt: skip
+
     export = await tl.call(tl.operator, "GET", "/placements/export")
     assert export.status_code == 200 and export.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(export.text)))

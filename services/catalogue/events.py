@@ -31,7 +31,10 @@ APPLICATION = {
     "rejected": c.ApplicationRejected,
     "returned": c.ApplicationReturned,
 }
-EDITION = {"opened": c.EditionOpened, "frozen": c.EditionFrozen, "published": c.EditionPublished}
+EDITION = {
+    "opened": c.EditionOpened, "updated": c.EditionUpdated, "frozen": c.EditionFrozen,
+    "published": c.EditionPublished,
+}  # fmt: skip
 PRODUCT = {
     "published": c.CatalogueProductPublished,
     "updated": c.CatalogueProductUpdated,
@@ -80,7 +83,9 @@ def application_events(a: Application, names: Iterable[str]) -> list[Envelope]:
     return [_wrap(APPLICATION[n], fields, a.id) for n in names if n]
 
 
-def edition_events(e: Edition, names: Iterable[str], diff: Diff | None = None) -> list[Envelope]:
+def edition_events(
+    e: Edition, names: Iterable[str], diff: Diff | None = None, product_id: str | None = None
+) -> list[Envelope]:
     fields = {
         "edition_id": e.id,
         "title": e.title,
@@ -90,6 +95,11 @@ def edition_events(e: Edition, names: Iterable[str], diff: Diff | None = None) -
         "changed": len(diff.changed) if diff else 0,
         "removed": len(diff.removed) if diff else 0,
         "published_at": e.published_at,
+        "product_id": product_id,
+        "change": None
+        if product_id is None
+        else ("added" if product_id in e.entries else "removed"),
+        "reason": e.removals.get(product_id) if product_id else None,
     }
     return [_wrap(EDITION[n], fields, e.id) for n in names if n]
 

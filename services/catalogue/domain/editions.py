@@ -35,7 +35,7 @@ class EditionState(StrEnum):
 
 S = EditionState
 TABLE = {
-    (S.open, "edit"): (S.open, None),
+    (S.open, "edit"): (S.open, "updated"),
     (S.open, "freeze"): (S.frozen, "frozen"),
     (S.frozen, "publish"): (S.published, "published"),
 }
@@ -122,9 +122,8 @@ def add(e: Edition, entry: Entry) -> Transition[Edition]:
     _editable(e)
     removals = {k: v for k, v in e.removals.items() if k != entry.product_id}
     entries = {**e.entries, entry.product_id: entry}
-    return Transition[Edition](
-        entity=e.model_copy(update={"entries": entries, "removals": removals})
-    )
+    entity = e.model_copy(update={"entries": entries, "removals": removals})
+    return Transition[Edition](entity=entity, events=("updated",))
 
 
 def remove(e: Edition, product_id: str, reason: ShortText) -> Transition[Edition]:  # type: ignore[valid-type]
@@ -138,9 +137,8 @@ def remove(e: Edition, product_id: str, reason: ShortText) -> Transition[Edition
         )
     entries = {k: v for k, v in e.entries.items() if k != product_id}
     removals = {**e.removals, product_id: reason}
-    return Transition[Edition](
-        entity=e.model_copy(update={"entries": entries, "removals": removals})
-    )
+    entity = e.model_copy(update={"entries": entries, "removals": removals})
+    return Transition[Edition](entity=entity, events=("updated",))
 
 
 def freeze(e: Edition) -> Transition[Edition]:

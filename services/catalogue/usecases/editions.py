@@ -62,10 +62,10 @@ async def open_edition(deps: Deps, spec: EditionIn) -> Edition:
     return saved.state
 
 
-def _edit(deps: Deps, decide: Any) -> Any:
+def _edit(deps: Deps, decide: Any, product_id: str | None = None) -> Any:
     def apply(cur: Versioned[Edition]) -> tuple[Edition, list[Any]]:
         t = decide(cur.state)
-        return t.entity, events.edition_events(t.entity, t.events)
+        return t.entity, events.edition_events(t.entity, t.events, product_id=product_id)
 
     return apply
 
@@ -96,12 +96,12 @@ async def add_entry(
         digest=domain.digest(app.spec),
         expires_at=expires_at,
     )
-    apply = _edit(deps, lambda e: domain.add(e, entry))
+    apply = _edit(deps, lambda e: domain.add(e, entry), entry.product_id)
     return (await deps.repos.editions.update(edition_id, apply, not_found=EDITION)).state
 
 
 async def remove_entry(deps: Deps, edition_id: str, product_id: str, reason: str) -> Edition:
-    apply = _edit(deps, lambda e: domain.remove(e, product_id, reason))
+    apply = _edit(deps, lambda e: domain.remove(e, product_id, reason), product_id)
     return (await deps.repos.editions.update(edition_id, apply, not_found=EDITION)).state
 
 

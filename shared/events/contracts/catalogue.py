@@ -141,11 +141,19 @@ class _EditionEvent(BaseModel):
     changed: int = Field(0, ge=0, description="entries changed against the previous edition")
     removed: int = Field(0, ge=0, description="entries of the previous edition left out")
     published_at: datetime | None = Field(None, description="when it was published")
+    product_id: str | None = Field(None, description="updated: the entry added or removed")
+    change: str | None = Field(None, description="updated: added | removed")
+    reason: str | None = Field(None, description="updated: why an entry was removed")
 
 
 @event_type("catalogue.edition.opened")
 class EditionOpened(_EditionEvent):
     """The operator opened a dated edition (it starts from the last published one)."""
+
+
+@event_type("catalogue.edition.updated")
+class EditionUpdated(_EditionEvent):
+    """The operator added an approved entry to an open edition, or removed one (with a reason)."""
 
 
 @event_type("catalogue.edition.frozen")

@@ -136,6 +136,14 @@ async def test_a_later_edition_delists_what_it_leaves_out_and_expiry_withdraws(c
     assert of_type(seen, "catalogue.product.updated", keep["product_id"])
     withdrawn = of_type(seen, "catalogue.product.withdrawn", drop["product_id"])[0]
     assert withdrawn["data"]["reason"] == "企业申请退出"
+    amended = await wait_for_events(
+        cl, ["edition"], lambda es: len(of_type(es, "catalogue.edition.updated", code)) == 2
+    )
+    changes = [e["data"] for e in of_type(amended, "catalogue.edition.updated", code)]
+    assert {(c["product_id"], c["change"], c["reason"]) for c in changes} == {
+        (drop["product_id"], "removed", "企业申请退出"),
+        (keep["product_id"], "added", None),
+    }
 
 
 async def test_launch_event_waitlist_check_in_and_leads(cl: CL) -> None:

@@ -48,3 +48,10 @@ async def needs_due(store: MongoAggregateStore[Any], now: dt.datetime) -> list[V
 def listed_filter(now: dt.datetime, domain: str | None, owner: str | None) -> dict[str, Any]:
     query: dict[str, Any] = {"state": "listed", "expires_at": {"$gt": now}}
     return {**query, **where(spec__domains=domain, owner_org_id=owner)}
+
+
+async def purchases_of_first_of_kind(store: MongoAggregateStore[Any]) -> list[Any]:
+    """Purchased dockings of first-of-a-kind products, earliest first."""
+    query = {"state": "purchased", "first_of_kind": True}
+    found = await store.find(query, sort=[("updated_at", 1), ("_id", 1)], limit=5000)
+    return [v.state for v in found]

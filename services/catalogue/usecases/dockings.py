@@ -134,3 +134,13 @@ async def first_purchases(deps: Deps, limit: int, offset: int) -> tuple[list[Fir
     return await queries.page(
         deps.repos.first_purchases, {}, limit, offset, [("purchased_at", -1), ("_id", 1)]
     )
+
+
+async def heal_first_purchases(deps: Deps) -> int:
+    """Purchases of first-of-a-kind products whose record is missing (the outcome was
+    saved, then the process died): the earliest purchase of each product gets it."""
+    made = 0
+    for d in await queries.purchases_of_first_of_kind(deps.repos.dockings):
+        if await deps.repos.first_purchases.get(domain.first_purchase_id(d.product_id)) is None:
+            made += await record_first_purchase(deps, d) is not None
+    return made

@@ -4,7 +4,7 @@ promote waiters into seats freed without a promotion (after a crash mid-cancel).
 
 from __future__ import annotations
 
-from services.catalogue.usecases import Deps, editions, launches, needs, products
+from services.catalogue.usecases import Deps, dockings, editions, launches, needs, products
 
 
 async def expire_once(deps: Deps) -> dict[str, int]:
@@ -17,10 +17,11 @@ async def expire_once(deps: Deps) -> dict[str, int]:
 
 async def reconcile_once(deps: Deps) -> dict[str, int]:
     """Seldom (every ``reconcile_seconds``): heal what a crash mid-publish or mid-cancel
-    left behind (both read every entry or every waiter, so not on the fast beat)."""
+    left behind (they read every entry, waiter or purchase, so not on the fast beat)."""
     return {
         "reapplied": await editions.reapply_in_force(deps),
         "promoted": await launches.reconcile_open(deps),
+        "first_purchases": await dockings.heal_first_purchases(deps),
     }
 
 

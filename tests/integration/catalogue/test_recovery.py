@@ -1,23 +1,28 @@
 """Crashes between the steps of a use case heal on the next reconcile: a publish that
 saved the edition-in-force pointer and the edition but died before listing the products,
-and a cancel that freed a seat but died before promoting the waitlist's head."""
+a cancel that freed a seat but died before promoting the waitlist's head, and a purchase
+of a 首台套 product that died before its first-purchase record."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 
 from services.catalogue import events
+from services.catalogue.domain import dockings as dk_domain
 from services.catalogue.domain import editions as edition_domain
 from services.catalogue.domain import launches as launch_domain
+from services.catalogue.domain.dockings import AcceptIn, DockingIn, OutcomeIn
 from services.catalogue.domain.editions import Current
+from services.catalogue.domain.needs import NeedSpec
 from services.catalogue.storage import CURRENT
-from services.catalogue.usecases import editions, launches
+from services.catalogue.usecases import dockings, editions, launches, needs
 from services.catalogue.usecases.sweep import reconcile_once
 from shared.auth import OrgType
 from shared.store import Versioned
-from tests.integration.catalogue.conftest import CL, launch_body
+from tests.integration.catalogue.conftest import CL, launch_body, need_body
 from tests.support.auth import make_caller
 
 pytestmark = pytest.mark.integration
@@ -66,3 +71,23 @@ async def test_a_cancel_that_died_before_promoting_heals(cl: CL) -> None:
     healed = await reconcile_once(d)
     assert healed["promoted"] >= 1
     assert (await cl.ok(second, "GET", f"{path}/mine"))["state"] == "registered"
+
+
+async def test_a_purchase_that_died_before_its_first_purchase_record_heals(cl: CL) -> None:
+    ent, soe = make_caller(OrgType.enterprise), make_caller(OrgType.soe)
+    pid = await cl.listed(ent)  # first-of-a-kind
+    d = cl.deps
+    need = await needs.post(d, soe, NeedSpec(**need_body()))
+    dk = await dockings.propose(d, soe, need.id, DockingIn(product_id=pid))
+    meet = AcceptIn(meeting_at=d.now() + dt.timedelta(days=1))
+    await dockings.accept(d, ent, dk.id, meet)
+    outcome = OutcomeIn(purchased=True, amount_cny=500_000)
+    # outcome() minus its last step (the record): the crash.
+    await dockings._act(
+        d, soe, dk.id, "soe_org_id", lambda x: dk_domain.outcome(x, outcome, d.now())
+    )
+    assert await d.repos.first_purchases.get(dk_domain.first_purchase_id(pid)) is None
+    assert (await reconcile_once(d))["first_purchases"] == 1
+    record = await d.repos.first_purchases.get(dk_domain.first_purchase_id(pid))
+    assert record is not None and record.state.docking_id == dk.id
+    assert (await reconcile_once(d))["first_purchases"] == 0

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import uuid
 from collections.abc import Callable
@@ -26,9 +27,21 @@ class Deps:
     repos: Repositories
     settings: ScenariosSettings
     clock: Callable[[], dt.datetime] = field(default=utc_now)
+    _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
 
     def now(self) -> dt.datetime:
         return self.clock()
+
+    def lock(self, key: str) -> asyncio.Lock:
+        """A per-process lock to queue writers of one busy aggregate (never for exactness:
+        that is the store's versioned save). Dropped once nobody waits on it."""
+        found = self._locks.get(key)
+        if found is None:
+            found = self._locks[key] = asyncio.Lock()
+        if len(self._locks) > 1000:  # forget idle ones; a few dozen panels score at a time
+            for k in [k for k, v in self._locks.items() if not v.locked() and k != key]:
+                del self._locks[k]
+        return found
 
 
 def not_found(field_name: str, what: str) -> Callable[[], NotFoundError]:

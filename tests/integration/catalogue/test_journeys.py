@@ -5,6 +5,7 @@ purchase -> 首台套 record; and a launch event with a waitlist, check-in and l
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -88,6 +89,10 @@ async def test_apply_review_edition_docking_purchase(cl: CL) -> None:
     assert of_type(seen, "catalogue.procurement_need.published", need["id"])
     assert len(of_type(seen, "catalogue.application.submitted", app["id"])) == 2
     assert of_type(seen, "catalogue.edition.published", edition["id"])[0]["data"]["added"] >= 1
+    # Events name organisations and records, never a person (user ids, names).
+    raw = json.dumps([e["data"] for e in seen], ensure_ascii=False)
+    for person in (ent, soe, gov, op):
+        assert person.user_id not in raw and person.user_name not in raw
     # Nothing unlisted ever reached the product topic.
     assert {e["type"] for e in seen if e["type"].startswith("catalogue.product.")} == {
         "catalogue.product.published"

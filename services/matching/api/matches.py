@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from services.matching.api import DepsDep, operation_id
 from services.matching.domain.feedback import Feedback
 from services.matching.usecases import matches as uc
 from shared.auth import CurrentCaller
+from shared.paging import Paging
 
 router = APIRouter(tags=["matches"], generate_unique_id_function=operation_id)
 
@@ -42,10 +43,12 @@ class MatchPublic(BaseModel):
 
 
 class MatchPage(BaseModel):
-    total: int
-    page: int
-    size: int
+    """The house page shape: ``items``, ``total``, ``limit``, ``offset``."""
+
     items: list[MatchPublic]
+    total: int
+    limit: int
+    offset: int
 
 
 class FeedbackBody(BaseModel):
@@ -58,19 +61,19 @@ class FeedbackBody(BaseModel):
 async def list_matches(
     caller: CurrentCaller,
     deps: DepsDep,
+    paging: Paging,
     demand_id: str | None = None,
     supply_id: str | None = None,
     include_dismissed: bool = False,
-    page: Annotated[int, Query(ge=1)] = 1,
-    size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> MatchPage:
     """Any signed-in caller: ranked pairs whose demand or supply its organisation owns
     (operators: all), dismissed ones hidden unless asked for."""
     docs, total = await uc.list_matches(
         deps, caller, demand_id=demand_id, supply_id=supply_id,
-        include_dismissed=include_dismissed, page=page, size=size,
+        include_dismissed=include_dismissed, limit=paging.limit, offset=paging.offset,
     )  # fmt: skip
-    return MatchPage(total=total, page=page, size=size, items=[MatchPublic.of(d) for d in docs])
+    items = [MatchPublic.of(d) for d in docs]
+    return MatchPage(items=items, total=total, limit=paging.limit, offset=paging.offset)
 
 
 @router.get("/matches/{demand_id}/{supply_id}", summary="One pair")

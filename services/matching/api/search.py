@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from services.matching.api import DepsDep, operation_id
 from services.matching.domain.browse import BrowseQuery
 from services.matching.usecases import browse as uc
+from services.matching.usecases.browse import MAX_WINDOW
 from shared.auth import CurrentCaller
 
 router = APIRouter(tags=["search"], generate_unique_id_function=operation_id)
@@ -30,10 +31,12 @@ class Facet(BaseModel):
 
 
 class SearchPage(BaseModel):
+    """The house page shape (``items``, ``total``, ``limit``, ``offset``) plus facets."""
+
     kind: str
     total: int
-    page: int
-    size: int
+    limit: int
+    offset: int
     items: list[Hit]
     facets: dict[str, list[Facet]]
 
@@ -56,8 +59,8 @@ async def search(
     fund_type: Codes = None,
     trl_min: Annotated[int | None, Query(ge=1, le=9)] = None,
     trl_max: Annotated[int | None, Query(ge=1, le=9)] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
-    size: Annotated[int, Query(ge=1, le=50)] = 20,
+    limit: Annotated[int, Query(ge=1, le=50, description="items per page")] = 20,
+    offset: Annotated[int, Query(ge=0, le=MAX_WINDOW, description="items to skip")] = 0,
 ) -> SearchPage:
     """Any signed-in caller: published records of ``kind`` (tech_offer, tech_need, product,
     procurement_need, capability, scenario, pitch, investor_mandate, agency, talent_demand)
@@ -73,4 +76,5 @@ async def search(
         if values
     }  # fmt: skip
     query = BrowseQuery(q=q, filters=filters, trl_min=trl_min, trl_max=trl_max)
-    return SearchPage.model_validate(await uc.browse(deps, kind, query, page=page, size=size))
+    found = await uc.browse(deps, kind, query, limit=limit, offset=offset)
+    return SearchPage.model_validate(found)

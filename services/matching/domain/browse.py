@@ -112,12 +112,12 @@ def percolator_query(kind: str, query: BrowseQuery) -> dict[str, Any]:
     return {"bool": {"filter": filter_clauses(kind, query), "must": [text] if text else []}}
 
 
-def search_body(kind: str, query: BrowseQuery, *, page: int, size: int) -> dict[str, Any]:
+def search_body(kind: str, query: BrowseQuery, *, offset: int, limit: int) -> dict[str, Any]:
     """Search body: hits with highlights, and facet counts over the filtered set."""
     text = text_clause(query.q)
     body: dict[str, Any] = {
-        "from": (page - 1) * size,
-        "size": size,
+        "from": offset,
+        "size": limit,
         "track_total_hits": True,
         "_source": {"excludes": SOURCE_EXCLUDES},
         "query": {"bool": {"filter": filter_clauses(kind, query), "must": [text] if text else []}},

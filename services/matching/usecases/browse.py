@@ -13,21 +13,23 @@ MAX_WINDOW = 10_000
 
 
 async def browse(
-    deps: Deps, kind: str, query: BrowseQuery, *, page: int, size: int
+    deps: Deps, kind: str, query: BrowseQuery, *, limit: int, offset: int
 ) -> dict[str, Any]:
     if kind not in ALL_KINDS:
         raise Invalid("kind", "unknown_kind", f"unknown record kind {kind!r}")
     if unknown := query.unknown_filters():
         raise Invalid("filters", "unknown_filter", f"unknown filters: {', '.join(unknown)}")
-    if page * size > MAX_WINDOW:
-        raise Invalid("page", "too_deep", f"at most {MAX_WINDOW} results can be paged through")
-    response = await deps.search.search(kind, search_body(kind, query, page=page, size=size))
+    if query.trl_min is not None and query.trl_max is not None and query.trl_min > query.trl_max:
+        raise Invalid("trl_min", "range_inverted", "trl_min must not exceed trl_max")
+    if offset + limit > MAX_WINDOW:
+        raise Invalid("offset", "too_deep", f"at most {MAX_WINDOW} results can be paged through")
+    response = await deps.search.search(kind, search_body(kind, query, offset=offset, limit=limit))
     hits = response["hits"]
     return {
         "kind": kind,
         "total": hits["total"]["value"],
-        "page": page,
-        "size": size,
+        "limit": limit,
+        "offset": offset,
         "items": [
             {"record": h["_source"], "score": h.get("_score"), "highlights": h.get("highlight", {})}
             for h in hits["hits"]

@@ -31,8 +31,8 @@ async def list_matches(
     demand_id: str | None = None,
     supply_id: str | None = None,
     include_dismissed: bool = False,
-    page: int = 1,
-    size: int = 20,
+    limit: int = 20,
+    offset: int = 0,
 ) -> tuple[list[Doc], int]:
     """Ranked, active pairs of the caller's own records (optionally of one record)."""
     return await deps.repos.matches.listing(
@@ -40,8 +40,8 @@ async def list_matches(
         demand_id=demand_id,
         supply_id=supply_id,
         include_dismissed=include_dismissed,
-        skip=(page - 1) * size,
-        limit=size,
+        skip=offset,
+        limit=limit,
     )
 
 

@@ -17,7 +17,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/matches")
 async def matches(request: Request, seen: User) -> HTMLResponse:
     found = await request.app.state.backend.get_json(
-        "matching", "/matches", token=seen.token, lang=seen.lang, params={"size": 50}
+        "matching", "/matches", token=seen.token, lang=seen.lang, params={"limit": 50}
     )
     return render(request, "market/matches.html", seen, matches=(found or {}).get("items", []))
 

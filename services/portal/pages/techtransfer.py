@@ -39,7 +39,7 @@ async def records(
     request: Request, kind: Kind, seen: User, q: str, domain: str, page: int
 ) -> HTMLResponse:
     backend = request.app.state.backend
-    params: dict[str, object] = {"q": q, "page": page, "size": 20}
+    params: dict[str, object] = {"q": q, "limit": 20, "offset": (page - 1) * 20}
     if domain:
         params["domains"] = domain
     found, mine = await asyncio.gather(

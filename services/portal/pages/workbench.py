@@ -31,7 +31,7 @@ async def workbench(request: Request, seen: User) -> HTMLResponse:
     inbox = backend.get_json("notifications", "/inbox", token=token, lang=lang,
                              params={"unread": "true", "limit": 5})  # fmt: skip
     matches = backend.get_json("matching", "/matches", token=token, lang=lang,
-                               params={"size": 5})  # fmt: skip
+                               params={"limit": 5})  # fmt: skip
     todo: Any = asyncio.sleep(0, result=None)
     if caller.org_type in (OrgType.enterprise, OrgType.university):
         todo = backend.get_json("techtransfer", "/interests", token=token, lang=lang)

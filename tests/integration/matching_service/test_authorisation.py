@@ -14,8 +14,10 @@ from services.matching.api.routes import ROUTERS, install_error_handler
 from services.matching.usecases import Deps
 from services.matching.usecases.projection import apply_change
 from shared.auth import OrgType, install_verifier, undeclared_routes
+from shared.web import install_error_handlers
 from tests.integration.matching_service.records import change, record
 from tests.support.auth import TokenMint, bearer, make_caller
+from tests.support.problems import code_of
 
 pytestmark = pytest.mark.integration
 
@@ -31,6 +33,7 @@ def build_app(deps: Deps) -> FastAPI:
     app = FastAPI()
     for router in ROUTERS:
         app.include_router(router)
+    install_error_handlers(app)  # the house mapping, as create_app installs it
     install_error_handler(app)
     app.state.deps = deps
     install_verifier(app, MINT.verifier())
@@ -114,7 +117,7 @@ async def test_search_returns_highlights_and_facets(deps: Deps, client: httpx.As
     headers = bearer(MINT.token(DEMANDER))
     response = await client.get(
         "/search/tech_offer",
-        params={"q": "私有化部署", "trl_min": 6, "domains": ["ai"], "size": 1},
+        params={"q": "私有化部署", "trl_min": 6, "domains": ["ai"], "limit": 1},
         headers=headers,
     )
     body = response.json()
@@ -123,9 +126,18 @@ async def test_search_returns_highlights_and_facets(deps: Deps, client: httpx.As
     assert {f["value"]: f["count"] for f in body["facets"]["trl"]} == {7: 1, 8: 1}
     assert body["facets"]["domains"][0] == {"value": "ai", "count": 2}
     page2 = await client.get(
-        "/search/tech_offer", params={"q": "私有化部署", "trl_min": 6, "size": 1, "page": 2},
+        "/search/tech_offer", params={"q": "私有化部署", "trl_min": 6, "limit": 1, "offset": 1},
         headers=headers,
     )  # fmt: skip
     assert page2.json()["items"][0]["record"]["id"] != body["items"][0]["record"]["id"]
     unknown = await client.get("/search/spaceship", headers=headers)
-    assert unknown.status_code == 422 and unknown.json()["detail"]["reason"] == "unknown_kind"
+    assert unknown.status_code == 422 and code_of(unknown.json()) == "unknown_kind"
+    inverted = await client.get(
+        "/search/tech_offer", params={"trl_min": 8, "trl_max": 3}, headers=headers
+    )
+    assert inverted.status_code == 422 and code_of(inverted.json()) == "range_inverted"
+    for params in ({"offset": 10**19}, {"limit": 10**19}, {"offset": 9_990, "limit": 50}):
+        deep = await client.get("/search/tech_offer", params=params, headers=headers)
+        assert deep.status_code == 422, (params, deep.text)
+    huge = await client.get("/matches", params={"offset": 10**19}, headers=headers)
+    assert huge.status_code == 422 and code_of(huge.json()) == "less_than_equal"

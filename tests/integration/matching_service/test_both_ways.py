@@ -70,6 +70,9 @@ async def test_both_sides_are_told_each_with_its_own_record_to_open(
         event = IncomingEvent(id=side, type="matching.match.suggested", subject=None,
                               time=dt.datetime.now(dt.UTC), data=data)  # fmt: skip
         notice = notice_for(event)
+        if side == "supply" and demand_kind == "scenario":
+            assert notice is None  # scenarios pushes these itself, honouring muted domains
+            continue
         assert notice is not None
         opened = (demand_kind, demand.id) if side == "supply" else (supply_kind, supply.id)
         assert (notice.subject_kind, notice.subject_id) == opened

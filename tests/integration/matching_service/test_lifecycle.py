@@ -29,16 +29,16 @@ async def test_withdrawal_removes_a_record_from_results_and_search(deps: Deps) -
     need, offer = record("tech_need", "org-demand"), record("tech_offer", "org-supply")
     await apply_change(deps, change(need))
     await apply_change(deps, change(offer))
-    found = await browse(deps, "tech_offer", BrowseQuery(q="私有化部署"), page=1, size=10)
+    found = await browse(deps, "tech_offer", BrowseQuery(q="私有化部署"), limit=10, offset=0)
     assert [i["record"]["id"] for i in found["items"]] == [offer.id]
     listed, _ = await match_uc.list_matches(deps, DEMANDER, demand_id=need.id)
     assert [m["supply_id"] for m in listed] == [offer.id]
 
     await apply_change(deps, change(offer, "withdrawn", version=2))
 
-    found = await browse(deps, "tech_offer", BrowseQuery(q="私有化部署"), page=1, size=10)
+    found = await browse(deps, "tech_offer", BrowseQuery(q="私有化部署"), limit=10, offset=0)
     assert found["items"] == [] and found["total"] == 0
-    assert (await browse(deps, "tech_offer", BrowseQuery(), page=1, size=10))["total"] == 0
+    assert (await browse(deps, "tech_offer", BrowseQuery(), limit=10, offset=0))["total"] == 0
     listed, total = await match_uc.list_matches(deps, DEMANDER, demand_id=need.id)
     assert listed == [] and total == 0
     # a new demand does not rank the withdrawn offer either

@@ -30,6 +30,7 @@ from services.talent.domain.candidates import (
     StageChange,
 )
 from services.talent.usecases import candidates as uc
+from services.talent.usecases import cvs
 from services.talent.usecases.candidates import CandidateIn
 from shared.paging import Page, Paging
 
@@ -107,12 +108,12 @@ async def upload_cv(
     or the .docx type; at most ``cv_max_bytes`` (read no further than that)."""
     body = await read_bounded(request, deps.settings.cv_max_bytes, "cv")
     ctype = request.headers.get("content-type", "")
-    return CandidateView.of(await uc.upload_cv(deps, caller, candidate_id, ctype, body))
+    return CandidateView.of(await cvs.upload_cv(deps, caller, candidate_id, ctype, body))
 
 
 @router.get("/candidates/{candidate_id}/cv", summary="Download a CV")
 async def download_cv(candidate_id: str, caller: EnterpriseOrAgency, deps: DepsDep) -> Response:
-    kind, data = await uc.download_cv(deps, caller, candidate_id)
+    kind, data = await cvs.download_cv(deps, caller, candidate_id)
     return Response(content=data, media_type=kind, headers={"Cache-Control": "no-store"})
 
 

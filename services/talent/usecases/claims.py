@@ -10,7 +10,6 @@ marked ``units_freed``, which the sweeper finishes if a crash came in between.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 from collections.abc import Callable
 
@@ -25,7 +24,6 @@ from services.talent.usecases import Deps, new_id, not_found
 from services.talent.usecases import agencies as agency_uc
 from shared.auth import Caller
 from shared.errors import ConflictError, ForbiddenError, InvalidInput
-from shared.events import Envelope
 from shared.store import Versioned
 from shared.units import AlreadyHeld
 
@@ -154,7 +152,9 @@ async def free_units(deps: Deps, claim: Claim) -> None:
     await deps.repos.claims.update(claim.id, mark, not_found=CLAIM)
 
 
-async def _end(deps: Deps, claim_id: str, decide: Callable[[Claim], Transition[Claim]]) -> Claim:
+async def end_claim(
+    deps: Deps, claim_id: str, decide: Callable[[Claim], Transition[Claim]]
+) -> Claim:
     def change(current: Versioned[Claim]) -> tuple[Claim, list]:
         t = decide(current.state)
         return t.entity, events.claim_events(t.entity, t.events)
@@ -183,7 +183,7 @@ async def release(deps: Deps, caller: Caller, claim_id: str) -> Claim:
             zh="只有认领机构可以放弃认领",
             en="only the claiming agency may release it",
         )
-    return await _end(deps, claim_id, lambda c: domain.release(c, deps.now(), "released"))
+    return await end_claim(deps, claim_id, lambda c: domain.release(c, deps.now(), "released"))
 
 
 async def revoke(deps: Deps, caller: Caller, claim_id: str, reason: str) -> Claim:
@@ -193,14 +193,16 @@ async def revoke(deps: Deps, caller: Caller, claim_id: str, reason: str) -> Clai
         )
     await get_for(deps, caller, claim_id)
     org = caller.organisation_id
-    return await _end(deps, claim_id, lambda c: domain.revoke(c, org, reason.strip(), deps.now()))
+    return await end_claim(
+        deps, claim_id, lambda c: domain.revoke(c, org, reason.strip(), deps.now())
+    )
 
 
 async def release_all_of(deps: Deps, demand_id: str, reason: str) -> None:
     """The demand left the market: every active claim on it ends."""
     for v in await queries.active_claims_of_demand(deps.repos.claims, demand_id):
         try:
-            await _end(deps, v.state.id, lambda c: domain.release(c, deps.now(), reason))
+            await end_claim(deps, v.state.id, lambda c: domain.release(c, deps.now(), reason))
         except ConflictError:
             continue  # it ended meanwhile (expired, revoked)
 
@@ -209,73 +211,11 @@ async def release_all_of_agency(deps: Deps, agency_id: str) -> None:
     """The agency was suspended: its active claims end and their slots are freed."""
     for v in await queries.active_claims_of_agency(deps.repos.claims, agency_id):
         try:
-            await _end(
+            await end_claim(
                 deps, v.state.id, lambda c: domain.release(c, deps.now(), "agency_suspended")
             )
         except ConflictError:
             continue
-
-
-async def expire_due(deps: Deps) -> int:
-    """Expire active claims past their time and free every finished claim's slots."""
-    expired = 0
-    for v in await queries.claims_due(deps.repos.claims, deps.now()):
-        try:
-            await _end(deps, v.state.id, lambda c: domain.expire(c, deps.now()))
-            expired += 1
-        except ConflictError:
-            continue  # another sweeper, a release or a revocation came first
-    for v in await queries.claims_unfreed(deps.repos.claims):
-        await free_units(deps, v.state)
-    await release_on_closed_demands(deps)
-    await release_orphans(deps)
-    return expired
-
-
-async def remind_due(deps: Deps) -> int:
-    """Claims within ``remind_days`` of expiring: one ``talent.claim.reminded`` each."""
-    lead = dt.timedelta(days=deps.settings.remind_days)
-    reminded = 0
-    for v in await queries.claims_to_remind(deps.repos.claims, deps.now() + lead):
-
-        def apply(current: Versioned[Claim]) -> tuple[Claim, list[Envelope]]:
-            t = domain.remind(current.state, deps.now(), lead)
-            return t.entity, events.claim_events(t.entity, t.events)
-
-        saved = await deps.repos.claims.update(v.state.id, apply, not_found=CLAIM)
-        reminded += int(saved.version > v.version)
-    return reminded
-
-
-async def release_on_closed_demands(deps: Deps) -> None:
-    """A claim granted while its demand was being withdrawn can outlive the withdrawal's
-    own clean-up (it lists the active claims once): end such claims here."""
-    active = await queries.claims(deps.repos.claims, queries.claims_filter(state="active"), 1000)
-    for demand_id in {c.demand_id for c in active[0]}:
-        found = await deps.repos.demands.get(demand_id)
-        if found is not None and found.state.state.value != "published":
-            await release_all_of(deps, demand_id, found.state.reason or found.state.state.value)
-
-
-async def release_orphans(deps: Deps) -> int:
-    """Slots held with no claim behind them (a grant that died between taking its slots
-    and saving its claim) are given back. A slot is only released when it was already an
-    orphan at the previous sweep, so a grant in flight right now is never touched."""
-    held = await queries.held_claim_slots(deps.repos.units)
-    owned = await queries.unfreed_claim_pairs(deps.repos.claims)
-    orphans = {slot for slot in held if (slot[1], slot[2]) not in owned}
-    released = 0
-    for kind, demand_id, agency_id in orphans & deps.orphan_suspects:
-        if kind == "demand":
-            await deps.repos.units.release(demand_slots(demand_id), agency_id)
-        else:
-            await deps.repos.units.release(agency_slots(agency_id), demand_id)
-        log.warning(
-            "released an orphaned %s claim slot (demand %s, agency %s)", kind, demand_id, agency_id
-        )
-        released += 1
-    deps.orphan_suspects = orphans - deps.orphan_suspects
-    return released
 
 
 async def listing(

@@ -21,7 +21,7 @@ import pytest
 from services.talent.domain.agencies import AgencyProfileIn
 from services.talent.domain.demands import DemandContent
 from services.talent.domain.fairs import FairIn
-from services.talent.usecases import agencies, candidates, claims, demands, documents, fairs
+from services.talent.usecases import agencies, candidates, claims, cvs, demands, documents, fairs
 from services.talent.usecases.candidates import CandidateIn
 from shared.auth import DEFAULT_PUBLIC_PATHS, Caller, OrgType, api_routes
 from tests.integration.talent.conftest import PDF, TL, agency_body, candidate_body, demand_body
@@ -66,7 +66,7 @@ async def build(tl: TL) -> World:
     open_demand = await demands.post(d, ent, DemandContent(**demand_body(claim_mode="open")))
     claim = await claims.claim(d, ag, demand.id)
     cand = await candidates.submit(d, ag, demand.id, CandidateIn(**_person()))
-    await candidates.upload_cv(d, ag, cand.id, "application/pdf", PDF)
+    await cvs.upload_cv(d, ag, cand.id, "application/pdf", PDF)
     placed = await candidates.submit(d, ag, demand.id, CandidateIn(**_person()))
     for action in ("shortlist", "interview", "offer", "hire"):
         await candidates.advance(d, ent, placed.id, action)

@@ -29,7 +29,7 @@ from services.reporting.domain.report import annual_report
 from services.reporting.handlers import Rejected, translate
 from services.reporting.storage.snapshots import SnapshotRepository
 from services.reporting.usecases.export import to_html, to_xlsx
-from services.reporting.usecases.project import Projector
+from services.reporting.usecases.project import Projector, load_generation
 from shared.db import create_mongo_client
 from shared.settings import Settings
 
@@ -185,7 +185,7 @@ async def main(enterprises: int, year: int, kafka: int) -> dict:
         model = ReadModel()
         generation = await repo.current_generation()
         assert generation is not None
-        await repo.load(generation, model)
+        await load_generation(repo, generation, model)  # as the service and the CLI load
         loaded = time.perf_counter() - t0
         report = annual_report(model, year)
         xlsx, html = to_xlsx(report), to_html(report)

@@ -22,6 +22,7 @@ from services.reporting.domain.model import SHARDS, ReadModel
 from services.reporting.domain.report import annual_report
 from services.reporting.storage.snapshots import SnapshotRepository
 from services.reporting.usecases.export import to_html, to_xlsx
+from services.reporting.usecases.project import load_generation
 from services.reporting.usecases.rebuild import rebuild as rebuild_model
 from shared.db import create_mongo_client, database_name
 from shared.settings import get_settings
@@ -63,7 +64,7 @@ async def load_current(repo: SnapshotRepository, bar: Progress) -> ReadModel:
     generation = await repo.current_generation()
     task = bar.add_task(f"load {generation}", total=len(KINDS) * SHARDS)
     if generation:
-        await repo.load(generation, model, lambda n: bar.advance(task, n))
+        await load_generation(repo, generation, model, lambda n: bar.advance(task, n))
     bar.update(task, completed=len(KINDS) * SHARDS)
     return model
 

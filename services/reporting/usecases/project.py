@@ -8,6 +8,7 @@ database's (measured in ``make bench-report``).
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 import uuid
@@ -17,6 +18,22 @@ from services.reporting.domain.model import Incoming, ReadModel
 from services.reporting.storage.snapshots import Checkpoint, Offsets, SnapshotRepository
 
 log = logging.getLogger(__name__)
+
+
+async def load_generation(
+    repo: SnapshotRepository,
+    generation: str,
+    model: ReadModel,
+    progress: Callable[[int], None] = lambda _n: None,
+) -> Checkpoint | None:
+    """Load a snapshot with the cyclic collector paused (a load allocates a million
+    objects that all survive; collecting while they arrive is pure cost), then freeze it."""
+    gc.disable()
+    try:
+        return await repo.load(generation, model, progress)
+    finally:
+        gc.enable()
+        gc.freeze()
 
 
 class Projector:
@@ -37,7 +54,9 @@ class Projector:
         """Load the generation the pointer names (or start a new, empty one)."""
         generation = await self.repo.current_generation()
         model = ReadModel()
-        found = await self.repo.load(generation, model, progress) if generation else None
+        found = (
+            await load_generation(self.repo, generation, model, progress) if generation else None
+        )
         if found is not None:
             self.model, self.checkpoint = model, found
             log.info("read model %s loaded: %d applied", generation, found.applied)
@@ -72,6 +91,10 @@ class Projector:
     async def save(self, *, full: bool = False) -> int:
         started = time.monotonic()
         written = await self.repo.save(self.model, self.checkpoint, full=full)
+        # The facts live as long as the process and hold no reference cycles: moving
+        # them out of the collector's generations stops each full collection from
+        # walking a million objects (measured: ~30% of the apply CPU at 375k events).
+        gc.freeze()
         self.unsaved = 0
         self.last_saved = time.monotonic()
         self.last_took = self.last_saved - started

@@ -42,6 +42,7 @@ CLAIM: dict[str, type[BaseModel]] = {
     "revoked": c.ClaimRevoked,
 }
 CANDIDATE: dict[str, type[BaseModel]] = {
+    "cv_attached": c.CandidateCvAttached,
     "submitted": c.CandidateSubmitted,
     "advanced": c.CandidateAdvanced,
     "rejected": c.CandidateRejected,
@@ -141,6 +142,8 @@ def candidate_events(cd: Candidate, names: Iterable[str]) -> list[Envelope]:
         "role_title": cd.role_title,
         "reason": last.reason if last else "",
     }
+    if cd.cv is not None:
+        fields.update(cv_content_type=cd.cv.content_type, cv_size=cd.cv.size)
     p = cd.placement
     if p is not None:
         fields.update(

@@ -217,6 +217,20 @@ def ensure_enterprise(c: Candidate, org_id: str) -> None:
         )
 
 
+def attach_cv(c: Candidate, cv: CvFile, now: dt.datetime) -> Transition[Candidate]:
+    """A (new) CV for a submission still in the pipeline."""
+    if c.stage not in OPEN_STAGES:
+        raise ConflictError(
+            "stage",
+            "candidate_closed",
+            zh="该推荐已结束，不能更换简历",
+            en="this submission is closed",
+        )
+    return Transition[Candidate](
+        entity=c.model_copy(update={"cv": cv, "updated_at": now}), events=("cv_attached",)
+    )
+
+
 def may_see(c: Candidate, org_id: str) -> bool:
     """Personal data: the demand's enterprise and the submitting agency, nobody else."""
     return org_id in (c.enterprise_org_id, c.agency_id)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import hashlib
 
+from services.talent import events
 from services.talent.domain import candidates as domain
 from services.talent.domain.candidates import Candidate, CvFile
 from services.talent.usecases import Deps, new_id, not_found
 from services.talent.usecases.candidates import CANDIDATE, get_for
 from shared.auth import Caller
-from shared.errors import ConflictError, InvalidInput, TooLarge
+from shared.errors import InvalidInput, TooLarge
+from shared.events import Envelope
 from shared.store import Versioned
 
 # PDF and Word (.docx is a zip); checked by the bytes, not only the declared type.
@@ -60,15 +62,9 @@ async def upload_cv(
         file_id=file_id, content_type=kind, size=len(data), sha256=hashlib.sha256(data).hexdigest()
     )
 
-    def attach(current: Versioned[Candidate]) -> tuple[Candidate, list]:
-        if current.state.stage not in domain.OPEN_STAGES:
-            raise ConflictError(
-                "stage",
-                "candidate_closed",
-                zh="该推荐已结束，不能更换简历",
-                en="this submission is closed",
-            )
-        return current.state.model_copy(update={"cv": cv, "updated_at": deps.now()}), []
+    def attach(current: Versioned[Candidate]) -> tuple[Candidate, list[Envelope]]:
+        t = domain.attach_cv(current.state, cv, deps.now())
+        return t.entity, events.candidate_events(t.entity, t.events)
 
     try:
         updated = (await deps.repos.candidates.update(cid, attach, not_found=CANDIDATE)).state

@@ -255,3 +255,11 @@ class FairPromoted(_FairEvent):
 @event_type("talent.claim.reminded")
 class ClaimReminded(_ClaimEvent):
     """The claim expires soon (within the service's reminder lead): the agency is told once."""
+
+
+@event_type("talent.candidate.cv_attached")
+class CandidateCvAttached(_CandidateEvent):
+    """The agency attached a CV to its submission (its type and size; never the file)."""
+
+    cv_content_type: str = Field(description="application/pdf or the .docx type")
+    cv_size: int = Field(ge=0, description="bytes")

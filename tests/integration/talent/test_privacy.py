@@ -79,6 +79,8 @@ async def test_personal_data_stays_with_the_enterprise_and_the_agency(
         lambda es: bool(of_type(es, "talent.placement.started", cand["id"])),
     )  # fmt: skip
     assert leaks(json.dumps(events, ensure_ascii=False)) == []
+    attached = of_type(events, "talent.candidate.cv_attached", cand["id"])
+    assert len(attached) == 1 and attached[0]["data"]["cv_size"] == len(PDF + CV_MARK)
     submitted = of_type(events, "talent.candidate.submitted", cand["id"])[0]
     assert len(submitted["data"]["person_hash"]) == 32
     stored = await tl.deps.repos.candidates.changes.find({}, {"events": 1}).to_list()

@@ -33,7 +33,6 @@ async def test_a_demand_published_first_is_found_when_its_supply_arrives(
     assert pair["explanation"]["eligible"] and pair["explanation"]["highlights"]
     assert next(c["name"] for c in pair["explanation"]["constraints"]) == "status"
     assert second.ranking.suggested == [pair["_id"]]
-    assert second.seconds < 1.0
 
 
 @pytest.mark.parametrize(("demand_kind", "supply_kind"), PAIR_KINDS)

@@ -95,7 +95,6 @@ async def test_events_in_suggestions_out(app, settings: Settings) -> None:
                 return app.state.deps.last_latency
 
             latency = await wait_for(recorded, "the handler to finish")
-            assert latency < 1.0
             print(f"\nevent consumed -> suggestions stored: {latency * 1000:.0f} ms")
 
             async def suggested():

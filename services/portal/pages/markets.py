@@ -136,7 +136,7 @@ SECTIONS: dict[str, Section] = {
         "roadshows",
         "/roadshows",
         "月度路演日历",
-        ("domain", "starts_at", "seats"),
+        ("domain", "starts_at", "investor_seats"),
         create=frozenset({O.operator}),
         actions=(
             _a("预订席位", "/roadshows/{id}/seats", O.investor),
@@ -147,14 +147,14 @@ SECTIONS: dict[str, Section] = {
         "roadshows",
         "/mandates",
         "投资意向",
-        ("sectors", "stages", "ticket_cny"),
+        ("domains", "stages", "ticket_cny"),
         create=frozenset({O.investor}),
     ),
     "pitches": Section(
         "roadshows",
         "/pitches",
         "融资路演项目",
-        ("round", "ask_cny", "domain"),
+        ("stage", "ask_cny", "domains"),
         create=frozenset({O.enterprise}),
     ),
 }
@@ -169,6 +169,15 @@ def _label(item: dict[str, Any]) -> str:
         if value:
             return str(value)
     return "—"
+
+
+def _value(item: dict[str, Any], key: str) -> Any:
+    """A shown field, at the top or inside ``content`` (where some markets keep what
+    the owner entered)."""
+    if key in item:
+        return item[key]
+    content = item.get("content")
+    return content.get(key) if isinstance(content, dict) else None
 
 
 def _section(name: str) -> Section | None:
@@ -193,7 +202,7 @@ async def listing(
     items = page.get("items", [])
     return render(request, "market/section.html", seen, name=name, section=section,
                   items=items, total=page.get("total", len(items)), offset=offset,
-                  label=_label, actions=actions,
+                  label=_label, value=_value, actions=actions,
                   can_create=caller.org_type in section.create)  # fmt: skip
 
 

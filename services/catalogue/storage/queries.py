@@ -55,3 +55,7 @@ async def purchases_of_first_of_kind(store: MongoAggregateStore[Any]) -> list[An
     query = {"state": "purchased", "first_of_kind": True}
     found = await store.find(query, sort=[("updated_at", 1), ("_id", 1)], limit=5000)
     return [v.state for v in found]
+
+
+def of_event(event_id: str, states: list[str]) -> dict[str, Any]:
+    return {"event_id": event_id, "state": {"$in": states}}

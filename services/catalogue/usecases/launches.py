@@ -94,7 +94,21 @@ async def _launch_move(deps: Deps, event_id: str, decide: Any) -> Launch:
 
 
 async def cancel_launch(deps: Deps, event_id: str) -> Launch:
-    return await _launch_move(deps, event_id, domain.cancel_launch)
+    """Cancel the event, then every seat and waitlist place in it (each registrant gets
+    its ``registration.cancelled``; the units go back without promoting anyone)."""
+    e = await _launch_move(deps, event_id, domain.cancel_launch)
+    active = [SeatState.registered.value, SeatState.waitlisted.value]
+    for r in await queries.every(deps.repos.registrations, queries.of_event(e.id, active)):
+
+        def decide(cur: Versioned[Registration]) -> tuple[Registration, list[Any]]:
+            if cur.state.state not in (SeatState.registered, SeatState.waitlisted):
+                return cur.state, []
+            t = domain.move(cur.state, "cancel", deps.now(), seat=None)
+            return t.entity, events.registration_events(t.entity, e, t.events)
+
+        await deps.repos.registrations.update(r.id, decide, not_found=REGISTRATION)
+        await deps.repos.units.release(seats(e.id), r.org_id)
+    return e
 
 
 def _twice() -> ConflictError:

@@ -141,6 +141,15 @@ async def test_bad_launches_leave_nothing(cl: CL) -> None:
     assert problem(response) == (422, {"waitlist"})
     seats = await cl.ok(cl.operator, "GET", f"/launches/{event['id']}/seats")
     assert seats["held"] == 0 and seats["waitlist"] == []
+    holder = make_caller(OrgType.government)
+    await cl.ok(holder, "POST", path)
+    await cl.ok(make_caller(OrgType.soe), "POST", path)  # waitlisted
     await cl.ok(cl.operator, "POST", f"/launches/{event['id']}/cancel")
+    # Cancelling the event cancels every seat and waitlist place in it, promoting nobody.
+    assert (await cl.ok(holder, "GET", f"{path}/mine"))["state"] == "cancelled"
+    left = await cl.ok(cl.operator, "GET", f"{path}?state=cancelled")
+    assert left["total"] == 2
+    seats = await cl.ok(cl.operator, "GET", f"/launches/{event['id']}/seats")
+    assert seats["held"] == 0 and seats["waitlist"] == []
     closed = await cl.call(make_caller(OrgType.soe), "POST", path)
     assert closed.status_code == 409 and closed.json()["errors"][0]["code"] == "registration_closed"

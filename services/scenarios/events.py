@@ -163,7 +163,7 @@ def panel_events(panel: Panel, s: Scenario, names: Iterable[str], **extra: Any) 
     fields: dict[str, Any] = {
         **_ref(s),
         "expert_user_ids": [e.user_id for e in panel.experts],
-        "expert_org_ids": sorted({e.org_id for e in panel.experts}),
+        "expert_org_ids": [e.org_id for e in panel.experts],
         "ranking": [
             r.model_dump(include={"proposal_id", "enterprise_org_id", "rank", "weighted_score"})
             for r in panel.ranking

@@ -128,6 +128,14 @@ def _scenario_params(data: Data) -> dict[str, str]:
     }
 
 
+def _panel_experts(data: Data) -> list[Audience]:
+    """Each named expert (a user of their organisation); the lists are index-aligned."""
+    users, orgs_ = pick(data, "expert_user_ids") or [], pick(data, "expert_org_ids") or []
+    if not isinstance(users, list) or not isinstance(orgs_, list) or len(users) != len(orgs_):
+        return []
+    return [Audience(str(o), user_id=str(u)) for u, o in zip(users, orgs_, strict=True)]
+
+
 def orgs_except(actor: str, *paths: str) -> Callable[[Data], list[Audience]]:
     """Audience: the organisations at ``paths`` other than the one that acted."""
     everyone = orgs(*paths)
@@ -273,6 +281,8 @@ def _rules() -> list[Rule]:
         Rule("scenarios.proposal.awarded", Category.application, orgs("enterprise_org_id"),
              subject_of("scenario", "scenario_id"), _scenario_params),
         Rule("scenarios.proposal.declined", Category.application, orgs("enterprise_org_id"),
+             subject_of("scenario", "scenario_id"), _scenario_params),
+        Rule("scenarios.panel.named", Category.application, _panel_experts,
              subject_of("scenario", "scenario_id"), _scenario_params),
         Rule(
             "roadshows.seat.promoted", Category.seat,

@@ -204,6 +204,10 @@ TEMPLATES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         ("揭榜中选", "贵企业的方案在应用场景{record_title_q}遴选中中选{rank_zh}，请关注交付里程碑。"),
         ("Your proposal was awarded", "Your proposal for the scenario{record_title_q} was awarded{rank_en}; see the delivery milestones."),
     ),
+    "scenarios.panel.named": (
+        ("受邀担任场景评审专家", "您已被列入应用场景{record_title_q}的评审专家组，申报截止后请对全部方案评分；如与申报单位存在利益关系，请先申报回避。"),
+        ("You are on an expert panel", "You were named to the expert panel of the scenario{record_title_q}. Score every proposal after the deadline; declare any conflict of interest first."),
+    ),
     "scenarios.proposal.declined": (
         ("揭榜未中选", "应用场景{record_title_q}的遴选结果已公布，贵企业的方案未中选{rank_zh}；可查看本企业的评分与理由。"),
         ("Your proposal was not awarded", "The results of{record_title_q} are out and your proposal was not awarded{rank_en}; your own scores and the reasons are available."),

@@ -217,7 +217,7 @@ class PanelNamed(ScenarioRef):
     """The publisher named the expert panel (user ids of the experts)."""
 
     expert_user_ids: list[str] = Field(description="experts' user ids")
-    expert_org_ids: list[str] = Field(description="their organisations")
+    expert_org_ids: list[str] = Field(description="their organisations, index-aligned")
 
 
 @event_type("scenarios.conflict.declared")

@@ -120,5 +120,32 @@ def freed(claim: Claim) -> Claim:
     return claim.model_copy(update={"units_freed": True})
 
 
+def ensure_may_claim_again(past: list[Claim], mode: str, days: int, now: dt.datetime) -> None:
+    """An agency's earlier claims on the same demand: a revoked one bars it for good (the
+    enterprise asked it to stop); on an exclusive demand an expired one bars it for the
+    claim period again, so the demand goes round instead of staying with one agency."""
+    for old in past:
+        if old.state is ClaimState.revoked:
+            raise ConflictError(
+                "demand_id",
+                "claim_revoked_before",
+                zh="企业已撤销过本机构对该需求的认领，不能再次认领",
+                en="the enterprise revoked your agency's claim on this demand",
+            )
+        ended = old.ended_at or old.expires_at
+        if (
+            mode == "exclusive"
+            and old.state is ClaimState.expired
+            and now < ended + dt.timedelta(days=days)
+        ):
+            raise ConflictError(
+                "demand_id",
+                "cooling_off",
+                zh=f"独家认领到期后 {days} 天内不能再次认领该需求",
+                en=f"after an exclusive claim expires, your agency may claim "
+                f"this demand again only {days} days later",
+            )
+
+
 def is_active(claim: Claim, now: dt.datetime) -> bool:
     return claim.state is ClaimState.active and now < claim.expires_at

@@ -97,6 +97,18 @@ async def claims_holding_units(store: MongoAggregateStore[Claim], agency_id: str
     return await store.count({"agency_id": agency_id, "units_freed": False})
 
 
+async def ended_claims(
+    store: MongoAggregateStore[Claim], demand_id: str, agency_id: str
+) -> list[Claim]:
+    """The agency's expired or revoked claims on the demand."""
+    query = {
+        "demand_id": demand_id,
+        "agency_id": agency_id,
+        "state": {"$in": ["expired", "revoked"]},
+    }
+    return [v.state for v in await store.find(query, limit=20)]
+
+
 async def active_claim(
     store: MongoAggregateStore[Claim], demand_id: str, agency_id: str
 ) -> Versioned[Claim] | None:

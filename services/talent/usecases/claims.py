@@ -56,12 +56,14 @@ async def claim(deps: Deps, caller: Caller, demand_id: str) -> Claim:
     # Looks before the race, so the many losers of a burst stop after a few reads:
     # every slot held -> full; the agency's unfreed claims at M -> its limit. They only
     # refuse what is so at this moment; the acquires below decide the winners.
-    holders, holding = await asyncio.gather(
+    holders, holding, past = await asyncio.gather(
         units.held(demand_slots(demand.id), demand.claim_capacity),
         queries.claims_holding_units(deps.repos.claims, agency.id),
+        queries.ended_claims(deps.repos.claims, demand.id, agency.id),
     )
     if agency.id in holders.values():
         raise _already_claimed()
+    domain.ensure_may_claim_again(past, demand.content.claim_mode.value, demand.claim_days, now)
     if len(holders) >= demand.claim_capacity:
         raise _demand_full(demand)
     if holding >= limit:

@@ -102,6 +102,8 @@ async def test_exclusive_claim_expires_and_another_agency_takes_over(tl: TL) -> 
     expired = await tl.ok(first, "GET", f"/claims/{claim['id']}")
     assert expired["state"] == "expired" and expired["units_freed"] is True
 
+    again = await tl.call(first, "POST", f"/demands/{demand['id']}/claims")
+    assert again.status_code == 409 and again.json()["errors"][0]["code"] == "cooling_off"
     takeover = await tl.claim(second, demand["id"])
     assert takeover["agency_id"] == second.organisation_id
     late = await tl.call(first, "POST", f"/demands/{demand['id']}/candidates", {

@@ -169,3 +169,19 @@ def test_a_claim_is_reminded_once_within_the_lead() -> None:
     assert claims.remind(first.entity, NOW + dt.timedelta(days=8), lead).events == ()
     ended = claims.release(c, NOW).entity
     assert claims.remind(ended, NOW + dt.timedelta(days=8), lead).events == ()
+
+
+def test_revoked_agencies_stay_out_and_expired_ones_wait_a_period_on_exclusive_demands() -> None:
+    c = claims.grant("c", demand_id="d", demand_title="t", agency_id="a", enterprise_org_id="e",
+                     mode="exclusive", days=7, now=NOW).entity  # fmt: skip
+    expired = claims.expire(c, NOW + dt.timedelta(days=7)).entity
+    with pytest.raises(ConflictError) as err:
+        claims.ensure_may_claim_again([expired], "exclusive", 7, NOW + dt.timedelta(days=8))
+    assert err.value.code == "cooling_off"
+    claims.ensure_may_claim_again([expired], "exclusive", 7, NOW + dt.timedelta(days=14))
+    claims.ensure_may_claim_again([expired], "open", 7, NOW + dt.timedelta(days=8))
+    revoked = claims.revoke(c, "e", "不再合作", NOW).entity
+    with pytest.raises(ConflictError) as err:
+        claims.ensure_may_claim_again([revoked], "open", 7, NOW + dt.timedelta(days=400))
+    assert err.value.code == "claim_revoked_before"
+    claims.ensure_may_claim_again([claims.release(c, NOW).entity], "exclusive", 7, NOW)

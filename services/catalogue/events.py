@@ -196,6 +196,7 @@ def registration_events(r: Registration, e: Launch, names: Iterable[str]) -> lis
         "org_type": r.org_type,
         "status": r.state.value,
         "seat": r.seat,
+        "reason": r.reason,
     }
     return [_wrap(REGISTRATION[n], fields, r.id) for n in names if n]
 

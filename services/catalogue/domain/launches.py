@@ -161,6 +161,7 @@ class Registration(BaseModel):
     org_type: str
     state: SeatState
     seat: int | None = None
+    reason: str = ""  # set when the operator's cancellation of the event ended it
     created_at: dt.datetime
     updated_at: dt.datetime
     version: int = 0
@@ -194,7 +195,7 @@ def register(
             updated_at=now,
         )
         return Transition[Registration](entity=new, events=(event or "",))
-    return move(current, action, now, seat=seat)
+    return move(current, action, now, seat=seat, reason="")
 
 
 def move(

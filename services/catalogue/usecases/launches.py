@@ -32,6 +32,7 @@ from shared.units import AlreadyHeld
 
 LAUNCH = not_found("event_id", "活动 / launch event")
 REGISTRATION = not_found("event_id", "报名 / registration")
+EVENT_CANCELLED = "活动已取消 / the event was cancelled"
 
 
 def seats(event_id: str) -> str:
@@ -103,7 +104,7 @@ async def cancel_launch(deps: Deps, event_id: str) -> Launch:
         def decide(cur: Versioned[Registration]) -> tuple[Registration, list[Any]]:
             if cur.state.state not in (SeatState.registered, SeatState.waitlisted):
                 return cur.state, []
-            t = domain.move(cur.state, "cancel", deps.now(), seat=None)
+            t = domain.move(cur.state, "cancel", deps.now(), seat=None, reason=EVENT_CANCELLED)
             return t.entity, events.registration_events(t.entity, e, t.events)
 
         await deps.repos.registrations.update(r.id, decide, not_found=REGISTRATION)

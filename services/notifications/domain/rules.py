@@ -266,6 +266,11 @@ def _rules() -> list[Rule]:
             "catalogue.first_purchase.recorded", Category.deal, supplier,
             subject_of("product", "product_id"), docked,
         ),
+        Rule(  # only when the operator cancelled the event (then a reason is given)
+            "catalogue.registration.cancelled", Category.seat,
+            lambda data: orgs("org_id")(data) if pick(data, "reason") else [],
+            subject_of("event", "event_id"), fields("event_title", "reason"),
+        ),
         Rule(
             "catalogue.lead.created", Category.interest, orgs("presenter_org_id"),
             subject_of("event", "event_id"), fields("event_title"),

@@ -188,6 +188,10 @@ TEMPLATES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         ("首购/首台（套）示范应用记录已形成", "贵企业的{record_title_q}已实现首购，形成首台（套）示范应用记录，可据此申请相关支持。"),
         ("First-purchase record created", "Your{record_title_q} made its first sale: a first-of-a-kind demonstration record now exists for later support."),
     ),
+    "catalogue.registration.cancelled": (
+        ("活动已取消", "您报名的活动{event_title_q}已被主办方取消，您的席位或候补已随之取消。"),
+        ("Event cancelled", "The event{event_title_q} you registered for was cancelled by the organiser; your seat or waitlist place is cancelled too."),
+    ),
     "catalogue.lead.created": (
         ("首发活动新线索", "活动{event_title_q}的一位签到参会机构已作为线索推送给贵企业。"),
         ("New lead from a launch event", "An organisation that attended{event_title_q} was passed to you as a lead."),

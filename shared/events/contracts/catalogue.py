@@ -263,6 +263,7 @@ class _RegistrationEvent(BaseModel):
     org_type: str = Field(description="its type (soe, government, enterprise, ...)")
     status: str = Field(description="registered | waitlisted | cancelled | attended")
     seat: int | None = Field(None, ge=1, description="seat number, when it holds one")
+    reason: str = Field("", description="why, when not the organisation's own doing")
 
 
 @event_type("catalogue.registration.registered")

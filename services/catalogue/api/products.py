@@ -13,15 +13,16 @@ from shared.paging import Page, Paging
 router = APIRouter(prefix="/products", tags=["products"], generate_unique_id_function=operation_id)
 
 
-@router.get("", summary="List listed products")
+@router.get("", summary="List listed products (or the caller's own in every state)")
 async def list_products(
     caller: AnySignedIn,
     deps: DepsDep,
     paging: Paging,  # type: ignore[valid-type]
     domain: str | None = Query(None, max_length=40, pattern=r"^[a-z0-9_]+$"),
     owner: str | None = Query(None, max_length=64, description="an enterprise's organisation id"),
+    mine: bool = Query(False, description="the caller's own products in every state"),
 ) -> Page[Product]:
-    items, total = await uc.listing(deps, domain, owner, paging.limit, paging.offset)
+    items, total = await uc.listing(deps, caller, domain, owner, mine, paging.limit, paging.offset)
     return Page.of(items, total, paging)
 
 

@@ -27,12 +27,16 @@ async def get(deps: Deps, caller: Caller, product_id: str) -> Product:
 
 
 async def listing(
-    deps: Deps, domain_code: str | None, owner: str | None, limit: int, offset: int
-) -> tuple[list[Product], int]:
-    query = queries.listed_filter(deps.now(), domain_code, owner)
-    return await queries.page(
-        deps.repos.products, query, limit, offset, [("listed_at", -1), ("_id", 1)]
-    )
+    deps: Deps, caller: Caller, domain_code: str | None, owner: str | None, mine: bool,
+    limit: int, offset: int,
+) -> tuple[list[Product], int]:  # fmt: skip
+    """Listed products; with ``mine`` the caller's own in every state (delisted, expired)."""
+    if mine:
+        query = queries.where(owner_org_id=caller.organisation_id, spec__domains=domain_code)
+    else:
+        query = queries.listed_filter(deps.now(), domain_code, owner)
+    sort = [("listed_at", -1), ("_id", 1)]
+    return await queries.page(deps.repos.products, query, limit, offset, sort)
 
 
 async def delist(deps: Deps, caller: Caller, product_id: str, reason: str) -> Product:

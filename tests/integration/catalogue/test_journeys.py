@@ -123,6 +123,13 @@ async def test_a_later_edition_delists_what_it_leaves_out_and_expiry_withdraws(c
     assert diff["removed"] == [drop["product_id"]] and diff["changed"] == [keep["product_id"]]
     gone = await cl.call(gov, "GET", f"/products/{drop['product_id']}")
     assert gone.status_code == 404
+    own = await cl.ok(ent, "GET", "/products?mine=true")
+    assert {p["id"]: p["state"] for p in own["items"]} == {
+        keep["product_id"]: "listed",
+        drop["product_id"]: "delisted",
+    }
+    listed = await cl.ok(gov, "GET", f"/products?owner={ent.organisation_id}")
+    assert [p["id"] for p in listed["items"]] == [keep["product_id"]]
     history = await cl.ok(ent, "GET", f"/products/{drop['product_id']}")
     assert history["state"] == "delisted" and history["reason"] == "企业申请退出"
     kept = await cl.ok(gov, "GET", f"/products/{keep['product_id']}")

@@ -1,7 +1,7 @@
 """Catalogue and matching together on the real engines: a listed product and an SOE's
-procurement need meet in matching (from catalogue's events on Kafka), and delisting
-takes the product out of search and out of the need's matches within seconds. Nothing
-unlisted is ever projected."""
+procurement need meet in matching (from catalogue's events on Kafka) whichever comes
+first, and delisting takes the product out of search and out of the need's matches
+within seconds. Nothing unlisted is ever projected."""
 
 from __future__ import annotations
 
@@ -118,6 +118,18 @@ async def test_listed_products_meet_needs_and_delisting_removes_them(both) -> No
     took = time.monotonic() - started
     print(f"\ndelisted -> gone from search and matches: {took:.1f} s")
     assert took < 20
+
+    # The other way round: a product listed after the need is paired with it too.
+    later = await ok(ent, "POST", "/applications", product_body(title="挂轨式巡检机器人"))
+    await ok(ent, "POST", f"/applications/{later['id']}/submit")
+    await ok(op, "POST", f"/applications/{later['id']}/review", {"decision": "approve"})
+    await ok(op, "POST", "/editions", {"code": "m-2", "title": "批次二"})
+    await ok(op, "POST", "/editions/m-2/entries", {"application_id": later["id"]})
+    await ok(op, "POST", "/editions/m-2/freeze")
+    await ok(op, "POST", "/editions/m-2/publish")
+    assert await wait_for(matched, "the later product paired with the need") == [
+        later["product_id"]
+    ]
 
 
 async def _empty(read: Callable[[], Awaitable[list[str]]]) -> bool:

@@ -23,8 +23,7 @@ from pydantic import ValidationError
 
 from services.reporting.domain.districts import epoch
 from services.reporting.domain.model import Incoming
-from services.reporting.domain.rules import CASE_ENTITIES, OTHER_RECORDS, RULES_BY_TYPE
-from services.reporting.domain.rules import ROADSHOW_TYPES as _ROADSHOWS
+from services.reporting.domain.rules import CASE_ENTITIES, OTHER_RECORDS, RULES_BY_TYPE, used
 from services.reporting.usecases.project import Projector
 from shared.broker import EventProducer
 from shared.events import Envelope, dlq_topic, registry, topic_name
@@ -38,10 +37,12 @@ SOURCES = ("techtransfer", "catalogue", "talent", "scenarios", "roadshows", "ide
 
 
 def base_topics() -> list[str]:
-    """Every topic of the consumed services, plus those of types assumed in the rules."""
+    """The topics of every event type the read model uses: the registered topic of a type
+    with a contract, ``<service>.<entity>`` for one assumed in the rules. Topics carrying
+    nothing reporting uses (users, fair and seat registrations, ...) are not read."""
     load_all()
-    known = {t for t in registry.types() if t.split(".")[0] in SOURCES}
-    assumed = {t.rsplit(".", 1)[0] for t in (*RULES_BY_TYPE, *_ROADSHOWS)}
+    known = [t for t in registry.types() if t.split(".")[0] in SOURCES and used(t)]
+    assumed = {t.rsplit(".", 1)[0] for t in RULES_BY_TYPE if t not in registry.types()}
     return sorted(set(registry.topics(known)) | assumed | set(CASE_ENTITIES) | set(OTHER_RECORDS))
 
 
@@ -65,6 +66,8 @@ def translate(raw: bytes | None) -> Incoming | None:
         model = registry.model_for(env.type)
     except UnknownEventType as exc:
         raise Rejected("unknown_type", exc) from exc
+    if not used(env.type):
+        return None  # a known type on a topic we read that has no effect here
     try:
         payload = model.model_validate(env.data)
     except ValidationError as exc:

@@ -237,3 +237,13 @@ RECORD_VERBS = frozenset({"published", "updated", "withdrawn", "closed", "drafte
 def assumed_types() -> list[str]:
     """Event types this table relies on that have no contract yet (for the README)."""
     return sorted({r.type for r in STAGE_RULES if r.assumed})
+
+
+def used(type_: str) -> bool:
+    """Whether the read model does anything with an event type (others are skipped)."""
+    if type_ in RULES_BY_TYPE or type_ in ROADSHOW_TYPES or type_ in MEETING_TYPES:
+        return True
+    if type_ in ORG_TYPES or type_ in (TIER_TYPE, MATCH_TYPE):
+        return True
+    base, _, verb = type_.rpartition(".")
+    return verb in RECORD_VERBS and (base in CASE_ENTITIES or base in OTHER_RECORDS)

@@ -88,3 +88,17 @@ def test_poison_is_rejected_with_its_reason(raw: bytes, reason: str) -> None:
     with pytest.raises(Rejected) as caught:
         translate(raw)
     assert caught.value.reason == reason
+
+
+def test_known_types_without_an_effect_are_skipped_and_their_topics_not_read() -> None:
+    from services.reporting.handlers import base_topics
+    from shared.events import new_event
+    from shared.events.contracts.identity import UserRegistered
+
+    user = UserRegistered(user_id="u1", organisation_id="ent-a", name="张伟", role="member")
+    assert translate(new_event(user, subject="u1", version=1, source="identity")
+                     .to_json_bytes()) is None  # fmt: skip
+    assert "identity.user" not in base_topics()
+    assert {"roadshows.followup", "techtransfer.meeting", "scenarios.application"} <= set(
+        base_topics()
+    )

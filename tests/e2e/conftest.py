@@ -51,7 +51,7 @@ class ServiceProcess:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
 
-def wait_healthy(service: ServiceProcess, timeout: float = 60.0) -> None:
+def wait_healthy(service: ServiceProcess, timeout: float = 150.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if service.process.poll() is not None:

@@ -62,6 +62,8 @@ class ThrowawayStack:
             "DUIJIE_LOCAL_FERRETDB_DEBUG_PORT": str(free_port()),
             "DUIJIE_LOCAL_SMTP_PORT": str(free_port()),
             "DUIJIE_LOCAL_SERVICE_PORT_BASE": str(free_range(12)),
+            # nine services importing at once on a busy 2-core machine take minutes
+            "DUIJIE_LOCAL_HEALTH_TIMEOUT_S": "300",
             # the bench's tokens outlive the run instead of expiring mid-fault
             "DUIJIE_IDENTITY_ACCESS_TOKEN_SECONDS": "3600",
         }

@@ -274,7 +274,8 @@ def main() -> None:
         args.services = sorted({*args.services, *PIPELINE})
     stack = ThrowawayStack(keep=args.keep_stack)
     try:
-        print(f"throwaway stack in {stack.dir}: {stack.env}", flush=True)
+        print(f"throwaway stack in {stack.dir} (services from commit {stack.commit}): "
+              f"{stack.env}", flush=True)  # fmt: skip
         print(f"stack up in {stack.up(args.services):.0f} s", flush=True)
         result = asyncio.run(main_async(args, stack))
     finally:

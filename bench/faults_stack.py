@@ -78,9 +78,21 @@ class ThrowawayStack:
         )
         self.sup = Supervisord(self.stack)
 
+        # The services run from a snapshot of the last commit, not from the working tree
+        # that other people are editing while the suite runs (a half-saved module would
+        # crash a restarted service and be counted as a slow recovery).
+        self.src = self.dir / "src"
+        self.src.mkdir()
+        archive = subprocess.run(["git", "archive", "HEAD"], cwd=REPO, capture_output=True,
+                                 check=True).stdout  # fmt: skip
+        subprocess.run(["tar", "-x", "-C", str(self.src)], input=archive, check=True)
+        head = ["git", "rev-parse", "--short", "HEAD"]
+        self.commit = subprocess.run(head, cwd=REPO, capture_output=True, text=True,
+                                     check=True).stdout.strip()  # fmt: skip
+
     def local(self, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "deploy.local", *args], cwd=REPO, env=dict(os.environ),
+            [sys.executable, "-m", "deploy.local", *args], cwd=self.src, env=dict(os.environ),
             capture_output=True, text=True, timeout=timeout, check=False,
         )  # fmt: skip
 

@@ -12,10 +12,11 @@ by construction).
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import zlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,7 @@ SNAPSHOTS = "snapshots"
 CHECKPOINTS = "checkpoints"
 POINTER = "pointer"
 WRITE_BATCH = 16  # shard documents per bulk_write (each may be a megabyte)
+IN_FLIGHT = 4  # concurrent reads or bulk writes of shard documents
 
 Offsets = dict[tuple[str, int], int]
 
@@ -41,6 +43,16 @@ def pack(rows: list[list[Any]]) -> bytes:
 
 def unpack(blob: bytes) -> list[list[Any]]:
     return json.loads(zlib.decompress(blob))
+
+
+async def _bounded(calls: list[Awaitable[Any]], limit: int) -> None:
+    slots = asyncio.Semaphore(limit)
+
+    async def run(call: Awaitable[Any]) -> None:
+        async with slots:
+            await call
+
+    await asyncio.gather(*(run(c) for c in calls))
 
 
 @dataclass
@@ -89,8 +101,10 @@ class SnapshotRepository:
                 ops.append(
                     ReplaceOne({"_id": f"{checkpoint.generation}:{kind}:{shard}"}, doc, upsert=True)
                 )
-        for start in range(0, len(ops), WRITE_BATCH):
-            await self.snapshots.bulk_write(ops[start : start + WRITE_BATCH], ordered=False)
+        batches = [ops[i : i + WRITE_BATCH] for i in range(0, len(ops), WRITE_BATCH)]
+        await _bounded(
+            [self.snapshots.bulk_write(batch, ordered=False) for batch in batches], IN_FLIGHT
+        )
         offsets = [
             {"topic": t, "partition": p, "offset": o}
             for (t, p), o in sorted(checkpoint.offsets.items())
@@ -109,12 +123,20 @@ class SnapshotRepository:
         doc = await self.checkpoints.find_one({"_id": f"offsets:{generation}"})
         if doc is None:
             return None
-        for kind in KINDS:
-            for shard in range(SHARDS):
-                found = await self.snapshots.find_one({"_id": f"{generation}:{kind}:{shard}"})
-                if found is not None:
-                    model.load_rows(kind, unpack(found["rows"]))
-                progress(1)
+        # A few reads in flight: the database works on the next shards while this process
+        # decodes the last ones (sequential reads left each side idle half the time).
+        slots = asyncio.Semaphore(IN_FLIGHT)
+
+        async def fetch(kind: str, shard: int) -> tuple[str, dict[str, Any] | None]:
+            async with slots:
+                return kind, await self.snapshots.find_one({"_id": f"{generation}:{kind}:{shard}"})
+
+        fetches = [asyncio.ensure_future(fetch(k, s)) for k in KINDS for s in range(SHARDS)]
+        for next_done in asyncio.as_completed(fetches):
+            kind, found = await next_done
+            if found is not None:
+                model.load_rows(kind, unpack(found["rows"]))
+            progress(1)
         model.take_dirty()
         offsets = {(o["topic"], int(o["partition"])): int(o["offset"]) for o in doc["offsets"]}
         return Checkpoint(generation, offsets, int(doc.get("applied", 0)))

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict
 
-from services.talent.domain.text import ShortText
+from services.talent.domain.text import Why
 from services.talent.usecases import Deps
 from shared.auth import Caller, OrgType, require_org_types
 
@@ -40,4 +40,4 @@ class Reason(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reason: ShortText
+    reason: Why

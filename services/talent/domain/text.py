@@ -13,4 +13,5 @@ _clean = AfterValidator(no_control_chars)
 Name = Annotated[str, Field(min_length=1, max_length=200), _clean]
 Title = Name
 ShortText = Annotated[str, Field(max_length=500), _clean]
+Why = Annotated[str, Field(min_length=1, max_length=500), _clean]  # a reason: never blank
 Text = Annotated[str, Field(max_length=10_000), _clean]

@@ -183,3 +183,18 @@ async def test_problems_speak_chinese_first_and_english_on_request(tl: TL) -> No
     assert "手机号" in zh.json()["errors"][0]["message"]
     assert "mobile" in en.json()["errors"][0]["message"]
     assert zh.json()["type"] == "urn:duijie:problem:malformed_phone"
+
+
+async def test_every_reason_is_required_and_not_blank(tl: TL) -> None:
+    owner, agency = tl.enterprise(), await tl.agency()
+    demand = await tl.demand(owner)
+    claim = await tl.claim(agency, demand["id"])
+    for body in ({}, {"reason": ""}, {"reason": "   "}, {"reason": "x" * 501}):
+        for caller, path in (
+            (owner, f"/claims/{claim['id']}/revoke"),
+            (owner, f"/demands/{demand['id']}/withdraw"),
+            (tl.operator, f"/agencies/{agency.organisation_id}/suspend"),
+        ):
+            response = await tl.call(caller, "POST", path, body)
+            assert problem(response) == (422, {"reason"}), (path, body, response.text)
+    assert (await tl.ok(owner, "GET", f"/claims/{claim['id']}"))["state"] == "active"

@@ -59,7 +59,7 @@ class Derivation:
         self.joined: dict[str, list[Item]] = {}
         wanted = {"interest"} | {entity for entity, _ in RETRACTED.values()}
         for item in model.items.values():
-            if item.entity == "meeting":
+            if item.entity == "meeting" and item.market == "techtransfer":
                 pair = (min(item.actor, item.counterpart), max(item.actor, item.counterpart))
                 held = self.meetings.get(pair)
                 self.meetings[pair] = item.first_at if held is None else min(held, item.first_at)

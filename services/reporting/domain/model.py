@@ -214,7 +214,7 @@ class ReadModel:
     def _stage(self, rule: StageRule, ev: Incoming) -> None:
         d = ev.data
         case_id = str(d.get(rule.case) or "")
-        entity = rule.type.split(".")[1]
+        entity = rule.entity or rule.type.split(".")[1]
         item = self._item(
             f"{entity}:{d.get(rule.item) or ev.subject}",
             rule.market,

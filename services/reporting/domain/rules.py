@@ -121,6 +121,7 @@ class StageRule:
     at: str = ""
     expires: str = ""
     owner: str = ""  # the case owner's field, for a case known only from its workflow
+    entity: str = ""  # the item's kind when the type's entity is ambiguous across markets
     assumed: bool = False
 
 
@@ -169,11 +170,11 @@ STAGE_RULES: tuple[StageRule, ...] = (
       "supply_org_id", "demand_org_id", when=_scenario_push),
     # catalogue (contracts in shared/events/contracts/catalogue.py)
     R("catalogue.application.submitted", "catalogue", "applied", "product_id",
-      "application_id", "owner_org_id"),
+      "application_id", "owner_org_id", entity="listing_application"),
     R("catalogue.application.approved", "catalogue", "applied", "product_id",
-      "application_id", "owner_org_id"),
+      "application_id", "owner_org_id", entity="listing_application"),
     R("catalogue.application.rejected", "catalogue", None, "product_id", "application_id",
-      "owner_org_id"),
+      "owner_org_id", entity="listing_application"),
     R("catalogue.docking.proposed", "catalogue", None, "product_id", "docking_id",
       "soe_org_id", "supplier_org_id"),
     R("catalogue.docking.accepted", "catalogue", "docking", "product_id", "docking_id",
@@ -188,22 +189,24 @@ STAGE_RULES: tuple[StageRule, ...] = (
       "buyer_org_id", "presenter_org_id", owner="presenter_org_id"),
     # roadshows (contracts in shared/events/contracts/roadshows.py)
     R("roadshows.application.submitted", "roadshows", None, "pitch_id", "application_id",
-      "enterprise_org_id"),
+      "enterprise_org_id", entity="roadshow_application"),
     R("roadshows.application.selected", "roadshows", "selected", "pitch_id", "application_id",
-      "enterprise_org_id"),
+      "enterprise_org_id", entity="roadshow_application"),
     R("roadshows.application.declined", "roadshows", None, "pitch_id", "application_id",
-      "enterprise_org_id"),
+      "enterprise_org_id", entity="roadshow_application"),
     R("roadshows.meeting.requested", "roadshows", None, "pitch_id", "meeting_id",
-      "investor_org_id", "enterprise_org_id"),
+      "investor_org_id", "enterprise_org_id", entity="investor_meeting"),
     R("roadshows.meeting.scheduled", "roadshows", "met", "pitch_id", "meeting_id",
-      "investor_org_id", "enterprise_org_id", when=_placed),
+      "investor_org_id", "enterprise_org_id", when=_placed, entity="investor_meeting"),
     R("roadshows.investment.confirmed", "roadshows", "invested", "pitch_id", "followup_id",
       "investor_org_id", "enterprise_org_id", at="invested_on"),
     # ASSUMED (no contract yet): scenario applications and awards
     R("scenarios.application.submitted", "scenarios", "applied", "scenario_id",
-      "application_id", "applicant_org_id", "owner_org_id", assumed=True),
+      "application_id", "applicant_org_id", "owner_org_id", assumed=True,
+      entity="scenario_application"),
     R("scenarios.application.awarded", "scenarios", "awarded", "scenario_id",
-      "application_id", "applicant_org_id", "owner_org_id", assumed=True),
+      "application_id", "applicant_org_id", "owner_org_id", assumed=True,
+      entity="scenario_application"),
 )  # fmt: skip
 
 RULES_BY_TYPE: dict[str, tuple[StageRule, ...]] = {}

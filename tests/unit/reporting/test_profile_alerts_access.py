@@ -24,7 +24,7 @@ def test_profile_shows_tiers_records_matches_and_outcomes() -> None:
     assert profile["published"] == {"techtransfer": 1, "catalogue": 1, "roadshows": 1}
     assert profile["matches"] == 2  # need-1|off-1, and scn-1 suggested to its capability
     assert profile["outcomes"] == {"deal": 1, "purchased": 1, "invested": 1, "deal_as_party": 1}
-    assert profile["answered"]["catalogue.application"] == 1
+    assert profile["answered"]["catalogue.listing_application"] == 1
 
 
 def test_disputed_deal_is_not_an_outcome_for_the_enterprise() -> None:

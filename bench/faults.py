@@ -151,15 +151,17 @@ def outstanding(bench: Bench, before: float) -> list[Pair]:
 
 
 async def recover(bench: Bench, ended: float, limit: float) -> dict[str, Any]:
-    """Seconds from ``ended`` (epoch) until every service is ready and the backlog of
-    pairs published before it has arrived (None if not within ``limit``), and what was
-    still missing at the limit."""
+    """Seconds from ``ended`` (epoch) until every service has answered ready (all at
+    once) and the backlog of pairs published before it has arrived (None if not within
+    ``limit``), and what was still missing at the limit."""
     deadline, ready_s = time.monotonic() + limit, None
     while True:
         waiting = await not_ready(bench.client, bench.urls)
         if not waiting and ready_s is None:
             ready_s = round(time.time() - ended, 1)  # every service answers again
-        if not waiting and not outstanding(bench, ended):
+        # Readiness once is enough: on a saturated machine a 2 s broker ping fails now
+        # and then without any fault, and that flapping is not what is measured here.
+        if ready_s is not None and not outstanding(bench, ended):
             return {"recovery_s": round(time.time() - ended, 1), "ready_s": ready_s}
         if time.monotonic() > deadline:
             return {"recovery_s": None, "ready_s": ready_s, "not_ready": waiting,

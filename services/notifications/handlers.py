@@ -31,6 +31,10 @@ log = logging.getLogger(__name__)
 
 SERVICE = "notifications"
 USER_TYPES = ("identity.user.registered", "identity.user.updated")
+# Events of different keys (pairs, users) are handled at once, each key in order: their
+# time is waits on the database, and concurrent handlers' inbox inserts share one
+# insert_many (usecases/notify.py); one at a time, each waited out its own round trips.
+CONCURRENCY = 16
 
 
 def _registered(types: list[str] | tuple[str, ...]) -> list[type[BaseModel]]:
@@ -84,7 +88,7 @@ def to_recipient(payload: BaseModel, envelope: Envelope) -> Recipient:
 def subscribe(
     broker: KafkaBroker, settings: Settings, get_deps: Callable[[], Deps]
 ) -> EventConsumer:
-    consumer = EventConsumer(broker, service=SERVICE, settings=settings)
+    consumer = EventConsumer(broker, service=SERVICE, settings=settings, concurrency=CONCURRENCY)
 
     @consumer.on(*user_models())
     async def learn_recipient(payload: BaseModel, envelope: Envelope) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from pymongo import DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from services.notifications.domain.records import Message
 
@@ -38,6 +38,20 @@ class MongoMessageRepository:
         except DuplicateKeyError:
             return False
         return True
+
+    async def add_many(self, messages: list[Message]) -> list[bool]:
+        """Insert several in one round trip (unordered); False for a message that exists.
+        Any other write error fails the whole call (the handlers retry: idempotent)."""
+        docs = [{"_id": m.id, **m.model_dump(exclude={"id"})} for m in messages]
+        try:
+            await self._col.insert_many(docs, ordered=False)
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            if any(e.get("code") != 11000 for e in errors):
+                raise
+            existing = {e["index"] for e in errors}
+            return [i not in existing for i in range(len(docs))]
+        return [True] * len(docs)
 
     async def get(self, message_id: str) -> Message | None:
         doc = await self._col.find_one({"_id": message_id})

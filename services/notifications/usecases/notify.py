@@ -2,13 +2,23 @@
 
 Every write is keyed by a deterministic id, so a redelivered event (or one whose first
 handling died half-way) fills in whatever is missing and duplicates nothing.
+
+The hot path (a suggestion per pair at hundreds a second) avoids per-event round trips:
+the inbox inserts of concurrently handled events share one ``insert_many``
+(``shared.coalescing``), and an organisation's members are read once and kept
+(:class:`RecipientCache`) instead of a collection scan per event.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
+import time
+from collections.abc import Iterator
+from typing import Any
+from weakref import WeakKeyDictionary
 
 from services.notifications.domain import ids
 from services.notifications.domain.preferences import next_digest_at, route
@@ -19,24 +29,96 @@ from services.notifications.domain.records import (
     Message,
     Recipient,
 )
-from services.notifications.domain.rules import IncomingEvent, Notice, notice_for
+from services.notifications.domain.rules import Audience, IncomingEvent, Notice, notice_for
 from services.notifications.domain.texts import language_of, link, render
 from services.notifications.usecases import Deps
+from shared.coalescing import Coalescer
 
 log = logging.getLogger(__name__)
+MEMBERS_TTL = 30.0  # seconds another replica's user change can go unseen here
+INSERT_BATCH = 100
+
+
+class RecipientCache:
+    """An organisation's members, read once and kept ``ttl`` seconds.
+
+    Identity's ``identity.user.*`` events change who the members are: their handler
+    wraps its write in :meth:`changing`, which drops the cache and makes every read
+    while it runs go to the database, and no read that overlapped it is kept (the
+    generation moved on). The event is consumed by one replica only (one consumer group),
+    so the other replicas' copies age out after ``ttl``: a new colleague may miss a
+    notice there for that long (the late-joiner replay covers notices before they
+    joined; a disabled user may hear one more)."""
+
+    def __init__(self, ttl: float = MEMBERS_TTL) -> None:
+        self.ttl = ttl
+        self._members: dict[str, tuple[float, list[Recipient]]] = {}
+        self._generation = 0
+        self._changing = 0
+
+    async def members(self, repo: Any, organisation_id: str) -> list[Recipient]:
+        now = time.monotonic()
+        kept = self._members.get(organisation_id)
+        if kept is not None and now - kept[0] < self.ttl and not self._changing:
+            return kept[1]
+        generation = self._generation
+        members = await repo.in_organisation(organisation_id)
+        if generation == self._generation and not self._changing:
+            self._members[organisation_id] = (now, members)
+        return members
+
+    @contextlib.contextmanager
+    def changing(self) -> Iterator[None]:
+        self._changing += 1
+        self._generation += 1
+        self._members.clear()
+        try:
+            yield
+        finally:
+            self._generation += 1
+            self._changing -= 1
+            self._members.clear()
+
+
+_caches: WeakKeyDictionary[Any, RecipientCache] = WeakKeyDictionary()
+_inserts: WeakKeyDictionary[Any, Coalescer[Message, bool]] = WeakKeyDictionary()
+
+
+def recipient_cache(deps: Deps) -> RecipientCache:
+    """The cache of this process's recipient repository."""
+    repo = deps.repos.recipients
+    if repo not in _caches:
+        _caches[repo] = RecipientCache()
+    return _caches[repo]
+
+
+async def _insert(deps: Deps, message: Message) -> bool:
+    """Store a message; concurrent handlers' messages share one ``insert_many``."""
+    repo = deps.repos.messages
+    if not hasattr(repo, "add_many"):  # a repository without batches (tests' fakes)
+        return bool(await repo.add(message))
+    if repo not in _inserts:
+        _inserts[repo] = Coalescer(repo.add_many, max_items=INSERT_BATCH)
+    return await _inserts[repo].submit(message)
+
+
+async def _chosen(deps: Deps, audience: Audience) -> list[Recipient]:
+    """The members an audience names. One named user is read by ``_id`` (never stale);
+    a whole organisation (or its roles) comes from the cached member list."""
+    if audience.user_id:
+        known = await deps.repos.recipients.get(audience.user_id)
+        if known is None:  # not learned yet: tell them anyway, in the default language
+            return [Recipient(user_id=audience.user_id, organisation_id=audience.organisation_id)]
+        member = known.organisation_id == audience.organisation_id and not known.disabled
+        return [known] if member and audience.includes(known.user_id, known.role) else []
+    members = await recipient_cache(deps).members(deps.repos.recipients, audience.organisation_id)
+    return [m for m in members if audience.includes(m.user_id, m.role)]
 
 
 async def recipients_of(deps: Deps, notice: Notice) -> list[Recipient]:
     found: dict[str, Recipient] = {}
     for audience in notice.audiences:
-        members = await deps.repos.recipients.in_organisation(audience.organisation_id)
-        chosen = [m for m in members if audience.includes(m.user_id, m.role)]
-        if audience.user_id and not chosen:
-            known = await deps.repos.recipients.get(audience.user_id)
-            if known is None:  # not learned yet: tell them anyway, in the default language
-                chosen = [
-                    Recipient(user_id=audience.user_id, organisation_id=audience.organisation_id)
-                ]
+        chosen = await _chosen(deps, audience)
         if not chosen:
             log.info(
                 "%s %s: nobody known in %s",
@@ -85,7 +167,7 @@ async def _message(deps: Deps, notice: Notice, recipient: Recipient, unread: boo
         created_at=now,
         read_at=None if unread else now,
     )
-    if await deps.repos.messages.add(message):
+    if await _insert(deps, message):
         deps.doorbell.ring(recipient.user_id)
         return message
     stored = await deps.repos.messages.get(message.id)

@@ -6,7 +6,7 @@ import logging
 
 from services.notifications.domain.records import Recipient
 from services.notifications.usecases import Deps
-from services.notifications.usecases.notify import notify
+from services.notifications.usecases.notify import notify, recipient_cache
 
 log = logging.getLogger(__name__)
 
@@ -17,7 +17,8 @@ async def learn_user(deps: Deps, recipient: Recipient) -> bool:
     A user seen for the first time also hears the organisation's recent notices (those
     that arrived before them): notify is idempotent, so colleagues are not told twice.
     """
-    outcome = await deps.repos.recipients.upsert(recipient)
+    with recipient_cache(deps).changing():  # who is in an organisation may change
+        outcome = await deps.repos.recipients.upsert(recipient)
     if outcome is None:
         log.debug("user %s v%d already known", recipient.user_id, recipient.version)
         return False

@@ -20,6 +20,8 @@ from fastapi.staticfiles import StaticFiles
 from services.portal.backend import Backend, ServiceUnavailable
 from services.portal.forms import SchemaCache
 from services.portal.pages import auth, inbox, markets, matches, operator, techtransfer, workbench
+from services.portal.pages import catalogue as catalogue_pages
+from services.portal.pages import scenarios as scenario_pages
 from services.portal.pages.render import render
 from services.portal.session import CsrfFailed, SignInRequired, clear_tokens, visitor
 from services.portal.settings import PortalSettings, get_portal_settings
@@ -30,7 +32,8 @@ from shared.web import create_service_app
 STATIC = Path(__file__).parent / "static"
 ROUTERS = [
     auth.router, workbench.router, inbox.router, matches.router, operator.router,
-    markets.router, techtransfer.router,
+    # the markets' own pages before the generic /m/{name} ones
+    scenario_pages.router, catalogue_pages.router, markets.router, techtransfer.router,
 ]  # fmt: skip
 
 

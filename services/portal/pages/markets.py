@@ -30,6 +30,7 @@ class Action:
     path: str  # service path, ``{id}`` is the item's id
     who: frozenset[O]
     needs_reason: bool = False
+    after: str = ""  # where the browser goes next (``{id}``); default: the list
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,8 @@ class Section:
     params: dict[str, str] = field(default_factory=dict)
 
 
-def _a(label: str, path: str, *who: O, reason: bool = False) -> Action:
-    return Action(label, path, frozenset(who), reason)
+def _a(label: str, path: str, *who: O, reason: bool = False, after: str = "") -> Action:
+    return Action(label, path, frozenset(who), reason, after)
 
 
 SECTIONS: dict[str, Section] = {
@@ -79,6 +80,7 @@ SECTIONS: dict[str, Section] = {
                 O.government,
                 O.enterprise,
                 O.investor,
+                after="/m/launches/{id}/mine",  # shows a seat held or a waitlist place
             ),
         ),
     ),
@@ -162,22 +164,26 @@ SECTIONS: dict[str, Section] = {
 LABEL_KEYS = ("title", "name", "role", "topic", "edition", "id")
 
 
+def _inner(item: dict[str, Any]) -> dict[str, Any]:
+    """What the owner entered: ``content`` (scenarios, talent) or ``spec`` (catalogue)."""
+    for key in ("content", "spec"):
+        if isinstance(item.get(key), dict):
+            return item[key]  # type: ignore[no-any-return]
+    return {}
+
+
 def _label(item: dict[str, Any]) -> str:
-    content = item.get("content") if isinstance(item.get("content"), dict) else {}
+    inner = _inner(item)
     for key in LABEL_KEYS:
-        value = item.get(key) or content.get(key)
+        value = item.get(key) or inner.get(key)
         if value:
             return str(value)
     return "—"
 
 
 def _value(item: dict[str, Any], key: str) -> Any:
-    """A shown field, at the top or inside ``content`` (where some markets keep what
-    the owner entered)."""
-    if key in item:
-        return item[key]
-    content = item.get("content")
-    return content.get(key) if isinstance(content, dict) else None
+    """A shown field, at the top or inside what the owner entered."""
+    return item[key] if key in item else _inner(item).get(key)
 
 
 def _section(name: str) -> Section | None:
@@ -269,4 +275,4 @@ async def act(request: Request, name: str, item_id: str, n: int, seen: User) -> 
     if answer.status_code >= 400:
         return render(request, "market/outcome.html", seen, status=answer.status_code,
                       name=name, errors=field_errors(answer.json()))  # fmt: skip
-    return redirect(request, f"/m/{name}", seen)
+    return redirect(request, action.after.format(id=item_id) or f"/m/{name}", seen)

@@ -27,7 +27,7 @@ BROWSER_ARGS = [
 
 
 #: the market services whose sections the portal shows (each with its own process)
-MARKETS = ("catalogue", "talent", "roadshows", "reporting")
+MARKETS = ("catalogue", "talent", "roadshows", "scenarios", "reporting")
 
 
 @dataclass
@@ -43,6 +43,16 @@ class Portal:
         page.get_by_role("button", name="登录").click()
         page.wait_for_url(f"{self.url}/")
 
+    def token(self, key: str) -> str:
+        """An access token of demo organisation ``key``'s admin (for setting up through
+        the services' APIs what the journey under test starts from)."""
+        import httpx
+
+        answer = httpx.post(f"{self.services['identity']}/auth/token", timeout=30,
+                            json={"email": demo_email(key), "password": DEMO_PASSWORD})  # fmt: skip
+        answer.raise_for_status()
+        return str(answer.json()["access_token"])
+
 
 @pytest.fixture(scope="session")
 def portal(start_service: Any, start_services: Any, run_cli: Any) -> Portal:
@@ -51,6 +61,7 @@ def portal(start_service: Any, start_services: Any, run_cli: Any) -> Portal:
     # seeded before identity starts: its relay's first pass publishes the demo users,
     # which notifications must know before a suggestion can reach them
     run_cli("services.identity.cli", "seed-demo")
+    run_cli("services.scenarios.cli", "seed-demo")  # batch 1 with two demo scenarios
     identity = start_service("identity").url
     jwks = f"{identity}/.well-known/jwks.json"
     others = start_services(

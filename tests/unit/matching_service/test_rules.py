@@ -70,7 +70,7 @@ def test_an_envelope_becomes_a_record_change() -> None:
 
 def test_browse_and_saved_search_share_filters() -> None:
     query = BrowseQuery(q="储能", filters={"domains": ["energy"]}, trl_min=6)
-    body = search_body("tech_offer", query, page=2, size=10)
+    body = search_body("tech_offer", query, offset=10, limit=10)
     stored = percolator_query("tech_offer", query)
     assert body["query"] == stored and body["from"] == 10
     filters = stored["bool"]["filter"]

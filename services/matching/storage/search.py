@@ -9,6 +9,7 @@ swaps the alias atomically (one ``update_aliases`` call).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import uuid
 from collections.abc import Iterable
@@ -16,11 +17,18 @@ from enum import StrEnum
 from typing import Any
 
 from opensearchpy import AsyncOpenSearch
-from opensearchpy.exceptions import ConflictError, NotFoundError, RequestError
+from opensearchpy.exceptions import (
+    HTTP_EXCEPTIONS,
+    ConflictError,
+    NotFoundError,
+    RequestError,
+    TransportError,
+)
 from opensearchpy.helpers import async_bulk
 
 from services.matching.ranking import index_definition, index_name
 from services.matching.ranking.kinds import ALL_KINDS
+from shared.coalescing import Coalescer
 
 Doc = dict[str, Any]
 
@@ -52,9 +60,14 @@ def saved_search_definition() -> dict[str, Any]:
 class SearchProjection:
     """Index management and versioned projection writes over one OpenSearch client."""
 
-    def __init__(self, client: AsyncOpenSearch, prefix: str) -> None:
+    def __init__(self, client: AsyncOpenSearch, prefix: str, *, batch: int = 64) -> None:
         self.client = client
         self.prefix = prefix
+        # concurrent handlers share round trips: one _bulk (one refresh), one _msearch
+        self.writes: Coalescer[tuple[str, Doc, int], WriteOutcome | None] = Coalescer(
+            self._bulk_put, max_items=batch
+        )
+        self.searches: Coalescer[tuple[str, Doc], Doc] = Coalescer(self._msearch, max_items=batch)
 
     # ---- names -------------------------------------------------------------------------
 
@@ -125,21 +138,49 @@ class SearchProjection:
     async def put(
         self, kind: str, doc: Doc, version: int, *, index: str | None = None, refresh: bool = True
     ) -> WriteOutcome:
-        """Index ``doc`` at ``version`` unless the index already holds this or a newer one."""
+        """Index ``doc`` at ``version`` unless the index already holds this or a newer one.
+
+        The default write (the alias, refreshed) rides in a shared ``_bulk`` with the
+        writes of concurrent handlers (:mod:`.batching`); a refused document raises
+        ``RequestError`` to its own caller only."""
         target = index or self.alias(kind)
-        try:
-            await self.client.index(
-                index=target,
-                id=doc["id"],
-                body=doc,
-                version=version,
-                version_type="external",
-                refresh="true" if refresh else "false",
-            )
-        except ConflictError:
+        if index is None and refresh:
+            outcome = await self.writes.submit((target, doc, version))
+        else:
+            try:
+                await self.client.index(
+                    index=target, id=doc["id"], body=doc, version=version,
+                    version_type="external", refresh="true" if refresh else "false",
+                )  # fmt: skip
+                outcome = WriteOutcome.applied
+            except ConflictError:
+                outcome = None
+        if outcome is None:  # a version conflict: this one again, or a newer one
             current = await self.version_of(kind, doc["id"], index=target)
             return WriteOutcome.same if current == version else WriteOutcome.stale
-        return WriteOutcome.applied
+        return outcome
+
+    async def _bulk_put(
+        self, items: list[tuple[str, Doc, int]]
+    ) -> list[WriteOutcome | BaseException | None]:
+        """One ``_bulk`` (refreshed once) for concurrent ``put`` calls; None = conflict."""
+        lines: list[Doc] = []
+        for target, doc, version in items:
+            meta = {"_index": target, "_id": doc["id"], "version": version,
+                    "version_type": "external"}  # fmt: skip
+            lines += [{"index": meta}, doc]
+        response = await self.client.bulk(body=lines, refresh="true")
+        out: list[WriteOutcome | BaseException | None] = []
+        for entry in response["items"]:
+            result = entry["index"]
+            status = int(result.get("status", 500))
+            if status < 300:
+                out.append(WriteOutcome.applied)
+            elif status == 409:
+                out.append(None)
+            else:
+                out.append(item_error(status, result.get("error")))
+        return out
 
     async def bulk_put(self, index: str, items: list[tuple[Doc, int]]) -> tuple[int, int]:
         """Versioned bulk load (reindex); returns (written, skipped as not newer)."""
@@ -187,18 +228,28 @@ class SearchProjection:
         return await self.client.search(index=self.alias(kind), body=body)
 
     async def msearch(self, requests: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
-        """Several searches in one round trip; a failed one raises."""
+        """Several searches; they share one ``_msearch`` with concurrent callers. A failed
+        one raises (to this caller only)."""
         if not requests:
             return []
-        lines: list[dict[str, Any]] = []
-        for kind, body in requests:
-            lines += [{"index": self.alias(kind)}, body]
+        found = await asyncio.gather(
+            *(self.searches.submit((self.alias(kind), body)) for kind, body in requests),
+            return_exceptions=True,
+        )
+        for response in found:
+            if isinstance(response, BaseException):
+                raise response
+        return list(found)  # type: ignore[arg-type]
+
+    async def _msearch(self, items: list[tuple[str, Doc]]) -> list[Doc | BaseException]:
+        lines: list[Doc] = []
+        for index, body in items:
+            lines += [{"index": index}, body]
         result = await self.client.msearch(body=lines)
-        responses = result["responses"]
-        for response in responses:
-            if "error" in response:
-                raise RuntimeError(f"msearch failed: {response['error']}")
-        return responses
+        return [
+            RuntimeError(f"msearch failed: {r['error']}") if "error" in r else r
+            for r in result["responses"]
+        ]
 
     async def refresh(self, kinds: Iterable[str] = ALL_KINDS) -> None:
         names = [self.alias(k) for k in kinds] + [self.saved_alias]
@@ -225,5 +276,11 @@ class SearchProjection:
                 }
             },
         }
-        result = await self.client.search(index=self.saved_alias, body=body)
+        result = await self.searches.submit((self.saved_alias, body))
         return [h["_source"] for h in result["hits"]["hits"]]
+
+
+def item_error(status: int, error: Any) -> Exception:
+    """The exception the client would have raised for one item of a bulk or msearch."""
+    kind = error.get("type", "error") if isinstance(error, dict) else str(error)
+    return HTTP_EXCEPTIONS.get(status, TransportError)(status, kind, {"error": error})

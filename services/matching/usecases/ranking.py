@@ -264,7 +264,8 @@ async def _store_ranking(deps: Deps, demand: Doc, hits: list[Doc]) -> RankingRes
 async def rank_demand(deps: Deps, demand: Doc) -> RankingResult:
     """Rank the supply that answers ``demand`` (a projected document) and store the pairs."""
     body = match_body(demand, deps.settings.ranked_depth)
-    response = await deps.search.search(PAIRS[demand["kind"]], body)
+    # through msearch: concurrent handlers' rankings share one round trip
+    (response,) = await deps.search.msearch([(PAIRS[demand["kind"]], body)])
     return await store_ranking(deps, demand, response["hits"]["hits"])
 
 

@@ -180,6 +180,10 @@ async def registrations(
     return await page(store, {"fair_id": fair_id, "state": "registered"}, limit, offset)
 
 
+async def waitlisted(store: MongoAggregateStore[Registration], fair_id: str) -> list[Registration]:
+    return [v.state for v in await store.find({"fair_id": fair_id, "state": "waitlisted"})]
+
+
 async def held_claim_slots(units: CountedUnits) -> list[tuple[str, str, str]]:
     """Every held claim slot as (kind, demand id, agency id), kind ``demand`` or ``agency``.
 

@@ -10,6 +10,7 @@ from services.talent.storage import queries
 from services.talent.usecases import Deps, new_id, not_found
 from shared.auth import Caller
 from shared.errors import ConflictError, ForbiddenError
+from shared.events import Envelope
 from shared.store import Versioned
 from shared.units import AlreadyHeld
 
@@ -84,19 +85,27 @@ async def cancel(deps: Deps, caller: Caller, fair_id: str) -> Registration:
 
 
 async def promote_waiters(deps: Deps, fair: Fair) -> list[str]:
-    """Move waiters into free places, first come first, and record each promotion."""
-    promoted = await deps.repos.units.promote(places(fair.id), fair.spec.capacity)
+    """Move waiters into free places, first come first, and record each promotion.
 
-    def apply(current: Versioned[Registration]) -> tuple[Registration, list]:
+    Any waitlisted registration whose organisation holds a place is recorded, not only
+    those this call moved: a registrant joining the waitlist while a place was free
+    (between a release and this promotion) promotes the head itself, inside
+    ``CountedUnits.acquire``, without knowing whose registration that is."""
+    await deps.repos.units.promote(places(fair.id), fair.spec.capacity)
+
+    def apply(current: Versioned[Registration]) -> tuple[Registration, list[Envelope]]:
         t = domain.promote(current.state, deps.now())
         return t.entity, events.fair_events(fair, t.events, t.entity)
 
-    for org in promoted:
+    promoted: list[str] = []
+    for reg in await queries.waitlisted(deps.repos.registrations, fair.id):
+        if await deps.repos.units.holding(places(fair.id), reg.org_id) is None:
+            continue
         try:
-            await deps.repos.registrations.update(f"{fair.id}:{org}", apply, not_found=REGISTRATION)
+            await deps.repos.registrations.update(reg.id, apply, not_found=REGISTRATION)
+            promoted.append(reg.org_id)
         except ConflictError:
-            # It cancelled meanwhile: the place goes to the next waiter.
-            await deps.repos.units.release(places(fair.id), org, fair.spec.capacity)
+            continue  # cancelled meanwhile (its cancel gives the place on) or recorded already
     return promoted
 
 

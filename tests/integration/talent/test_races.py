@@ -241,3 +241,29 @@ async def test_a_claim_that_outlived_its_demands_withdrawal_is_ended_by_the_swee
     await tl.sweep()
     ended = await tl.ok(agency, "GET", f"/claims/{claim['id']}")
     assert ended["state"] == "released" and ended["units_freed"] and ended["reason"] == "取消"
+
+
+async def test_a_waiter_promoted_by_someone_elses_join_is_recorded(tl: TL) -> None:
+    from services.talent.usecases import fairs
+    from shared.auth import OrgType
+    from tests.support.auth import make_caller
+
+    start = dt.datetime.now(dt.UTC) + dt.timedelta(days=10)
+    ends = (start + dt.timedelta(hours=2)).isoformat()
+    body = {"title": "小型专场", "domains": ["ai"], "venue": "海淀", "capacity": 1,
+            "starts_at": start.isoformat(), "ends_at": ends}  # fmt: skip
+    fair = await tl.ok(tl.operator, "POST", "/fairs", body)
+    first, second = make_caller(OrgType.enterprise), make_caller(OrgType.university)
+    path = f"/fairs/{fair['id']}/registrations"
+    assert (await tl.ok(first, "POST", path))["state"] == "registered"
+    assert (await tl.ok(second, "POST", path))["state"] == "waitlisted"
+    # The place frees, and a third registrant's acquire promotes the head of the waitlist
+    # (inside shared.units) before the cancellation's own promotion runs.
+    resource = fairs.places(fair["id"])
+    await tl.deps.repos.units.release(resource, first.organisation_id)
+    assert await tl.deps.repos.units.promote(resource, 1) == [second.organisation_id]
+    assert await fairs.promote_waiters(tl.deps, await fairs.get(tl.deps, fair["id"])) == [
+        second.organisation_id
+    ]
+    listed = await tl.ok(tl.operator, "GET", f"{path}?limit=10")
+    assert second.organisation_id in {r["org_id"] for r in listed["items"]}

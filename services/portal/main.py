@@ -21,7 +21,9 @@ from services.portal.backend import Backend, ServiceUnavailable
 from services.portal.forms import SchemaCache
 from services.portal.pages import auth, inbox, markets, matches, operator, techtransfer, workbench
 from services.portal.pages import catalogue as catalogue_pages
+from services.portal.pages import roadshows as roadshow_pages
 from services.portal.pages import scenarios as scenario_pages
+from services.portal.pages import talent as talent_pages
 from services.portal.pages.render import render
 from services.portal.session import CsrfFailed, SignInRequired, clear_tokens, visitor
 from services.portal.settings import PortalSettings, get_portal_settings
@@ -33,7 +35,8 @@ STATIC = Path(__file__).parent / "static"
 ROUTERS = [
     auth.router, workbench.router, inbox.router, matches.router, operator.router,
     # the markets' own pages before the generic /m/{name} ones
-    scenario_pages.router, catalogue_pages.router, markets.router, techtransfer.router,
+    scenario_pages.router, catalogue_pages.router, talent_pages.router, roadshow_pages.router,
+    markets.router, techtransfer.router,
 ]  # fmt: skip
 
 

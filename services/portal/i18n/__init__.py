@@ -32,7 +32,17 @@ def catalogue(lang: str) -> dict[str, str]:
     return {str(m.id): str(m.string) for m in po if m.id and m.string}
 
 
-CODE_PREFIXES = ("field:", "domain:", "mode:", "market:", "stage:", "decision:")
+CODE_PREFIXES = (
+    "field:",
+    "domain:",
+    "mode:",
+    "market:",
+    "stage:",
+    "decision:",
+    "step:",
+    "cv:",
+    "meeting:",
+)
 
 
 def gettext(lang: str, text: str, **params: object) -> str:

@@ -42,6 +42,7 @@ class Section:
     create: frozenset[O] = frozenset()
     actions: tuple[Action, ...] = ()
     params: dict[str, str] = field(default_factory=dict)
+    links: tuple[tuple[str, str], ...] = ()  # (label, portal path with ``{id}``) per row
 
 
 def _a(label: str, path: str, *who: O, reason: bool = False, after: str = "") -> Action:
@@ -98,6 +99,7 @@ SECTIONS: dict[str, Section] = {
         ("seniority", "count", "claim_mode", "deadline"),
         create=frozenset({O.enterprise}),
         actions=(_a("认领", "/demands/{id}/claims", O.headhunter),),
+        links=(("候选人", "/m/talent/{id}/candidates"),),
     ),
     "claims": Section(
         "talent",

@@ -19,7 +19,16 @@ from fastapi.staticfiles import StaticFiles
 
 from services.portal.backend import Backend, ServiceUnavailable
 from services.portal.forms import SchemaCache
-from services.portal.pages import auth, inbox, markets, matches, operator, techtransfer, workbench
+from services.portal.pages import (
+    auth,
+    brokerage,
+    inbox,
+    markets,
+    matches,
+    operator,
+    techtransfer,
+    workbench,
+)
 from services.portal.pages import catalogue as catalogue_pages
 from services.portal.pages import roadshows as roadshow_pages
 from services.portal.pages import scenarios as scenario_pages
@@ -36,7 +45,7 @@ ROUTERS = [
     auth.router, workbench.router, inbox.router, matches.router, operator.router,
     # the markets' own pages before the generic /m/{name} ones
     scenario_pages.router, catalogue_pages.router, talent_pages.router, roadshow_pages.router,
-    markets.router, techtransfer.router,
+    markets.router, techtransfer.router, brokerage.router,
 ]  # fmt: skip
 
 

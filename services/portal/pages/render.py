@@ -22,7 +22,12 @@ ENV = Environment(
 )
 
 #: what each organisation type finds in the navigation (label, path)
-_TT = [("技术成果", "/offers"), ("技术需求", "/needs"), ("合作意向", "/interests")]
+_TT = [
+    ("技术成果", "/offers"),
+    ("技术需求", "/needs"),
+    ("合作意向", "/interests"),
+    ("对接洽谈会", "/sessions"),
+]
 _HOME, _MATCH, _INBOX = ("工作台", "/"), ("匹配推荐", "/matches"), ("消息", "/inbox")
 NAV: dict[OrgType, list[tuple[str, str]]] = {
     OrgType.enterprise: [_HOME, *_TT, ("目录申请", "/m/applications"), ("人才需求", "/m/talent"),

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from shared.demo import DEMO_PASSWORD, demo_email
+from tests.e2e.conftest import wait_healthy
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "portal"
@@ -26,6 +27,7 @@ BROWSER_ARGS = [
 ]  # fmt: skip
 
 
+START_S = 420.0  # a service's start-up deadline (a busy machine, not a hang)
 #: the market services whose sections the portal shows (each with its own process)
 MARKETS = ("catalogue", "talent", "roadshows", "scenarios", "reporting")
 
@@ -55,7 +57,7 @@ class Portal:
 
 
 @pytest.fixture(scope="session")
-def portal(start_service: Any, start_services: Any, run_cli: Any) -> Portal:
+def portal(start_service: Any, service_runner: Any, run_cli: Any) -> Portal:
     if not Path(CHROMIUM).exists():
         pytest.skip("Chromium is not installed (make test installs it)")
     # seeded before identity starts: its relay's first pass publishes the demo users,
@@ -64,9 +66,10 @@ def portal(start_service: Any, start_services: Any, run_cli: Any) -> Portal:
     run_cli("services.scenarios.cli", "seed-demo")  # batch 1 with two demo scenarios
     identity = start_service("identity").url
     jwks = f"{identity}/.well-known/jwks.json"
-    others = start_services(
-        "techtransfer", "matching", "notifications", *MARKETS, DUIJIE_JWKS_URL=jwks
-    )
+    names = ("techtransfer", "matching", "notifications", *MARKETS)
+    others = {n: service_runner.launch(n, DUIJIE_JWKS_URL=jwks) for n in names}
+    for service in others.values():  # nine processes starting at once on 2 shared cores
+        wait_healthy(service, timeout=START_S)  # took 238 s at load ~25, past the default
     urls = {"identity": identity, **{n: s.url for n, s in others.items()}}
     env = {f"DUIJIE_PORTAL_{n.upper()}_URL": u for n, u in urls.items()}
     site = start_service("portal", DUIJIE_JWKS_URL=jwks, DUIJIE_PORTAL_INBOX_WAIT_S="5", **env)

@@ -138,7 +138,7 @@ class Bench:
         ]
         answers = await asyncio.gather(
             *(
-                self.client.post(path, json=b, headers=self.headers(a))
+                self.of(a).post(path, json=b, headers=self.headers(a))
                 for a, b in zip(winners, bodies, strict=True)
             )
         )
@@ -177,7 +177,16 @@ def serve(args: argparse.Namespace) -> None:
     )
     for noisy in ("httpx", "services"):  # a line per request otherwise
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
+    # Keep-alive well past a round under load: the 5 s default closed idle clients'
+    # connections just as they were reused (RemoteProtocolError).
+    uvicorn.run(
+        app,
+        host="127.0.0.1",
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+        timeout_keep_alive=300,
+    )
 
 
 async def wait_healthy(url: str, proc: asyncio.subprocess.Process, deadline: float = 60.0) -> None:

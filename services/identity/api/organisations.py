@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, status
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from services.identity.api import DepsDep, OrganisationPublic, UserPublic, operation_id
 from services.identity.domain.organisations import (
+    CreditCode,
     District,
     Domains,
     HighTechCertificate,
+    Name,
     OrgType,
     Profile,
 )
@@ -20,6 +22,8 @@ from services.identity.errors import forbidden
 from services.identity.usecases import organisations as uc
 from shared.auth import CurrentCaller
 from shared.auth import OrgType as CallerOrgType
+from shared.limits import no_control_chars
+from shared.paging import Page, Paging
 
 router = APIRouter(tags=["organisations"], generate_unique_id_function=operation_id)
 
@@ -41,15 +45,17 @@ class OrganisationPatch(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(None, min_length=2, max_length=120)
+    name: Name | None = None
     domains: Domains | None = None
-    credit_code: str | None = None
+    credit_code: CreditCode | None = None
     district: District | None = None
     founding_date: dt.date | None = None
     high_tech_certificate: HighTechCertificate | None = None
-    kind: str | None = None
-    fund_type: str | None = None
-    licence_number: str | None = None
+    kind: Annotated[str, Field(max_length=40), AfterValidator(no_control_chars)] | None = None
+    fund_type: Annotated[str, Field(max_length=40), AfterValidator(no_control_chars)] | None = None
+    licence_number: (
+        Annotated[str, Field(min_length=4, max_length=60), AfterValidator(no_control_chars)] | None
+    ) = None
 
 
 @router.post("/organisations", status_code=status.HTTP_201_CREATED, summary="Register")
@@ -63,23 +69,22 @@ async def register(body: Registration, caller: CurrentCaller, deps: DepsDep) -> 
 async def list_organisations(
     caller: CurrentCaller,
     deps: DepsDep,
+    paging: Paging,
     type: OrgType | None = None,
     district: District | None = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
-) -> list[OrganisationPublic]:
+) -> Page[OrganisationPublic]:
     """Operators: all. District governments: the enterprises in their district only."""
     if caller.is_district_government:
         type, district = OrgType.enterprise, District(caller.district or "")
     elif caller.org_type is not CallerOrgType.operator:
         raise forbidden("org_type_not_allowed", "仅运营方与区政府可浏览 / operators, districts")
-    found = await deps.repos.organisations.search(
+    found, total = await deps.repos.organisations.search(
         org_type=type.value if type else None,
         district=district.value if district else None,
-        limit=limit,
-        offset=offset,
+        limit=paging.limit,
+        offset=paging.offset,
     )
-    return [OrganisationPublic.of(o) for o in found]
+    return Page.of([OrganisationPublic.of(o) for o in found], total, paging)
 
 
 @router.get("/organisations/{organisation_id}", summary="Read an organisation")
@@ -99,9 +104,12 @@ async def update(
 
 
 @router.get("/organisations/{organisation_id}/users", summary="List users")
-async def users(organisation_id: str, caller: CurrentCaller, deps: DepsDep) -> list[UserPublic]:
+async def users(
+    organisation_id: str, caller: CurrentCaller, deps: DepsDep, paging: Paging
+) -> Page[UserPublic]:
     """Operators, and the organisation's own users (admin or member)."""
-    return [UserPublic.of(u) for u in await uc.list_users(deps, caller, organisation_id)]
+    found = [UserPublic.of(u) for u in await uc.list_users(deps, caller, organisation_id)]
+    return Page.slice(found, paging)
 
 
 @router.post(

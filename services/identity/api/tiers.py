@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, status
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from services.identity.api import DepsDep, operation_id
 from services.identity.domain.tiers import TIER_NAMES_ZH, Tier, TierChange
 from services.identity.errors import forbidden
 from services.identity.usecases import tiers as uc
 from shared.auth import CurrentCaller
+from shared.limits import no_control_chars
+from shared.paging import Page, Paging
 
 router = APIRouter(tags=["tiers"], generate_unique_id_function=operation_id)
 
@@ -35,7 +37,9 @@ class TierChangeRequest(BaseModel):
 
     tier: Tier
     action: Literal["add", "remove"]
-    reason: str = Field(min_length=2, max_length=500, examples=["海淀区推荐纳入小升规清单"])
+    reason: Annotated[str, AfterValidator(no_control_chars)] = Field(
+        min_length=2, max_length=500, examples=["海淀区推荐纳入小升规清单"]
+    )
 
 
 @router.get("/enterprises/{enterprise_id}/tiers", summary="Current tiers")
@@ -52,12 +56,14 @@ async def current(enterprise_id: str, caller: CurrentCaller, deps: DepsDep) -> E
 
 
 @router.get("/enterprises/{enterprise_id}/tiers/history", summary="Tier history")
-async def history(enterprise_id: str, caller: CurrentCaller, deps: DepsDep) -> list[TierChange]:
+async def history(
+    enterprise_id: str, caller: CurrentCaller, deps: DepsDep, paging: Paging
+) -> Page[TierChange]:
     """Operators and the enterprise itself: every change, oldest first (append-only)."""
     if not (caller.is_operator or caller.owns(enterprise_id)):
         raise forbidden("not_owner", "仅运营方与企业本身可查看 / operators and the enterprise")
     org = await uc.reconcile(deps, enterprise_id)
-    return org.tier_history
+    return Page.slice(list(org.tier_history), paging)
 
 
 @router.post(

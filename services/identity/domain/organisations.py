@@ -14,6 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from services.identity.domain.credit_code import validate_credit_code
 from shared.auth import OrgType, Role
+from shared.limits import no_control_chars
 
 __all__ = ["District", "DomainCode", "OrgType", "Role"]
 
@@ -85,7 +86,11 @@ CreditCode = Annotated[
     AfterValidator(validate_credit_code),
     Field(description="统一社会信用代码 (GB 32100-2015)", examples=["91110108551385082Q"]),
 ]
-Name = Annotated[str, Field(min_length=2, max_length=120, examples=["北京示例科技有限公司"])]
+Name = Annotated[
+    str,
+    Field(min_length=2, max_length=120, examples=["北京示例科技有限公司"]),
+    AfterValidator(no_control_chars),
+]
 Domains = Annotated[
     list[DomainCode], Field(max_length=14, description="technology domain codes", examples=[["ai"]])
 ]
@@ -96,7 +101,9 @@ class HighTechCertificate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    number: str = Field(min_length=6, max_length=40, examples=["GR202211001234"])
+    number: Annotated[str, AfterValidator(no_control_chars)] = Field(
+        min_length=6, max_length=40, examples=["GR202211001234"]
+    )
     expires_on: dt.date = Field(examples=["2025-12-01"])
 
     def valid_on(self, day: dt.date) -> bool:
@@ -166,7 +173,7 @@ class HeadhunterProfile(_Profile):
     """猎头机构: carries its human-resources service licence (人力资源服务许可证)."""
 
     type: Literal[OrgType.headhunter] = OrgType.headhunter
-    licence_number: str = Field(
+    licence_number: Annotated[str, AfterValidator(no_control_chars)] = Field(
         min_length=4, max_length=60, examples=["京人服证字〔2021〕第0108000123号"]
     )
     domains: Domains = Field(default_factory=list)

@@ -75,14 +75,15 @@ class MongoOrganisationRepository:
         district: str | None = None,
         limit: int = 50,
         offset: int = 0,
-    ) -> list[Organisation]:
+    ) -> tuple[list[Organisation], int]:
+        """A page of organisations and how many match in all."""
         query: dict[str, Any] = {}
         if org_type:
             query["type"] = org_type
         if district:
             query["profile.district"] = district
         found = await self.store.find(query, limit=limit, skip=offset)
-        return [v.state for v in found]
+        return [v.state for v in found], await self.store.count(query)
 
     async def enterprise_ids(self) -> list[str]:
         return [v.state.id for v in await self.store.find({"type": "enterprise"})]

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, Field, ValidationError
 
 from services.identity import events
 from services.identity.domain.organisations import SELF_EDITABLE_FIELDS, Profile, Role
@@ -22,6 +22,7 @@ from services.identity.storage.users import DuplicateEmail
 from services.identity.usecases import Deps, new_id
 from services.identity.usecases.tiers import SYSTEM, due_automatic, record_changes
 from shared.auth import Caller
+from shared.limits import no_control_chars
 from shared.store import Conflict
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,9 @@ log = logging.getLogger(__name__)
 class NewUser(BaseModel):
     """A person to create; the password is hashed at once and never stored or echoed."""
 
-    name: str = Field(min_length=1, max_length=60, examples=["张伟"])
+    name: Annotated[str, AfterValidator(no_control_chars)] = Field(
+        min_length=1, max_length=60, examples=["张伟"]
+    )
     email: str = Field(
         max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", examples=["zhang.wei@example.cn"]
     )

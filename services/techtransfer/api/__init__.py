@@ -6,15 +6,15 @@ on the verified caller, so a request without a valid token is a 401 before anyth
 
 from __future__ import annotations
 
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Request
 from fastapi.routing import APIRoute
-from pydantic import BaseModel
 
 from services.techtransfer.usecases import Deps
+from shared.paging import Page, Paging
 
-T = TypeVar("T")
+__all__ = ["DepsDep", "Page", "Paging", "get_deps", "operation_id"]
 
 
 def get_deps(request: Request) -> Deps:
@@ -22,19 +22,8 @@ def get_deps(request: Request) -> Deps:
 
 
 DepsDep = Annotated[Deps, Depends(get_deps)]
-Limit = Annotated[int, Query(ge=1, le=200, description="page size")]
-Offset = Annotated[int, Query(ge=0, description="items to skip")]
 
 
 def operation_id(route: APIRoute) -> str:
     """Operation ids ``{tag}-{name}``, stable for generated clients."""
     return f"{route.tags[0]}-{route.name}" if route.tags else route.name
-
-
-class Page(BaseModel, Generic[T]):
-    """One page of a listing."""
-
-    items: list[T]
-    total: int
-    limit: int
-    offset: int

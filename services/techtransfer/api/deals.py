@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from services.techtransfer.api import DepsDep, Limit, Offset, operation_id
+from services.techtransfer.api import DepsDep, Page, Paging, operation_id
 from services.techtransfer.api.interests import Reason
 from services.techtransfer.domain.deals import DealReport, SupportEligibility
 from services.techtransfer.usecases import deals as uc
@@ -25,11 +25,9 @@ async def report_deal(
 
 
 @router.get("/deals", summary="List deals")
-async def list_deals(
-    caller: CurrentCaller, deps: DepsDep, limit: Limit = 20, offset: Offset = 0
-) -> list[DealView]:
+async def list_deals(caller: CurrentCaller, deps: DepsDep, paging: Paging) -> Page[DealView]:
     """Anyone signed in: their organisation's deals (operators: all)."""
-    return await uc.list_for(deps, caller, limit=limit, offset=offset)
+    return Page.slice(await uc.list_for(deps, caller), paging)
 
 
 @router.get("/deals/{deal_id}", summary="Read a deal")
@@ -54,7 +52,7 @@ async def dispute_deal(
 
 @router.get("/support-eligibility", summary="9(4) support-eligibility records")
 async def support_eligibility(
-    caller: CurrentCaller, deps: DepsDep, limit: Limit = 50, offset: Offset = 0
-) -> list[SupportEligibility]:
+    caller: CurrentCaller, deps: DepsDep, paging: Paging
+) -> Page[SupportEligibility]:
     """Operators only: confirmed in-Beijing transfers from universities to enterprises."""
-    return await uc.eligibility_records(deps, caller, limit=limit, offset=offset)
+    return Page.slice(await uc.eligibility_records(deps, caller), paging)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, status
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Query, status
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from services.techtransfer.api import DepsDep, Limit, Offset, operation_id
+from services.techtransfer.api import DepsDep, Page, Paging, operation_id
 from services.techtransfer.domain.interest import InterestAnswers, InterestState
 from services.techtransfer.usecases import interests as uc
 from services.techtransfer.usecases.interests import Contact, InterestView
 from shared.auth import CurrentCaller
+from shared.limits import no_control_chars
 
 router = APIRouter(tags=["interests"], generate_unique_id_function=operation_id)
 
@@ -34,7 +35,9 @@ class Acceptance(BaseModel):
 class Reason(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(max_length=1000, description="why (required, not blank)")
+    reason: Annotated[str, AfterValidator(no_control_chars)] = Field(
+        max_length=1000, description="why (required, not blank)"
+    )
 
 
 @router.post(
@@ -61,16 +64,14 @@ async def express_in_need(
 async def list_interests(
     caller: CurrentCaller,
     deps: DepsDep,
+    paging: Paging,
     box: Literal["sent", "received"] | None = None,
     state: InterestState | None = None,
-    record_id: str | None = None,
-    limit: Limit = 20,
-    offset: Offset = 0,
-) -> list[InterestView]:
+    record_id: Annotated[str | None, Query(max_length=64)] = None,
+) -> Page[InterestView]:
     """Anyone signed in: the expressions their organisation sent or received (operators: all)."""
-    return await uc.list_for(
-        deps, caller, box=box, state=state, record_id=record_id, limit=limit, offset=offset
-    )
+    found = await uc.list_for(deps, caller, box=box, state=state, record_id=record_id)
+    return Page.slice(found, paging)
 
 
 @router.get("/interests/{interest_id}", summary="Read an expression of interest")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated
 
-from services.techtransfer.api import DepsDep, operation_id
+from fastapi import APIRouter, status
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
+
+from services.techtransfer.api import DepsDep, Page, Paging, operation_id
 from services.techtransfer.domain.sessions import MeetingOutcome, MeetingRequest
 from services.techtransfer.usecases import meetings as uc
 from shared.auth import CurrentCaller
+from shared.limits import no_control_chars
 
 router = APIRouter(tags=["meetings"], generate_unique_id_function=operation_id)
 
@@ -16,15 +19,17 @@ router = APIRouter(tags=["meetings"], generate_unique_id_function=operation_id)
 class MeetingCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    invitee: str = Field(min_length=1, description="organisation id of a registered participant")
-    message: str = Field("", max_length=1000)
+    invitee: str = Field(
+        min_length=1, max_length=64, description="organisation id of a registered participant"
+    )
+    message: Annotated[str, AfterValidator(no_control_chars)] = Field("", max_length=1000)
 
 
 class Lock(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    slot: int = Field(description="1-based slot number")
-    table: int = Field(description="1-based table number")
+    slot: StrictInt = Field(ge=1, le=48, description="1-based slot number")
+    table: StrictInt = Field(ge=1, le=1000, description="1-based table number")
 
 
 class Rating(BaseModel):
@@ -47,10 +52,10 @@ async def request_meeting(
 
 @router.get("/sessions/{session_id}/meetings", summary="List meeting requests")
 async def list_meetings(
-    session_id: str, caller: CurrentCaller, deps: DepsDep
-) -> list[MeetingRequest]:
+    session_id: str, caller: CurrentCaller, deps: DepsDep, paging: Paging
+) -> Page[MeetingRequest]:
     """Registered participants (their own) and operators (all)."""
-    return await uc.list_for(deps, caller, session_id)
+    return Page.slice(await uc.list_for(deps, caller, session_id), paging)
 
 
 @router.get("/meetings/{meeting_id}", summary="Read a meeting request")

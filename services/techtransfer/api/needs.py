@@ -7,12 +7,22 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, status
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from services.techtransfer.api import DepsDep, Limit, Offset, Page, operation_id
+from services.techtransfer.api import DepsDep, Page, Paging, operation_id
 from services.techtransfer.api.records import TechNeedPublic, need_public, record_filters
-from services.techtransfer.domain.records import CooperationMode, NeedContent
+from services.techtransfer.domain.records import (
+    MAX_DOMAINS,
+    MAX_KEYWORDS,
+    CooperationMode,
+    Description,
+    DomainCode,
+    NeedContent,
+    Trl,
+    Yuan,
+)
 from services.techtransfer.usecases import records as uc
 from services.techtransfer.usecases.records import Filters
 from shared.auth import CurrentCaller
+from shared.limits import Keyword, Title
 
 router = APIRouter(prefix="/needs", tags=["needs"], generate_unique_id_function=operation_id)
 KIND = "tech_need"
@@ -29,14 +39,14 @@ class NeedUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    title: str | None = None
-    description: str | None = None
-    domains: list[str] | None = None
-    keywords: list[str] | None = None
-    cooperation_modes: list[CooperationMode] | None = None
+    title: Title | None = None
+    description: Description | None = None
+    domains: Annotated[list[DomainCode], Field(max_length=MAX_DOMAINS)] | None = None
+    keywords: Annotated[list[Keyword], Field(max_length=MAX_KEYWORDS)] | None = None
+    cooperation_modes: Annotated[list[CooperationMode], Field(max_length=4)] | None = None
     deadline: AwareDatetime | None = None
-    min_trl: int | None = None
-    budget_cny: tuple[int, int] | None = None
+    min_trl: Trl | None = None
+    budget_cny: tuple[Yuan, Yuan] | None = None
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create a need")
@@ -52,12 +62,13 @@ async def list_needs(
     caller: CurrentCaller,
     deps: DepsDep,
     filters: Annotated[Filters, Depends(record_filters)],
-    limit: Limit = 20,
-    offset: Offset = 0,
+    paging: Paging,
 ) -> Page[TechNeedPublic]:
     """Anyone signed in: published needs, plus the caller's own in any state."""
-    items, total = await uc.list_records(deps, caller, KIND, filters, limit=limit, offset=offset)
-    return Page(items=[need_public(r) for r in items], total=total, limit=limit, offset=offset)
+    items, total = await uc.list_records(
+        deps, caller, KIND, filters, limit=paging.limit, offset=paging.offset
+    )
+    return Page.of([need_public(r) for r in items], total, paging)
 
 
 @router.get("/{need_id}", summary="Read a need")

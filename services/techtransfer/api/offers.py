@@ -5,14 +5,26 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt
 
-from services.techtransfer.api import DepsDep, Limit, Offset, Page, operation_id
+from services.techtransfer.api import DepsDep, Page, Paging, operation_id
 from services.techtransfer.api.records import TechOfferPublic, offer_public, record_filters
-from services.techtransfer.domain.records import CooperationMode, OfferContent
+from services.techtransfer.domain.records import (
+    MAX_DOMAINS,
+    MAX_KEYWORDS,
+    MAX_PATENTS,
+    CooperationMode,
+    Description,
+    DomainCode,
+    OfferContent,
+    Patent,
+    Trl,
+    Yuan,
+)
 from services.techtransfer.usecases import records as uc
 from services.techtransfer.usecases.records import Filters
 from shared.auth import CurrentCaller
+from shared.limits import Keyword, Title
 
 router = APIRouter(prefix="/offers", tags=["offers"], generate_unique_id_function=operation_id)
 KIND = "tech_offer"
@@ -29,16 +41,16 @@ class OfferUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    title: str | None = None
-    description: str | None = None
-    domains: list[str] | None = None
-    keywords: list[str] | None = None
-    cooperation_modes: list[CooperationMode] | None = None
+    title: Title | None = None
+    description: Description | None = None
+    domains: Annotated[list[DomainCode], Field(max_length=MAX_DOMAINS)] | None = None
+    keywords: Annotated[list[Keyword], Field(max_length=MAX_KEYWORDS)] | None = None
+    cooperation_modes: Annotated[list[CooperationMode], Field(max_length=4)] | None = None
     deadline: AwareDatetime | None = None
-    trl: int | None = None
-    ip: int | None = None
-    patents: list[str] | None = None
-    asking_price_cny: int | None = None
+    trl: Trl | None = None
+    ip: Annotated[StrictInt, Field(ge=0, le=100_000)] | None = None
+    patents: Annotated[list[Patent], Field(max_length=MAX_PATENTS)] | None = None
+    asking_price_cny: Yuan | None = None
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create an offer")
@@ -54,12 +66,13 @@ async def list_offers(
     caller: CurrentCaller,
     deps: DepsDep,
     filters: Annotated[Filters, Depends(record_filters)],
-    limit: Limit = 20,
-    offset: Offset = 0,
+    paging: Paging,
 ) -> Page[TechOfferPublic]:
     """Anyone signed in: published offers, plus the caller's own in any state."""
-    items, total = await uc.list_records(deps, caller, KIND, filters, limit=limit, offset=offset)
-    return Page(items=[offer_public(r) for r in items], total=total, limit=limit, offset=offset)
+    items, total = await uc.list_records(
+        deps, caller, KIND, filters, limit=paging.limit, offset=paging.offset
+    )
+    return Page.of([offer_public(r) for r in items], total, paging)
 
 
 @router.get("/{offer_id}", summary="Read an offer")

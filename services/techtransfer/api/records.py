@@ -63,17 +63,21 @@ def need_public(record: Record) -> TechNeedPublic:
 
 
 def record_filters(
-    domain: Annotated[str | None, Query(description="domain code, e.g. ai")] = None,
+    domain: Annotated[str | None, Query(max_length=40, description="domain code, e.g. ai")] = None,
     trl_min: Annotated[int | None, Query(ge=1, le=9, description="lowest TRL")] = None,
     trl_max: Annotated[int | None, Query(ge=1, le=9, description="highest TRL")] = None,
     mode: Annotated[CooperationMode | None, Query(description="cooperation mode")] = None,
     status: Annotated[RecordState | None, Query(description="lifecycle state")] = None,
-    owner: Annotated[str | None, Query(description="owner organisation id")] = None,
+    owner: Annotated[str | None, Query(max_length=64, description="owner organisation id")] = None,
 ) -> Filters:
     from services.techtransfer.domain.errors import Invalid
 
     if trl_min is not None and trl_max is not None and trl_min > trl_max:
-        raise Invalid("trl_min", f"trl_min {trl_min} is greater than trl_max {trl_max}")
+        raise Invalid(
+            "trl_min",
+            f"trl_min {trl_min} is greater than trl_max {trl_max}",
+            zh=f"最低技术成熟度 {trl_min} 高于最高技术成熟度 {trl_max}",
+        )
     return Filters(
         domain=domain,
         trl_min=trl_min,

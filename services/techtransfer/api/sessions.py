@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
 
-from services.techtransfer.api import DepsDep, Limit, Offset, operation_id
+from services.techtransfer.api import DepsDep, Page, Paging, operation_id
 from services.techtransfer.domain.agenda import Agenda
 from services.techtransfer.domain.errors import Forbidden
 from services.techtransfer.domain.sessions import SessionSpec
@@ -15,6 +15,7 @@ from services.techtransfer.storage.sessions import StoredRegistration, StoredSes
 from services.techtransfer.usecases import sessions as uc
 from services.techtransfer.usecases.sessions import ScheduleView
 from shared.auth import CurrentCaller
+from shared.limits import no_control_chars
 
 router = APIRouter(prefix="/sessions", tags=["sessions"], generate_unique_id_function=operation_id)
 
@@ -26,9 +27,15 @@ Participant = Annotated[
 class RegistrationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    record_ids: list[str] = Field(min_length=1, description="own published offers/needs brought")
-    unavailable_slots: list[int] = Field(default_factory=list, description="slot numbers")
-    display_name: str = Field("", max_length=120, description="name shown on agendas")
+    record_ids: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+        min_length=1, max_length=20, description="own published offers/needs brought"
+    )
+    unavailable_slots: list[StrictInt] = Field(
+        default_factory=list, max_length=48, description="slot numbers"
+    )
+    display_name: Annotated[str, AfterValidator(no_control_chars)] = Field(
+        "", max_length=120, description="name shown on agendas"
+    )
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create a session")
@@ -41,12 +48,14 @@ async def create_session(body: SessionSpec, caller: CurrentCaller, deps: DepsDep
 async def list_sessions(
     caller: CurrentCaller,
     deps: DepsDep,
-    domain: str | None = None,
-    limit: Limit = 20,
-    offset: Offset = 0,
-) -> list[StoredSession]:
+    paging: Paging,
+    domain: Annotated[str | None, Query(max_length=40)] = None,
+) -> Page[StoredSession]:
     """Anyone signed in."""
-    return await uc.list_sessions(deps, domain_code=domain, limit=limit, offset=offset)
+    found, total = await uc.list_sessions(
+        deps, domain_code=domain, limit=paging.limit, offset=paging.offset
+    )
+    return Page.of(found, total, paging)
 
 
 @router.get("/{session_id}", summary="Read a session")
@@ -67,18 +76,18 @@ async def register(
 
 @router.get("/{session_id}/registrations", summary="Who is registered")
 async def list_registrations(
-    session_id: str, caller: CurrentCaller, deps: DepsDep
-) -> list[StoredRegistration]:
+    session_id: str, caller: CurrentCaller, deps: DepsDep, paging: Paging
+) -> Page[StoredRegistration]:
     """Registered participants and operators."""
     await uc.require_participant_or_operator(deps, caller, session_id)
-    return await uc.registrations(deps, session_id)
+    return Page.slice(await uc.registrations(deps, session_id), paging)
 
 
 @router.post("/{session_id}/schedule", summary="Run the scheduler")
 async def schedule(session_id: str, caller: CurrentCaller, deps: DepsDep) -> ScheduleView:
     """Operators only; any time (after the deadline the sweeper also runs it once)."""
     if not caller.is_operator:
-        raise Forbidden("actor", "only operators run the scheduler")
+        raise Forbidden("actor", "only operators run the scheduler", zh="只有运营方可以运行排期")
     return uc.schedule_view(await uc.run_schedule(deps, session_id, operator_request=True))
 
 

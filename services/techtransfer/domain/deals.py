@@ -13,9 +13,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt
 
-from .errors import Conflict, Forbidden, Invalid
+from .errors import Conflict, Forbidden, Invalid, zh
 from .interest import Interest, InterestState
 from .parties import RESEARCH_KINDS, OrgKind, Party
 from .records import CooperationMode
@@ -44,7 +44,7 @@ class DealReport(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     mode: CooperationMode
-    contract_value_cny: int = Field(ge=0, description="contract value in yuan")
+    contract_value_cny: StrictInt = Field(ge=0, le=10**13, description="contract value in yuan")
     signed_on: date
     in_beijing: bool = Field(description="technology transferred and put to use in Beijing")
 
@@ -102,14 +102,30 @@ def report_deal(
     """Either side of an accepted expression reports a deal; ``existing`` are its deals."""
     supplier, recipient = sides(interest)
     if actor.org_id not in {supplier.org_id, recipient.org_id}:
-        raise Forbidden("actor", "only the two sides of the expression may report a deal")
+        raise Forbidden(
+            "actor",
+            "only the two sides of the expression may report a deal",
+            zh="只有合作意向双方可以报告成交",
+        )
     if interest.state is not InterestState.accepted:
-        raise Conflict("interest_id", "a deal can be reported only after acceptance")
+        raise Conflict(
+            "interest_id",
+            "a deal can be reported only after acceptance",
+            zh="合作意向被接受后才能报告成交",
+        )
     if report.signed_on > now.astimezone(SHANGHAI).date():
-        raise Invalid("signed_on", f"signing date {report.signed_on} is in the future")
+        raise Invalid(
+            "signed_on",
+            f"signing date {report.signed_on} is in the future",
+            zh=f"签约日期 {report.signed_on} 在未来",
+        )
     for other in existing:
         if other.interest_id == interest.id and other.state is not DealState.disputed:
-            raise Conflict("interest_id", f"deal {other.id} is already {other.state.value}")
+            raise Conflict(
+                "interest_id",
+                f"deal {other.id} is already {other.state.value}",
+                zh=f"成交 {other.id} 已是{zh(other.state)}状态",
+            )
     deal = Deal(
         id=deal_id,
         interest_id=interest.id,
@@ -126,9 +142,17 @@ def report_deal(
 
 def _counterpart_acts(deal: Deal, actor: Party, action: str) -> None:
     if actor.org_id == deal.reported_by.org_id:
-        raise Forbidden("actor", f"the reporting side cannot {action} its own report")
+        raise Forbidden(
+            "actor",
+            f"the reporting side cannot {action} its own report",
+            zh=f"报告方不能{zh(action)}自己的报告",
+        )
     if actor.org_id not in {deal.supplier.org_id, deal.recipient.org_id}:
-        raise Forbidden("actor", f"only the other side of the deal may {action} it")
+        raise Forbidden(
+            "actor",
+            f"only the other side of the deal may {action} it",
+            zh=f"只有成交的另一方可以{zh(action)}",
+        )
 
 
 def _apply(deal: Deal, action: str, now: datetime, **changes: object) -> Transition[Deal]:
@@ -150,7 +174,9 @@ def dispute_deal(deal: Deal, actor: Party, reason: str, now: datetime) -> Transi
     _counterpart_acts(deal, actor, "dispute")
     reason = reason.strip()
     if not reason:
-        raise Invalid("reason", "a reason is required to dispute a deal")
+        raise Invalid(
+            "reason", "a reason is required to dispute a deal", zh="对成交提出异议须说明理由"
+        )
     return _apply(deal, "dispute", now, dispute_reason=reason[:1000])
 
 

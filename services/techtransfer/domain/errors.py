@@ -19,8 +19,11 @@ class DomainError(DuijieError):
 
     default_code: ClassVar[str] = "domain_error"
 
-    def __init__(self, field: str, reason: str, code: str | None = None) -> None:
-        super().__init__(field, code or self.default_code, zh=reason, en=reason)
+    def __init__(
+        self, field: str, reason: str, code: str | None = None, *, zh: str | None = None
+    ) -> None:
+        # ``reason`` is the English text; ``zh`` the Chinese one shown by default.
+        super().__init__(field, code or self.default_code, zh=zh or reason, en=reason)
         self.reason = reason
 
     def as_dict(self) -> dict[str, str]:
@@ -56,6 +59,67 @@ class InvalidTransition(Conflict):
     """The entity's state does not allow this action."""
 
     default_code = "invalid_transition"
+
+
+# Chinese for the words interpolated into messages (kinds, states, actions, entities);
+# an unknown word is shown as is rather than failing the error.
+_ZH = {
+    "tech_offer": "科技成果",
+    "tech_need": "技术需求",
+    "technology offer": "科技成果",
+    "technology need": "技术需求",
+    "deal": "成交",
+    "expression of interest": "合作意向",
+    "meeting request": "洽谈请求",
+    "session": "对接洽谈会",
+    "enterprise": "企业",
+    "university": "高校",
+    "institute": "科研院所",
+    "operator": "运营方",
+    "soe": "国企",
+    "government": "政府部门",
+    "investor": "投资机构",
+    "headhunter": "人才服务机构",
+    "draft": "草稿",
+    "published": "已发布",
+    "withdrawn": "已撤回",
+    "closed": "已关闭",
+    "reported": "已报告",
+    "confirmed": "已确认",
+    "disputed": "有异议",
+    "open": "待处理",
+    "accepted": "已接受",
+    "declined": "已拒绝",
+    "expired": "已过期",
+    "requested": "待答复",
+    "locked": "已锁定",
+    "scheduled": "已排期",
+    "rated": "已评价",
+    "edit": "编辑",
+    "publish": "发布",
+    "withdraw": "撤回",
+    "close": "关闭",
+    "confirm": "确认",
+    "dispute": "提出异议",
+    "accept": "接受",
+    "decline": "拒绝",
+    "expire": "过期处理",
+    "rate": "评价",
+    "lock": "锁定",
+    "answer a deal report": "答复成交报告",
+    "answer an expression of interest": "答复合作意向",
+    "create brokerage sessions": "创建对接洽谈会",
+    "express interest": "表达合作意向",
+    "register for brokerage sessions": "报名对接洽谈会",
+    "report a deal": "报告成交",
+    "request meetings": "发起洽谈请求",
+}
+
+
+def zh(term: object) -> str:
+    """The Chinese for a word or phrase interpolated into a message (itself if unknown)."""
+    text = getattr(term, "value", term)
+    return _ZH.get(str(text), str(text))
 
 
 def invalid_from_validation(exc: ValidationError) -> Invalid:

@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
-from .errors import Conflict, Forbidden, Invalid, InvalidTransition
+from shared.limits import no_control_chars
+
+from .errors import Conflict, Forbidden, Invalid, InvalidTransition, zh
 from .parties import RESEARCH_KINDS, OrgKind, Party
 from .records import Record, is_open
 from .transitions import Transition, step
@@ -69,7 +71,9 @@ class InterestAnswers(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
-    purpose: str = Field(min_length=1, max_length=1000, description="what the technology is for")
+    purpose: Annotated[str, AfterValidator(no_control_chars)] = Field(
+        min_length=1, max_length=1000, description="what the technology is for"
+    )
     how_soon: HowSoon
     budget_fit: BudgetFit
 
@@ -96,7 +100,7 @@ class Interest(BaseModel):
 def expiry_time(created_at: datetime, period: timedelta = DEFAULT_INTEREST_EXPIRY) -> datetime:
     """When an unanswered expression made at ``created_at`` expires."""
     if period <= timedelta(0):
-        raise Invalid("expiry_period", "the expiry period must be positive")
+        raise Invalid("expiry_period", "the expiry period must be positive", zh="有效期必须为正")
     return created_at + period
 
 
@@ -119,16 +123,30 @@ def express_interest(
     """Open an expression of interest; ``existing`` are the party's expressions on record."""
     if party.kind not in MAY_EXPRESS[record.kind]:
         raise Forbidden(
-            "actor", f"a {party.kind.value} may not express interest in a {record.kind}"
+            "actor",
+            f"a {party.kind.value} may not express interest in a {record.kind}",
+            zh=f"{zh(party.kind)}不能对{zh(record.kind)}表达合作意向",
         )
     if party.org_id == record.owner.org_id:
-        raise Forbidden("actor", "you cannot express interest in your own record")
+        raise Forbidden(
+            "actor",
+            "you cannot express interest in your own record",
+            zh="不能对自己的记录表达合作意向",
+        )
     if not is_open(record, now):
-        raise Conflict("record_id", f"the {record.kind} is not open for interest")
+        raise Conflict(
+            "record_id",
+            f"the {record.kind} is not open for interest",
+            zh=f"该{zh(record.kind)}未开放合作意向",
+        )
     for other in existing:
         same = other.record_id == record.id and other.interested.org_id == party.org_id
         if same and effective_state(other, now) is InterestState.open:
-            raise Conflict("record_id", "you already have an open expression of interest here")
+            raise Conflict(
+                "record_id",
+                "you already have an open expression of interest here",
+                zh="你已对此提交过待处理的合作意向",
+            )
     interest = Interest(
         id=interest_id,
         record_id=record.id,
@@ -154,10 +172,18 @@ def _apply(
 
 def _answerable(interest: Interest, actor: Party, action: str, now: datetime) -> None:
     if actor.org_id != interest.owner.org_id:
-        raise Forbidden("actor", f"only the record's owner may {action} this expression")
+        raise Forbidden(
+            "actor",
+            f"only the record's owner may {action} this expression",
+            zh=f"只有记录的发布方可以{zh(action)}该合作意向",
+        )
     step(INTEREST_TRANSITIONS, interest.state, action, "expression of interest")
     if effective_state(interest, now) is InterestState.expired:
-        raise InvalidTransition("state", f"the expression expired at {interest.expires_at}")
+        raise InvalidTransition(
+            "state",
+            f"the expression expired at {interest.expires_at}",
+            zh=f"该合作意向已于 {interest.expires_at} 过期",
+        )
 
 
 def accept(interest: Interest, actor: Party, now: datetime) -> Transition[Interest]:
@@ -171,14 +197,18 @@ def decline(interest: Interest, actor: Party, reason: str, now: datetime) -> Tra
     _answerable(interest, actor, "decline", now)
     reason = reason.strip()
     if not reason:
-        raise Invalid("reason", "a reason is required to decline")
+        raise Invalid("reason", "a reason is required to decline", zh="拒绝须说明理由")
     return _apply(interest, "decline", now, decline_reason=reason[:1000])
 
 
 def withdraw(interest: Interest, actor: Party, now: datetime) -> Transition[Interest]:
     """The interested party takes its expression back."""
     if actor.org_id != interest.interested.org_id:
-        raise Forbidden("actor", "only the interested party may withdraw this expression")
+        raise Forbidden(
+            "actor",
+            "only the interested party may withdraw this expression",
+            zh="只有意向方可以撤回该合作意向",
+        )
     return _apply(interest, "withdraw", now)
 
 
@@ -186,7 +216,11 @@ def expire(interest: Interest, now: datetime) -> Transition[Interest]:
     """The system expires an unanswered expression whose period has run out."""
     step(INTEREST_TRANSITIONS, interest.state, "expire", "expression of interest")
     if now < interest.expires_at:
-        raise Conflict("expires_at", f"the expression does not expire before {interest.expires_at}")
+        raise Conflict(
+            "expires_at",
+            f"the expression does not expire before {interest.expires_at}",
+            zh=f"该合作意向在 {interest.expires_at} 之前不会过期",
+        )
     return _apply(interest, "expire", now)
 
 

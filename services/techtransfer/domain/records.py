@@ -13,9 +13,20 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationError,
+    field_validator,
+)
 
-from .errors import Forbidden, Invalid, invalid_from_validation
+from shared.limits import Keyword, Title, no_control_chars
+
+from .errors import Forbidden, Invalid, invalid_from_validation, zh
 from .parties import RESEARCH_KINDS, OrgKind, Party
 from .transitions import Transition, step
 
@@ -49,6 +60,13 @@ NEED_OWNER_KINDS = frozenset({OrgKind.enterprise})
 
 # Open list of lower-case codes (ai, ic, energy, ...): the event contracts require this shape.
 DomainCode = Annotated[str, Field(pattern=r"^[a-z0-9_]+$", max_length=40)]
+# Bounded so a record can always be indexed (an immense keyword was dead-lettered by
+# OpenSearch) and strict so ``"trl": true`` is refused instead of stored as TRL 1.
+Description = Annotated[str, Field(min_length=1, max_length=5000), AfterValidator(no_control_chars)]
+Patent = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(no_control_chars)]
+Trl = Annotated[StrictInt, Field(ge=1, le=9)]
+Yuan = Annotated[StrictInt, Field(ge=0, le=10**13)]
+MAX_DOMAINS, MAX_KEYWORDS, MAX_PATENTS = 20, 20, 100
 
 
 def _unique(values: list[Any]) -> list[Any]:
@@ -60,11 +78,13 @@ class _Content(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
-    title: str = Field(min_length=1, max_length=200, examples=["蓄热式先进压缩空气储能系统"])
-    description: str = Field(min_length=1, max_length=5000)
-    domains: list[DomainCode] = Field(min_length=1, description="domain codes, e.g. energy, ai")
-    keywords: list[str] = Field(default_factory=list, max_length=20)
-    cooperation_modes: list[CooperationMode] = Field(min_length=1)
+    title: Title = Field(examples=["蓄热式先进压缩空气储能系统"])
+    description: Description
+    domains: list[DomainCode] = Field(
+        min_length=1, max_length=MAX_DOMAINS, description="domain codes, e.g. energy, ai"
+    )
+    keywords: list[Keyword] = Field(default_factory=list, max_length=MAX_KEYWORDS)
+    cooperation_modes: list[CooperationMode] = Field(min_length=1, max_length=4)
     deadline: AwareDatetime | None = Field(None, description="open until; none = no deadline")
 
     _dedupe = field_validator("domains", "keywords", "cooperation_modes")(_unique)
@@ -73,10 +93,12 @@ class _Content(BaseModel):
 class OfferContent(_Content):
     """A technology achievement on offer."""
 
-    trl: int = Field(ge=1, le=9, description="technology readiness level 1-9")
-    ip: int = Field(0, ge=0, description="number of patents")
-    patents: list[str] = Field(default_factory=list, description="patent numbers, if given")
-    asking_price_cny: int | None = Field(None, ge=0, description="asking price in yuan")
+    trl: Trl = Field(description="technology readiness level 1-9")
+    ip: StrictInt = Field(0, ge=0, le=100_000, description="number of patents")
+    patents: list[Patent] = Field(
+        default_factory=list, max_length=MAX_PATENTS, description="patent numbers, if given"
+    )
+    asking_price_cny: Yuan | None = Field(None, description="asking price in yuan")
 
     @field_validator("patents")
     @classmethod
@@ -91,8 +113,8 @@ class OfferContent(_Content):
 class NeedContent(_Content):
     """An enterprise's technology need."""
 
-    min_trl: int = Field(ge=1, le=9, description="lowest acceptable TRL 1-9")
-    budget_cny: tuple[int, int] | None = Field(None, description="[min, max] in yuan")
+    min_trl: Trl = Field(description="lowest acceptable TRL 1-9")
+    budget_cny: tuple[Yuan, Yuan] | None = Field(None, description="[min, max] in yuan")
 
     @field_validator("budget_cny")
     @classmethod
@@ -149,18 +171,30 @@ def is_open(record: Record, now: datetime) -> bool:
 
 def _check_deadline(deadline: datetime | None, now: datetime) -> None:
     if deadline is not None and deadline <= now:
-        raise Invalid("deadline", f"deadline {deadline.isoformat()} is in the past")
+        raise Invalid(
+            "deadline",
+            f"deadline {deadline.isoformat()} is in the past",
+            zh=f"截止时间 {deadline.isoformat()} 已过",
+        )
 
 
 def _check_owner(record: Record, actor: Party, action: str) -> None:
     if actor.org_id != record.owner.org_id:
-        raise Forbidden("actor", f"only the owner may {action} this {record.kind}")
+        raise Forbidden(
+            "actor",
+            f"only the owner may {action} this {record.kind}",
+            zh=f"只有发布方可以{zh(action)}该{zh(record.kind)}",
+        )
 
 
 def create_offer(record_id: str, owner: Party, content: OfferContent, now: datetime) -> TechOffer:
     """A new draft offer; universities, institutes and enterprises (licensing out) may own one."""
     if owner.kind not in OFFER_OWNER_KINDS:
-        raise Forbidden("owner", f"a {owner.kind.value} may not publish technology offers")
+        raise Forbidden(
+            "owner",
+            f"a {owner.kind.value} may not publish technology offers",
+            zh=f"{zh(owner.kind)}不能发布科技成果",
+        )
     _check_deadline(content.deadline, now)
     return TechOffer(id=record_id, owner=owner, content=content, created_at=now, updated_at=now)
 
@@ -168,7 +202,11 @@ def create_offer(record_id: str, owner: Party, content: OfferContent, now: datet
 def create_need(record_id: str, owner: Party, content: NeedContent, now: datetime) -> TechNeed:
     """A new draft need; only enterprises post technology needs."""
     if owner.kind not in NEED_OWNER_KINDS:
-        raise Forbidden("owner", f"a {owner.kind.value} may not post technology needs")
+        raise Forbidden(
+            "owner",
+            f"a {owner.kind.value} may not post technology needs",
+            zh=f"{zh(owner.kind)}不能发布技术需求",
+        )
     _check_deadline(content.deadline, now)
     return TechNeed(id=record_id, owner=owner, content=content, created_at=now, updated_at=now)
 
@@ -220,5 +258,9 @@ def close(record: R, actor: Party | None, now: datetime) -> Transition[R]:
     else:
         deadline = record.content.deadline
         if deadline is None or now < deadline:
-            raise Invalid("deadline", "the system closes a record only after its deadline")
+            raise Invalid(
+                "deadline",
+                "the system closes a record only after its deadline",
+                zh="系统只在截止时间之后关闭记录",
+            )
     return _apply(record, "close", now)

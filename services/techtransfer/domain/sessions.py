@@ -12,9 +12,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationInfo,
+    field_validator,
+)
 
+from shared.limits import Title, no_control_chars
 from shared.scheduling import ScheduleResult, schedule
 
 from .errors import Conflict, Forbidden, Invalid, InvalidTransition, NotFound
@@ -29,16 +40,20 @@ class SessionSpec(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
-    title: str = Field(min_length=1, max_length=200, examples=["人工智能领域科技成果对接洽谈会"])
-    domain: str = Field(min_length=1, description="domain code, e.g. ai")
-    topic: str | None = Field(None, max_length=200)
+    title: Title = Field(examples=["人工智能领域科技成果对接洽谈会"])
+    domain: str = Field(
+        min_length=1, max_length=40, pattern=r"^[a-z0-9_]+$", description="domain code, e.g. ai"
+    )
+    topic: Annotated[str, AfterValidator(no_control_chars)] | None = Field(None, max_length=200)
     day: date
     start_time: time = Field(description="first slot starts, Beijing time")
-    slot_minutes: int = Field(ge=5, le=240)
-    slot_count: int = Field(ge=1, le=48)
-    tables_per_slot: int = Field(ge=1, le=1000)
+    slot_minutes: StrictInt = Field(ge=5, le=240)
+    slot_count: StrictInt = Field(ge=1, le=48)
+    tables_per_slot: StrictInt = Field(ge=1, le=1000)
     online: bool = False
-    venue: str | None = Field(None, max_length=300, description="required unless online")
+    venue: Annotated[str, AfterValidator(no_control_chars)] | None = Field(
+        None, max_length=300, description="required unless online"
+    )
     registration_deadline: AwareDatetime
 
     @field_validator("venue")
@@ -81,11 +96,21 @@ def create_session(
 ) -> Transition[BrokerageSession]:
     """An operator creates a session; registration must close before the first slot."""
     if operator.kind is not OrgKind.operator:
-        raise Forbidden("actor", "only operators create brokerage sessions")
+        raise Forbidden(
+            "actor", "only operators create brokerage sessions", zh="只有运营方可以创建对接洽谈会"
+        )
     if spec.registration_deadline <= now:
-        raise Invalid("registration_deadline", "the registration deadline is in the past")
+        raise Invalid(
+            "registration_deadline",
+            "the registration deadline is in the past",
+            zh="报名截止时间已过",
+        )
     if spec.registration_deadline > session_slots(spec)[0].start:
-        raise Invalid("registration_deadline", "registration must close before the first slot")
+        raise Invalid(
+            "registration_deadline",
+            "registration must close before the first slot",
+            zh="报名必须在第一个时段开始前截止",
+        )
     session = BrokerageSession(id=session_id, created_by=operator, **spec.model_dump())
     return Transition[BrokerageSession](entity=session, events=("created",))
 
@@ -95,6 +120,7 @@ def _booking_open(session: BrokerageSession, now: datetime) -> None:
         raise Conflict(
             "registration_deadline",
             f"registration and booking closed at {session.registration_deadline.isoformat()}",
+            zh=f"报名和预约已于 {session.registration_deadline.isoformat()} 截止",
         )
 
 
@@ -119,17 +145,33 @@ def register(
     """Register the owner of open offers/needs, with the slots they cannot attend."""
     _booking_open(session, now)
     if any(r.participant.org_id == participant.org_id for r in existing):
-        raise Conflict("participant", "you are already registered for this session")
+        raise Conflict(
+            "participant",
+            "you are already registered for this session",
+            zh="你已报名本场对接洽谈会",
+        )
     if not records:
-        raise Invalid("record_ids", "bring at least one published offer or need")
+        raise Invalid(
+            "record_ids",
+            "bring at least one published offer or need",
+            zh="请至少带上一项已发布的科技成果或技术需求",
+        )
     for record in records:
         if record.owner.org_id != participant.org_id:
-            raise Forbidden("record_ids", f"{record.id} is not yours")
+            raise Forbidden("record_ids", f"{record.id} is not yours", zh=f"{record.id} 不属于你")
         if not is_open(record, now):
-            raise Invalid("record_ids", f"{record.id} is not a published, open record")
+            raise Invalid(
+                "record_ids",
+                f"{record.id} is not a published, open record",
+                zh=f"{record.id} 不是已发布且开放的记录",
+            )
     blocked = frozenset(unavailable_slots)
     if any(not 1 <= s <= session.slot_count for s in blocked):
-        raise Invalid("unavailable_slots", f"slots are numbered 1..{session.slot_count}")
+        raise Invalid(
+            "unavailable_slots",
+            f"slots are numbered 1..{session.slot_count}",
+            zh=f"时段编号为 1..{session.slot_count}",
+        )
     registration = Registration(
         session_id=session.id,
         participant=participant,
@@ -204,17 +246,31 @@ def request_meeting(
     """A registered participant asks another for a 1:1 meeting before the deadline."""
     _booking_open(session, now)
     if requester.org_id == invitee.org_id:
-        raise Invalid("invitee", "you cannot request a meeting with yourself")
+        raise Invalid(
+            "invitee", "you cannot request a meeting with yourself", zh="不能向自己发起洽谈请求"
+        )
     registered = {r.participant.org_id for r in registrations if r.session_id == session.id}
     if requester.org_id not in registered:
-        raise Forbidden("actor", "register for the session before requesting meetings")
+        raise Forbidden(
+            "actor",
+            "register for the session before requesting meetings",
+            zh="请先报名本场洽谈会再发起洽谈请求",
+        )
     if invitee.org_id not in registered:
-        raise NotFound("invitee", f"{invitee.org_id} is not registered for this session")
+        raise NotFound(
+            "invitee",
+            f"{invitee.org_id} is not registered for this session",
+            zh=f"{invitee.org_id} 未报名本场对接洽谈会",
+        )
     pair = {requester.org_id, invitee.org_id}
     for other in existing:
         live = other.state in (MeetingState.requested, MeetingState.accepted)
         if live and other.session_id == session.id and set(other.sides()) == pair:
-            raise Conflict("invitee", f"meeting request {other.id} between you already exists")
+            raise Conflict(
+                "invitee",
+                f"meeting request {other.id} between you already exists",
+                zh=f"你们之间已有洽谈请求 {other.id}",
+            )
     req = MeetingRequest(
         id=request_id,
         session_id=session.id,
@@ -228,10 +284,18 @@ def request_meeting(
 
 def _answer(req: MeetingRequest, actor: Party, session: BrokerageSession, now: datetime) -> None:
     if actor.org_id != req.invitee.org_id:
-        raise Forbidden("actor", "only the invited participant may answer this request")
+        raise Forbidden(
+            "actor",
+            "only the invited participant may answer this request",
+            zh="只有被邀请方可以答复该请求",
+        )
     step(MEETING_TRANSITIONS, req.state, "accept", "meeting request")
     if now >= session.registration_deadline:
-        raise InvalidTransition("state", "the request expired at the registration deadline")
+        raise InvalidTransition(
+            "state",
+            "the request expired at the registration deadline",
+            zh="该请求已于报名截止时过期",
+        )
 
 
 def accept_meeting(
@@ -254,7 +318,11 @@ def expire_meeting(
     """The system expires a request still unanswered at the registration deadline."""
     step(MEETING_TRANSITIONS, req.state, "expire", "meeting request")
     if now < session.registration_deadline:
-        raise Conflict("registration_deadline", "requests expire only at the deadline")
+        raise Conflict(
+            "registration_deadline",
+            "requests expire only at the deadline",
+            zh="请求只在截止时间过期",
+        )
     return _apply(req, "expire", answered_at=now)
 
 
@@ -263,11 +331,19 @@ def lock_meeting(
 ) -> Transition[MeetingRequest]:
     """An operator pins an accepted meeting to (slot, table); the scheduler keeps it there."""
     if actor.kind is not OrgKind.operator:
-        raise Forbidden("actor", "only operators lock meetings")
+        raise Forbidden("actor", "only operators lock meetings", zh="只有运营方可以锁定洽谈")
     if not 1 <= slot <= session.slot_count:
-        raise Invalid("slot", f"slots are numbered 1..{session.slot_count}")
+        raise Invalid(
+            "slot",
+            f"slots are numbered 1..{session.slot_count}",
+            zh=f"时段编号为 1..{session.slot_count}",
+        )
     if not 1 <= table <= session.tables_per_slot:
-        raise Invalid("table", f"tables are numbered 1..{session.tables_per_slot}")
+        raise Invalid(
+            "table",
+            f"tables are numbered 1..{session.tables_per_slot}",
+            zh=f"桌号为 1..{session.tables_per_slot}",
+        )
     return _apply(req, "lock", locked_at=(slot, table), placement=(slot, table))
 
 
@@ -282,7 +358,11 @@ def schedule_session(
 ) -> ScheduleResult:
     """Run the scheduler over accepted requests (after the deadline, or when asked)."""
     if now < session.registration_deadline and not operator_request:
-        raise Conflict("registration_deadline", "scheduling runs after registration closes")
+        raise Conflict(
+            "registration_deadline",
+            "scheduling runs after registration closes",
+            zh="报名截止后才能排期",
+        )
     accepted = [r for r in requests if r.state is MeetingState.accepted]
     return schedule(
         slots=range(1, session.slot_count + 1),
@@ -314,12 +394,16 @@ def rate_meeting(
 ) -> Transition[MeetingRequest]:
     """After the session each side rates a meeting that took place, once."""
     if actor.org_id not in req.sides():
-        raise Forbidden("actor", "only the two sides of a meeting may rate it")
+        raise Forbidden(
+            "actor", "only the two sides of a meeting may rate it", zh="只有洽谈双方可以评价"
+        )
     step(MEETING_TRANSITIONS, req.state, "rate", "meeting request")
     if req.placement is None:
-        raise Conflict("placement", "the meeting was not scheduled")
+        raise Conflict("placement", "the meeting was not scheduled", zh="该洽谈未被排期")
     if now < session_slots(session)[-1].end:
-        raise Conflict("outcome", "meetings are rated after the session ends")
+        raise Conflict(
+            "outcome", "meetings are rated after the session ends", zh="洽谈会结束后才能评价"
+        )
     if actor.org_id in req.ratings:
-        raise Conflict("outcome", "you have already rated this meeting")
+        raise Conflict("outcome", "you have already rated this meeting", zh="你已评价过该洽谈")
     return _apply(req, "rate", ratings={**req.ratings, actor.org_id: outcome})

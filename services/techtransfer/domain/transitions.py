@@ -12,7 +12,7 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from .errors import InvalidTransition
+from .errors import InvalidTransition, zh
 
 S = TypeVar("S", bound=StrEnum)
 T = TypeVar("T", bound=BaseModel)
@@ -35,5 +35,7 @@ def step(table: Table[S], state: S, action: str, entity: str) -> tuple[S, str | 
         return table[(state, action)]
     except KeyError:
         raise InvalidTransition(
-            "state", f"cannot {action} a {entity} that is {state.value}"
+            "state",
+            f"cannot {action} a {entity} that is {state.value}",
+            zh=f"{zh(entity)}当前为{zh(state)}状态，不能{zh(action)}",
         ) from None

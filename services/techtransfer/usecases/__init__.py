@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from services.techtransfer.domain.errors import Conflict, Forbidden
+from services.techtransfer.domain.errors import Conflict, Forbidden, zh
 from services.techtransfer.domain.parties import OrgKind, Party
 from services.techtransfer.settings import TechtransferSettings
 from services.techtransfer.storage import Repositories
@@ -55,7 +55,11 @@ def party_of(caller: Caller) -> Party | None:
 def require_party(caller: Caller, action: str) -> Party:
     party = party_of(caller)
     if party is None:
-        raise Forbidden("actor", f"a {caller.org_type.value} may not {action}")
+        raise Forbidden(
+            "actor",
+            f"a {caller.org_type.value} may not {action}",
+            zh=f"{zh(caller.org_type)}不能{zh(action)}",
+        )
     return party
 
 
@@ -67,4 +71,8 @@ async def retrying(attempt: Callable[[], Awaitable[T | None]], what: str) -> T:
             return result
         # back off a little so the winner's write lands before we reload
         await asyncio.sleep(random.uniform(0, 0.02) * (tries + 1))  # noqa: S311
-    raise Conflict("version", f"the {what} changed concurrently; try again")
+    raise Conflict(
+        "version",
+        f"the {what} changed concurrently; try again",
+        zh=f"该{zh(what)}已被同时修改，请重试",
+    )

@@ -30,7 +30,7 @@ def _view(doc: dict[str, Any], deal: Deal) -> DealView:
 async def _load(deps: Deps, deal_id: str) -> tuple[Deal, dict[str, Any]]:
     doc = await deps.repos.deals.raw(deal_id)
     if doc is None:
-        raise NotFound("deal_id", f"no deal {deal_id}")
+        raise NotFound("deal_id", f"no deal {deal_id}", zh=f"没有编号为 {deal_id} 的成交")
     return deps.repos.deals.from_doc(doc), doc
 
 
@@ -43,30 +43,40 @@ async def report(deps: Deps, caller: Caller, interest_id: str, body: DealReport)
     party = require_party(caller, "report a deal")
     interest = await deps.repos.interests.get(interest_id)
     if interest is None:
-        raise NotFound("interest_id", f"no expression of interest {interest_id}")
+        raise NotFound(
+            "interest_id",
+            f"no expression of interest {interest_id}",
+            zh=f"没有编号为 {interest_id} 的合作意向",
+        )
     existing = await deps.repos.deals.find({"interest_id": interest_id})
     t = domain.report_deal(new_id(), interest, party, body, deps.now(), existing)
     try:
         await deps.repos.deals.add(t.entity, events.deal_events(t.entity, t.events, None))
     except Duplicate:
-        raise Conflict("interest_id", "a deal for this expression is already reported") from None
+        raise Conflict(
+            "interest_id",
+            "a deal for this expression is already reported",
+            zh="该合作意向的成交已报告",
+        ) from None
     return DealView(deal=t.entity)
 
 
 async def get(deps: Deps, caller: Caller, deal_id: str) -> DealView:
     deal, doc = await _load(deps, deal_id)
     if not caller.is_operator and not _is_side(deal, caller):
-        raise Forbidden("actor", "only the two sides of a deal may read it")
+        raise Forbidden(
+            "actor", "only the two sides of a deal may read it", zh="只有成交双方可以查看"
+        )
     return _view(doc, deal)
 
 
-async def list_for(deps: Deps, caller: Caller, *, limit: int, offset: int) -> list[DealView]:
+async def list_for(deps: Deps, caller: Caller) -> list[DealView]:
     """The caller's deals (operators: all), newest first."""
     query = queries.deals_of(None if caller.is_operator else caller.organisation_id)
     docs = await deps.repos.deals.find_raw(query)
     views = [_view(d, deps.repos.deals.from_doc(d)) for d in docs]
     views.sort(key=lambda v: v.deal.reported_at, reverse=True)
-    return views[offset : offset + limit]
+    return views
 
 
 async def _decide(deps: Deps, caller: Caller, deal_id: str, command: Any) -> DealView:
@@ -102,15 +112,17 @@ async def dispute(deps: Deps, caller: Caller, deal_id: str, reason: str) -> Deal
     )
 
 
-async def eligibility_records(
-    deps: Deps, caller: Caller, *, limit: int, offset: int
-) -> list[SupportEligibility]:
+async def eligibility_records(deps: Deps, caller: Caller) -> list[SupportEligibility]:
     """Operators only: every 9(4) support-eligibility record, newest first."""
     if not caller.is_operator:
-        raise Forbidden("actor", "only operators see support-eligibility records")
+        raise Forbidden(
+            "actor",
+            "only operators see support-eligibility records",
+            zh="只有运营方可以查看支持资格记录",
+        )
     docs = await deps.repos.deals.find_raw(queries.eligible_deals())
     found = [
         SupportEligibility.model_validate(d["eligibility"]) for d in docs if d.get("eligibility")
     ]
     found.sort(key=lambda e: e.recorded_at, reverse=True)
-    return found[offset : offset + limit]
+    return found

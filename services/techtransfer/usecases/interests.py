@@ -8,9 +8,9 @@ owner has accepted; events never carry them.
 from __future__ import annotations
 
 import logging
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from services.techtransfer import events
 from services.techtransfer.domain import interest as domain
@@ -21,6 +21,7 @@ from services.techtransfer.storage import Duplicate, queries
 from services.techtransfer.usecases import Deps, new_id, party_of, require_party, retrying
 from services.techtransfer.usecases.records import Kind, get_record
 from shared.auth import Caller
+from shared.limits import no_control_chars
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +31,12 @@ class Contact(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, max_length=60, examples=["李明"])
-    phone: str | None = Field(None, max_length=40, examples=["010-62780000"])
+    name: Annotated[str, AfterValidator(no_control_chars)] = Field(
+        min_length=1, max_length=60, examples=["李明"]
+    )
+    phone: Annotated[str, AfterValidator(no_control_chars)] | None = Field(
+        None, max_length=40, examples=["010-62780000"]
+    )
     email: str | None = Field(
         None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", examples=["li@example.cn"]
     )
@@ -63,7 +68,11 @@ def _sides(interest: Interest) -> set[str]:
 async def _load(deps: Deps, interest_id: str) -> tuple[Interest, dict[str, Any]]:
     doc = await deps.repos.interests.raw(interest_id)
     if doc is None:
-        raise NotFound("interest_id", f"no expression of interest {interest_id}")
+        raise NotFound(
+            "interest_id",
+            f"no expression of interest {interest_id}",
+            zh=f"没有编号为 {interest_id} 的合作意向",
+        )
     return deps.repos.interests.from_doc(doc), doc
 
 
@@ -117,7 +126,9 @@ async def express(
         await deps.repos.interests.add(t.entity, envelopes, more)
     except Duplicate:
         raise Conflict(
-            "record_id", "you already have an open expression of interest here"
+            "record_id",
+            "you already have an open expression of interest here",
+            zh="你已对此提交过待处理的合作意向",
         ) from None
     return InterestView(interest=t.entity, record_title=record.content.title, contacts=None)
 
@@ -126,7 +137,11 @@ async def get(deps: Deps, caller: Caller, interest_id: str) -> InterestView:
     """The two sides and operators read an expression."""
     interest, doc = await _load(deps, interest_id)
     if not caller.is_operator and caller.organisation_id not in _sides(interest):
-        raise Forbidden("actor", "only the two sides may read this expression of interest")
+        raise Forbidden(
+            "actor",
+            "only the two sides may read this expression of interest",
+            zh="只有双方可以查看该合作意向",
+        )
     return _view(doc, interest, caller)
 
 
@@ -137,8 +152,6 @@ async def list_for(
     box: Literal["sent", "received"] | None,
     state: InterestState | None,
     record_id: str | None,
-    limit: int,
-    offset: int,
 ) -> list[InterestView]:
     """The caller's sent and/or received expressions (operators: everyone's)."""
     query = queries.interests_of(
@@ -151,7 +164,7 @@ async def list_for(
     docs = await deps.repos.interests.find_raw(query)
     views = [_view(d, deps.repos.interests.from_doc(d), caller) for d in docs]
     views.sort(key=lambda v: v.interest.created_at, reverse=True)
-    return views[offset : offset + limit]
+    return views
 
 
 async def _answer(deps: Deps, caller: Caller, interest_id: str, command: Any, **more: Any):

@@ -37,21 +37,31 @@ async def request(
             t.entity, envelopes, {"deadline": session.registration_deadline}
         )
     except Duplicate:
-        raise Conflict("invitee", "a meeting request between you already exists") from None
+        raise Conflict(
+            "invitee", "a meeting request between you already exists", zh="你们之间已有洽谈请求"
+        ) from None
     return t.entity
 
 
 async def _load(deps: Deps, meeting_id: str) -> tuple[MeetingRequest, StoredSession]:
     req = await deps.repos.meetings.get(meeting_id)
     if req is None:
-        raise NotFound("meeting_id", f"no meeting request {meeting_id}")
+        raise NotFound(
+            "meeting_id",
+            f"no meeting request {meeting_id}",
+            zh=f"没有编号为 {meeting_id} 的洽谈请求",
+        )
     return req, await session_uc.get(deps, req.session_id)
 
 
 async def get(deps: Deps, caller: Caller, meeting_id: str) -> MeetingRequest:
     req, _ = await _load(deps, meeting_id)
     if not caller.is_operator and caller.organisation_id not in req.sides():
-        raise Forbidden("actor", "only the two sides may read this meeting request")
+        raise Forbidden(
+            "actor",
+            "only the two sides may read this meeting request",
+            zh="只有双方可以查看该洽谈请求",
+        )
     return req
 
 

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from services.techtransfer import events
 from services.techtransfer.domain import records as domain
-from services.techtransfer.domain.errors import NotFound
+from services.techtransfer.domain.errors import NotFound, zh
 from services.techtransfer.domain.records import (
     NeedContent,
     OfferContent,
@@ -81,14 +81,18 @@ async def load(deps: Deps, kind: Kind, record_id: str) -> tuple[Record, dict[str
     store = repo(deps, kind)
     doc = await store.raw(record_id)
     if doc is None:
-        raise NotFound("record_id", f"no {NOUN[kind]} {record_id}")
+        raise NotFound(
+            "record_id", f"no {NOUN[kind]} {record_id}", zh=f"没有编号为 {record_id} 的{zh(kind)}"
+        )
     return store.from_doc(doc), doc
 
 
 async def get_record(deps: Deps, caller: Caller, kind: Kind, record_id: str) -> Record:
     record, _ = await load(deps, kind, record_id)
     if not visible(record, caller):
-        raise NotFound("record_id", f"no {NOUN[kind]} {record_id}")
+        raise NotFound(
+            "record_id", f"no {NOUN[kind]} {record_id}", zh=f"没有编号为 {record_id} 的{zh(kind)}"
+        )
     return record
 
 
@@ -129,7 +133,11 @@ async def _change(
     async def attempt() -> Record | None:
         record, doc = await load(deps, kind, record_id)
         if not visible(record, caller):
-            raise NotFound("record_id", f"no {NOUN[kind]} {record_id}")
+            raise NotFound(
+                "record_id",
+                f"no {NOUN[kind]} {record_id}",
+                zh=f"没有编号为 {record_id} 的{zh(kind)}",
+            )
         transition: Transition[Any] = command(record, party, deps.now())
         if transition.entity is record:
             return record

@@ -40,15 +40,21 @@ async def create(deps: Deps, caller: Caller, spec: SessionSpec) -> StoredSession
 async def get(deps: Deps, session_id: str) -> StoredSession:
     session = await deps.repos.sessions.get(session_id)
     if session is None:
-        raise NotFound("session_id", f"no brokerage session {session_id}")
+        raise NotFound(
+            "session_id",
+            f"no brokerage session {session_id}",
+            zh=f"没有编号为 {session_id} 的对接洽谈会",
+        )
     return session
 
 
 async def list_sessions(deps: Deps, *, domain_code: str | None, limit: int, offset: int):
+    """A page of sessions, newest day first, and how many there are in all."""
     query = {"domain": domain_code} if domain_code else {}
-    return await deps.repos.sessions.find(
+    found = await deps.repos.sessions.find(
         query, sort=[("day", -1), ("_id", 1)], offset=offset, limit=limit
     )
+    return found, await deps.repos.sessions.count(query)
 
 
 async def registrations(deps: Deps, session_id: str) -> list[StoredRegistration]:
@@ -60,7 +66,9 @@ async def _records(deps: Deps, record_ids: list[str]) -> list[Record]:
     for rid in dict.fromkeys(record_ids):
         record = await deps.repos.offers.get(rid) or await deps.repos.needs.get(rid)
         if record is None:
-            raise NotFound("record_ids", f"no offer or need {rid}")
+            raise NotFound(
+                "record_ids", f"no offer or need {rid}", zh=f"没有编号为 {rid} 的科技成果或技术需求"
+            )
         found.append(record)
     return found
 
@@ -95,7 +103,11 @@ async def register(
     try:
         await deps.repos.registrations.add(reg, events.registration_events(reg, t.events))
     except Duplicate:
-        raise Conflict("participant", "you are already registered for this session") from None
+        raise Conflict(
+            "participant",
+            "you are already registered for this session",
+            zh="你已报名本场对接洽谈会",
+        ) from None
     return reg
 
 
@@ -108,7 +120,11 @@ async def require_participant_or_operator(deps: Deps, caller: Caller, session_id
     if caller.is_operator:
         return
     if caller.organisation_id not in await participant_ids(deps, session_id):
-        raise Forbidden("actor", "only registered participants and operators may see this")
+        raise Forbidden(
+            "actor",
+            "only registered participants and operators may see this",
+            zh="只有已报名的参会方和运营方可以查看",
+        )
 
 
 class ScheduleView(BaseModel):
@@ -175,7 +191,11 @@ async def run_schedule(deps: Deps, session_id: str, *, operator_request: bool) -
             envelopes=events.meeting_events(t.entity, t.events, session, reason),
         )
         if not saved:
-            raise Conflict("meetings", "a meeting changed while scheduling; run it again")
+            raise Conflict(
+                "meetings",
+                "a meeting changed while scheduling; run it again",
+                zh="排期时有洽谈请求发生变化，请重新排期",
+            )
 
     sides = {r.id: r.sides() for r in requests}
 
@@ -216,10 +236,14 @@ async def agenda(
     session = await get(deps, session_id)
     who = participant or caller.organisation_id
     if who != caller.organisation_id and not caller.is_operator:
-        raise Forbidden("participant", "you may only see your own agenda")
+        raise Forbidden("participant", "you may only see your own agenda", zh="只能查看自己的日程")
     regs = await registrations(deps, session_id)
     if who not in {r.participant.org_id for r in regs}:
-        raise NotFound("participant", f"{who} is not registered for this session")
+        raise NotFound(
+            "participant",
+            f"{who} is not registered for this session",
+            zh=f"{who} 未报名本场对接洽谈会",
+        )
     names = {r.participant.org_id: r.display_name for r in regs if r.display_name}
     requests: list[MeetingRequest] = await deps.repos.meetings.find({"session_id": session_id})
     return session, build_agenda(session, who, requests, names)

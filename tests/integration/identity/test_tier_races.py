@@ -88,7 +88,7 @@ async def test_operators_adding_the_same_tier_at_once_give_one_change(
     history = await identity.client.get(
         f"/enterprises/{enterprise_id}/tiers/history", headers=bearer(tokens[0])
     )
-    entries = history.json()
+    entries = history.json()["items"]
     seqs = [e["seq"] for e in entries]
     assert len(seqs) == len(set(seqs)), seqs
     assert [(e["tier"], e["action"]) for e in entries] == [("small_to_scale", "added")]

@@ -36,7 +36,7 @@ async def history(identity: Identity, token: str, enterprise_id: str) -> list[di
         f"/enterprises/{enterprise_id}/tiers/history", headers=bearer(token)
     )
     assert response.status_code == 200, response.text
-    return response.json()
+    return response.json()["items"]
 
 
 async def outbox_types(identity: Identity, org_id: str) -> list[tuple[str, int]]:

@@ -60,7 +60,8 @@ async def test_interest_accept_deal_confirm_eligibility(tt: TT) -> None:
     stranger = tt.caller(OrgType.enterprise)
     assert (await tt.call(stranger, "GET", f"/interests/{iid}")).status_code == 403
     received = await tt.ok(uni, "GET", "/interests?box=received")
-    assert [v["interest"]["id"] for v in received] == [iid]
+    assert [v["interest"]["id"] for v in received["items"]] == [iid]
+    assert received["total"] == 1
 
     deal = await tt.ok(ent, "POST", f"/interests/{iid}/deals", report())
     did = deal["deal"]["id"]
@@ -73,7 +74,7 @@ async def test_interest_accept_deal_confirm_eligibility(tt: TT) -> None:
     assert confirmed["eligibility"]["beneficiary"]["org_id"] == ent.organisation_id
     assert (await tt.call(uni, "GET", "/support-eligibility")).status_code == 403
     records = await tt.ok(operator, "GET", "/support-eligibility")
-    assert did in {r["deal_id"] for r in records}
+    assert did in {r["deal_id"] for r in records["items"]}
 
     interest_events = await wait_for_events(
         tt, "interest", lambda es: bool(of_type(es, "techtransfer.interest.accepted", iid))

@@ -67,6 +67,7 @@ def create_app(
     app = create_service_app(
         "portal", routers=ROUTERS, lifespan=lifespan, settings=settings, checks={},
         description="Duijie portal (web front end)",
+        max_body_bytes=talent_pages.CV_MAX_BYTES + 200_000,  # a CV upload and its form fields
     )  # fmt: skip
     app.state.settings = portal
     app.state.schemas = SchemaCache()

@@ -26,6 +26,12 @@ PAGES = [
     ("operator", "/compliance", "路演合规（每月每领域至少一场）"),
     ("operator", "/charts", "漏斗统计"),
     ("government", "/m/products", "新技术新产品目录"),
+    ("enterprise", "/m/scenarios", "应用场景（城市机会清单）"),
+    ("soe", "/m/scenarios/demo-scn-grid", "园区储能与微电网调度场景"),
+    ("operator", "/m/review", "目录入选审核"),
+    ("operator", "/m/editions", "目录版本"),
+    ("investor", "/m/roadshows", "月度路演日历"),
+    ("university", "/sessions", "对接洽谈会"),
 ]
 
 

@@ -646,7 +646,7 @@ def judge(step: Step, pollers: list[InboxPoller], args: argparse.Namespace) -> d
     ``--backlog-bound`` seconds' worth of pairs and does not grow (least-squares slope
     times the window under 10% of the pairs offered in it), and completions in the
     window are at least 90% of the pairs published in it. The sender must also have
-    held the rate (HTTP accepted >= 90% of it) and not stopped early."""
+    held the rate (HTTP publishes returned in the window >= 90% of it) and not stopped early."""
     end = step.t0 + min(step.seconds, step.send_s)
     start = step.t0 + 2 * (end - step.t0) / 3
     spans = [(p.start, seen_at(pollers, p)) for p in step.pairs if p.complete]
@@ -664,7 +664,9 @@ def judge(step: Step, pollers: list[InboxPoller], args: argparse.Namespace) -> d
     done = sum(1 for _, b in spans if b is not None and start <= b <= end)
     bound = max(10.0, step.rate / 2 * args.backlog_bound)
     growth = slope * window
-    accepted = step.published() / max(step.send_s, 1e-9)
+    # records whose HTTP publish returned within the window: the rate techtransfer took in
+    returned = sum(1 for p in step.pairs for at in p.published.values() if start <= at <= end)
+    accepted = returned / max(window, 1e-9)
     checks = {
         "sender_held_rate": step.stopped is None and accepted >= 0.9 * step.rate,
         "backlog_bounded": max(y for _, y in samples) <= bound,

@@ -145,7 +145,10 @@ async def through_kafka(events: list[tuple[str, bytes]], n: int) -> dict:
         await reader.start()
         t0 = time.perf_counter()
         read = 0
+        deadline = time.monotonic() + 600
         while read < n:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"read {read} of {n} events from Kafka in 600 s")
             read += await reader.poll_once(timeout_ms=1000)
             if projector.due(idle=False):
                 await projector.save()

@@ -19,6 +19,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from shared.events import registry
+from shared.events.contracts import load_all
+
+load_all()
+
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 DISTRICTS = (
     "dongcheng",
@@ -100,7 +105,8 @@ class Synth:
             "data": data,
             "version": version,
         }
-        return type_.rsplit(".", 1)[0], json.dumps(env, ensure_ascii=False).encode()
+        # the registered topic (roadshows.investment.confirmed rides on roadshows.followup)
+        return registry.registration(type_).topic, json.dumps(env, ensure_ascii=False).encode()
 
     def when(self, after: float, lo: float = 1, hi: float = 10) -> float:
         return after + self.rng.uniform(lo, hi) * DAY

@@ -10,7 +10,7 @@ import pytest
 
 from tests.e2e.portal.conftest import Portal, serious_violations, shoot
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(900)]  # set-up included
 
 
 def test_sign_in_page_is_chinese_first_and_accessible(portal: Portal, page: Any) -> None:

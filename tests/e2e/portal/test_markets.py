@@ -9,7 +9,7 @@ import pytest
 
 from tests.e2e.portal.conftest import Portal, serious_violations, shoot
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(900)]  # set-up included
 
 PAGES = [
     ("soe", "/m/products", "新技术新产品目录"),

@@ -21,7 +21,7 @@ import pytest
 from shared.demo import demo_id
 from tests.e2e.portal.conftest import Portal, serious_violations, shoot
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(900)]  # set-up included
 TITLE = "城市道路积水智能感知与预警场景"
 #: the application window: long enough for the enterprise's browser steps on a loaded
 #: machine, short enough that the expert's wait for the deadline stays brief

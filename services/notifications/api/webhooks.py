@@ -6,18 +6,20 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from pydantic import AnyHttpUrl, BaseModel, Field
+from pydantic import AfterValidator, AnyHttpUrl, BaseModel, Field
 
 from services.notifications.api import DepsDep, OrgAdmin, operation_id
 from services.notifications.domain.records import DeliveryJob, JobStatus, WebhookEndpoint
 from services.notifications.usecases import webhooks
+from shared.limits import no_control_chars
+from shared.paging import Page, Paging
 
 router = APIRouter(tags=["webhooks"], generate_unique_id_function=operation_id)
 
 
 class EndpointCreate(BaseModel):
-    url: AnyHttpUrl = Field(examples=["https://erp.example.cn/duijie/webhook"])
-    description: str = Field("", max_length=200)
+    url: AnyHttpUrl = Field(max_length=2000, examples=["https://erp.example.cn/duijie/webhook"])
+    description: Annotated[str, AfterValidator(no_control_chars)] = Field("", max_length=200)
 
 
 class EndpointPublic(BaseModel):
@@ -74,10 +76,11 @@ async def register_endpoint(
 
 @router.get("/organisations/{organisation_id}/webhooks", summary="List webhook endpoints")
 async def list_endpoints(
-    organisation_id: str, caller: OrgAdmin, deps: DepsDep
-) -> list[EndpointPublic]:
+    organisation_id: str, caller: OrgAdmin, deps: DepsDep, paging: Paging
+) -> Page[EndpointPublic]:
     """The organisation's admin (secrets are never shown again)."""
-    return [EndpointPublic.of(e) for e in await webhooks.endpoints(deps, organisation_id)]
+    found = [EndpointPublic.of(e) for e in await webhooks.endpoints(deps, organisation_id)]
+    return Page.slice(found, paging)
 
 
 @router.delete(
@@ -99,12 +102,14 @@ async def list_deliveries(
     organisation_id: str,
     caller: OrgAdmin,
     deps: DepsDep,
+    paging: Paging,
     status: Annotated[JobStatus | None, Query(description="e.g. failed")] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> list[DeliveryPublic]:
+) -> Page[DeliveryPublic]:
     """The organisation's admin: newest first, with attempts and the last error."""
-    jobs = await webhooks.deliveries(deps, organisation_id, status, limit)
-    return [DeliveryPublic.of(j) for j in jobs]
+    jobs, total = await webhooks.delivery_page(
+        deps, organisation_id, status, paging.limit, paging.offset
+    )
+    return Page.of([DeliveryPublic.of(j) for j in jobs], total, paging)
 
 
 @router.post(

@@ -145,13 +145,22 @@ class MongoDeliveryJobRepository:
             await self._change(job_id, release)
 
     async def of_organisation(
-        self, organisation_id: str, *, kind: JobKind, status: JobStatus | None, limit: int
-    ) -> list[DeliveryJob]:
+        self,
+        organisation_id: str,
+        *,
+        kind: JobKind,
+        status: JobStatus | None,
+        limit: int,
+        offset: int = 0,
+    ) -> tuple[list[DeliveryJob], int]:
+        """A page of the organisation's jobs, newest first, and how many there are in all."""
         query: dict[str, Any] = {"organisation_id": organisation_id, "kind": kind.value}
         if status is not None:
             query["status"] = status.value
-        found = await self._store.find(query, sort=[("created_at", DESCENDING)], limit=limit)
-        return [f.state for f in found]
+        found = await self._store.find(
+            query, sort=[("created_at", DESCENDING)], limit=limit, skip=offset
+        )
+        return [f.state for f in found], await self._store.count(query)
 
     async def retry(self, organisation_id: str, job_id: str, now: dt.datetime) -> bool:
         """A failed job of this organisation goes back to the queue with fresh attempts."""

@@ -53,8 +53,16 @@ async def remove(deps: Deps, organisation_id: str, endpoint_id: str) -> None:
 async def deliveries(
     deps: Deps, organisation_id: str, status: JobStatus | None, limit: int
 ) -> list[DeliveryJob]:
+    found, _ = await delivery_page(deps, organisation_id, status, limit, 0)
+    return found
+
+
+async def delivery_page(
+    deps: Deps, organisation_id: str, status: JobStatus | None, limit: int, offset: int
+) -> tuple[list[DeliveryJob], int]:
+    """A page of the organisation's webhook deliveries, newest first, and the total."""
     return await deps.repos.jobs.of_organisation(
-        organisation_id, kind=JobKind.webhook, status=status, limit=limit
+        organisation_id, kind=JobKind.webhook, status=status, limit=limit, offset=offset
     )
 
 

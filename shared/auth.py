@@ -21,11 +21,12 @@ from typing import Annotated, Any
 
 import httpx
 import jwt
-from fastapi import Depends, FastAPI, HTTPException, Request, status
+from fastapi import Depends, FastAPI, Request, status
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.errors import DuijieError, ForbiddenError, Unauthorized
 from shared.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -275,13 +276,17 @@ def _verifier(request: Request) -> TokenVerifier:
     return verifier
 
 
-def _problem(code: int, field: str, reason: str, message: str, **extra: Any) -> HTTPException:
-    headers = {"WWW-Authenticate": f'Bearer error="invalid_token", error_description="{reason}"'}
-    return HTTPException(
-        status_code=code,
-        detail={"field": field, "reason": reason, "message": message, **extra},
-        headers=headers if code == status.HTTP_401_UNAUTHORIZED else None,
-    )
+def _problem(code: int, field: str, reason: str, message: str) -> DuijieError:
+    """401/403 as problem details like every other error (``errors: [{field, code,
+    message}]``, ``"中文 / English"`` split by ``Accept-Language``); a 401 keeps its
+    ``WWW-Authenticate`` challenge."""
+    zh, sep, en = message.partition(" / ")
+    kind = Unauthorized if code == status.HTTP_401_UNAUTHORIZED else ForbiddenError
+    err = kind(field, reason, zh=zh, en=en if sep else zh)
+    if kind is Unauthorized:
+        challenge = f'Bearer error="invalid_token", error_description="{reason}"'
+        err.headers = {"WWW-Authenticate": challenge}
+    return err
 
 
 _bearer = HTTPBearer(auto_error=False, description="access token from identity POST /auth/token")
@@ -303,7 +308,7 @@ async def get_current_caller(
 CurrentCaller = Annotated[Caller, Depends(get_current_caller)]
 
 
-def forbidden(reason: str, message: str, field: str = "caller") -> HTTPException:
+def forbidden(reason: str, message: str, field: str = "caller") -> DuijieError:
     """A 403 with the same body shape as every other error."""
     return _problem(status.HTTP_403_FORBIDDEN, field, reason, message)
 

@@ -31,6 +31,7 @@ class DuijieError(Exception):
     status: int = 400
     title_zh: str = "请求有误"
     title_en: str = "Bad request"
+    headers: dict[str, str] | None = None  # sent with the answer (WWW-Authenticate, Retry-After)
 
     def __init__(self, field: str, code: str, *, zh: str, en: str | None = None) -> None:
         self.problems = [Problem(field, code, zh, en or zh)]
@@ -58,6 +59,13 @@ class InvalidInput(DuijieError):
 
     status = 422
     title_zh, title_en = "输入不符合要求", "Invalid input"
+
+
+class Unauthorized(DuijieError):
+    """No valid token: the answer carries ``WWW-Authenticate``."""
+
+    status = 401
+    title_zh, title_en = "未登录或凭据无效", "Unauthorized"
 
 
 class NotFoundError(DuijieError):

@@ -103,12 +103,19 @@ def _show(value: Any) -> str:
 
 
 def problem_response(
-    status: int, problems: list[Problem], *, lang: str, title: tuple[str, str], code: str
+    status: int,
+    problems: list[Problem],
+    *,
+    lang: str,
+    title: tuple[str, str],
+    code: str,
+    headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     errors = [{"field": p.field, "code": p.code, "message": p.message(lang)} for p in problems]
     return JSONResponse(
         status_code=status,
         media_type=MEDIA_TYPE,
+        headers=headers,
         content={
             "type": f"urn:duijie:problem:{code}",
             "title": title[1] if lang == "en" else title[0],
@@ -121,5 +128,10 @@ def problem_response(
 
 def error_response(exc: DuijieError, lang: str) -> JSONResponse:
     return problem_response(
-        exc.status, exc.problems, lang=lang, title=(exc.title_zh, exc.title_en), code=exc.code
+        exc.status,
+        exc.problems,
+        lang=lang,
+        title=(exc.title_zh, exc.title_en),
+        code=exc.code,
+        headers=exc.headers,
     )

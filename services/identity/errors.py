@@ -3,8 +3,8 @@ with the status it answers with, so ``shared/web.py`` renders it as problem deta
 (``errors: [{field, code, message}]``, zh by default, en by ``Accept-Language``).
 
 Messages are written ``"中文 / English"``; the two halves become the two languages. 401
-and 429 are the sign-in layer's answers: the API renders them in the auth layer's shape
-(``{"detail": {field, reason, message}}``) with their headers (``Retry-After``).
+and 429 (the sign-in layer's answers) are problem details too, with their headers
+(``Retry-After``).
 """
 
 from __future__ import annotations

@@ -19,11 +19,9 @@ from shared.web import request_language
 
 
 async def handle_identity_error(request: Request, exc: Exception) -> JSONResponse:
-    """Problem details like every service's errors; 401 and 429 in the auth layer's shape
-    (``{"detail": {field, reason, message}}``) with their headers (``Retry-After``)."""
+    """Problem details like every service's errors, 401 and 429 included, with their
+    headers (``Retry-After``)."""
     assert isinstance(exc, IdentityError)
-    if exc.status in (401, 429):
-        return JSONResponse({"detail": exc.body}, status_code=exc.status, headers=exc.headers)
     return error_response(exc, request_language(request))
 
 

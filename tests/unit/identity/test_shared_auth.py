@@ -9,7 +9,7 @@ from typing import Annotated
 import httpx
 import jwt
 import pytest
-from fastapi import Depends, FastAPI, HTTPException
+from fastapi import Depends, FastAPI
 
 from services.identity.domain.keys import generate_signing_key, jwks, sign_access_token
 from shared.auth import (
@@ -27,6 +27,9 @@ from shared.auth import (
     require_role,
     undeclared_routes,
 )
+from shared.errors import ForbiddenError
+from shared.web import install_error_handlers
+from tests.support.problems import code_of
 
 pytestmark = pytest.mark.unit
 
@@ -184,19 +187,20 @@ async def test_cache_keeps_keys_when_the_jwks_endpoint_fails(
 
 def test_ensure_owner() -> None:
     ensure_owner(CALLER, "org-1")
-    with pytest.raises(HTTPException) as info:
+    with pytest.raises(ForbiddenError) as info:
         ensure_owner(CALLER, "org-2")
-    assert info.value.status_code == 403
-    with pytest.raises(HTTPException):
+    assert info.value.status == 403 and info.value.code == "not_owner"
+    with pytest.raises(ForbiddenError):
         ensure_owner(CALLER.model_copy(update={"role": Role.member}), "org-1", roles=[Role.admin])
     operator = CALLER.model_copy(update={"org_type": OrgType.operator})
     ensure_owner(operator, "org-2")
-    with pytest.raises(HTTPException):
+    with pytest.raises(ForbiddenError):
         ensure_owner(operator, "org-2", operators=False)
 
 
 def make_app(server: KeyServer) -> FastAPI:
     app = FastAPI()
+    install_error_handlers(app)  # 401/403 are problem details like every error
     install_verifier(app, TokenVerifier(JWKSCache(server)))
     GovOnly = Annotated[Caller, Depends(require_org_types(OrgType.government))]
     AdminOnly = Annotated[Caller, Depends(require_role(Role.admin))]
@@ -228,7 +232,12 @@ async def test_dependencies_over_http(server: KeyServer) -> None:
         response = await client.get("/mine")
         assert response.status_code == 401
         assert response.headers["www-authenticate"].startswith("Bearer")
-        assert response.json()["detail"]["reason"] == "missing_token"
+        assert code_of(response.json()) == "missing_token"
+        problem = response.json()  # the house shape, with the field named
+        assert problem["errors"][0]["field"] == "Authorization" and problem["status"] == 401
+        assert response.headers["content-type"].startswith("application/problem+json")
+        english = await client.get("/mine", headers={"Accept-Language": "en"})
+        assert english.json()["errors"][0]["message"] == "sign-in required"
         bad = await client.get("/mine", headers={"Authorization": "Bearer x.y.z"})
         assert bad.status_code == 401
         auth = {"Authorization": f"Bearer {server.token()}"}
@@ -241,7 +250,7 @@ async def test_dependencies_over_http(server: KeyServer) -> None:
         soe = server.token(caller=CALLER.model_copy(update={"org_type": OrgType.soe}))
         denied = await client.get("/gov", headers={"Authorization": f"Bearer {soe}"})
         assert denied.status_code == 403
-        assert denied.json()["detail"]["reason"] == "org_type_not_allowed"
+        assert code_of(denied.json()) == "org_type_not_allowed"
 
 
 def test_undeclared_routes_are_reported(server: KeyServer) -> None:

@@ -33,7 +33,13 @@ from opensearchpy import OpenSearch, helpers
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from services.matching.ranking import index_definition, semantic, to_index_doc  # noqa: E402
+from services.matching.ranking import (  # noqa: E402
+    DEFAULT_PARAMS,
+    build_match_query,
+    index_definition,
+    semantic,
+    to_index_doc,
+)
 from services.matching.settings import MatchingSettings  # noqa: E402
 from services.matching.usecases.ranking import match_body  # noqa: E402
 
@@ -217,6 +223,10 @@ def main(
         demands = [to_index_doc(need(i, rng)) for i in range(queries + 30)]
         wall: list[float] = []
         took: list[float] = []
+        # the same body without the semantic stage, interleaved, so the machine's load
+        # weighs on both alike and the stage's own cost shows
+        lexical = DEFAULT_PARAMS.but(semantic_weight=0)
+        wall_lex: list[float] = []
         for i, demand in enumerate(demands):
             t = time.perf_counter()
             q = match_body(demand, depth)
@@ -224,12 +234,20 @@ def main(
             if i >= 30:  # warm-up excluded
                 wall.append((time.perf_counter() - t) * 1000)
                 took.append(float(resp["took"]))
+            t = time.perf_counter()
+            body = build_match_query(demand, size=depth, params=lexical, highlight=True)
+            body["_source"] = q["_source"]
+            client.search(index=index, body=body)
+            if i >= 30:
+                wall_lex.append((time.perf_counter() - t) * 1000)
         result = {
             "docs": count,
             "queries": len(wall),
             "p50_ms": round(pct(wall, 0.50), 2),
             "p99_ms": round(pct(wall, 0.99), 2),
             "mean_ms": round(statistics.fmean(wall), 2),
+            "without_semantic_p50_ms": round(pct(wall_lex, 0.50), 2),
+            "without_semantic_p99_ms": round(pct(wall_lex, 0.99), 2),
             "server_p50_ms": pct(took, 0.50),
             "server_p99_ms": pct(took, 0.99),
             "index_docs_per_s": round(count / index_s),

@@ -237,6 +237,8 @@ async def main_async(args: argparse.Namespace, stack: ThrowawayStack) -> dict[st
         finally:
             for t in [*markers, polling, sender]:
                 t.cancel()
+            # settled before the HTTP client closes, so no poller outlives it
+            await asyncio.gather(*markers, polling, sender, return_exceptions=True)
         settle(bench.pollers)  # type: ignore[arg-type]
         complete = [p for p in bench.pairs if p.complete]
         recoveries = [v["recovery_s"] for v in per_fault.values()]

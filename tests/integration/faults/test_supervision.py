@@ -72,8 +72,9 @@ def test_a_killed_engine_comes_back_the_others_keep_running_and_down_stops_only_
 ) -> None:
     started = local(["up", "ferretdb", "smtp"], stack_env)
     assert started.returncode == 0, started.stderr
+    # healthy already; supervisord calls it RUNNING once it has lived ``startsecs``
+    wait(lambda: status(stack_env)["ferretdb"]["state"] == "RUNNING", 30, "RUNNING")
     before = status(stack_env)
-    assert before["ferretdb"]["state"] == "RUNNING"
     smtp_pid = before["smtp"]["pid"]
 
     os.killpg(before["ferretdb"]["pid"], signal.SIGKILL)  # a process of our own stack

@@ -24,7 +24,7 @@ class ComplianceView(BaseModel):
     items: list[ComplianceCell]
 
 
-MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+MONTH = r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$"  # years 1900-2199: a calendar, not year 0
 Month = Annotated[str | None, Query(pattern=MONTH, description="YYYY-MM (Beijing time)")]
 Domain = Annotated[str | None, Query(pattern=DOMAIN_PATTERN, max_length=40)]
 

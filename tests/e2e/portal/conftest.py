@@ -76,7 +76,10 @@ def portal(start_service: Any, service_runner: Any, run_cli: Any) -> Portal:
     return Portal(site.url, urls)
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: Playwright's sync API keeps an event loop running in the main
+# thread while it is open, and every async test after this package would then fail with
+# "Runner.run() cannot be called from a running event loop".
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 

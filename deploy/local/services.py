@@ -80,6 +80,8 @@ def service_env(stack: LocalStack) -> dict[str, str]:
         "DUIJIE_STATE_DIR": str(stack.state_dir),
         "DUIJIE_NOTIFICATIONS_PORTAL_URL": service_url("portal", stack),
         "DUIJIE_NOTIFICATIONS_SMTP_PORT": str(stack.smtp_port),
+        "DUIJIE_IDENTITY_PORTAL_URL": service_url("portal", stack),  # the sign-up link
+        "DUIJIE_IDENTITY_SMTP_PORT": str(stack.smtp_port),
         "PYTHONUNBUFFERED": "1",
     }
     for name in SERVICE_PORTS:

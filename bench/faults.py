@@ -46,6 +46,7 @@ from bench.pipeline import (
     bearer,
     discover,
     make_pairs,
+    pair_key,
     word_pool,
 )  # fmt: skip
 
@@ -139,6 +140,16 @@ async def not_ready(client: httpx.AsyncClient, urls: dict[str, str]) -> list[str
     return [name for name, ok in zip(urls, answers, strict=True) if not ok]
 
 
+def show_duplicates(bench: Bench, pairs: list[Pair]) -> None:
+    """Each duplicated pair's messages, with the times its records were published, so a
+    duplicate can be put next to the fault that was running then."""
+    for p in pairs:
+        poller = bench.pollers[p.org]
+        print(f"duplicate: pair {p.index} ids {p.ids} published {p.published}", flush=True)
+        for m in poller.suggestions.get(pair_key(p), []):  # type: ignore[attr-defined]
+            print("   ", json.dumps(m, ensure_ascii=False)[:600], flush=True)
+
+
 def settle(pollers: list[SteadyPoller]) -> None:
     for poller in pollers:
         poller.settle()
@@ -199,7 +210,8 @@ async def run_faults(bench: Bench, stack: ThrowawayStack, faults: list[Fault],
         per_fault[fault.name] = {"fault_s": round(ended - begun, 1), **outcome,
                                  "failed_requests": len(bench.errors) - errors_before}  # fmt: skip
         print(f"{fault.name:<32} fault {ended - begun:5.1f} s   recovered in "
-              f"{took if took is not None else 'NOT'} s", flush=True)  # fmt: skip
+              f"{took if took is not None else 'NOT'} s   (began at {begun:.1f})",
+              flush=True)  # fmt: skip
     return per_fault
 
 
@@ -241,6 +253,7 @@ async def main_async(args: argparse.Namespace, stack: ThrowawayStack) -> dict[st
             await asyncio.gather(*markers, polling, sender, return_exceptions=True)
         settle(bench.pollers)  # type: ignore[arg-type]
         complete = [p for p in bench.pairs if p.complete]
+        show_duplicates(bench, [p for p in complete if p.messages > 1])
         recoveries = [v["recovery_s"] for v in per_fault.values()]
         return {
             "faults": len(faults),

@@ -181,6 +181,13 @@ def pair_contents(words: list[str], code: str) -> tuple[dict[str, Any], dict[str
     return need, offer
 
 
+PairKey = tuple[str | None, str | None]  # (offer id, need id)
+
+
+def pair_key(pair: Pair) -> PairKey:
+    return pair.ids.get("offer"), pair.ids.get("need")
+
+
 @dataclass
 class Pair:
     index: int
@@ -325,8 +332,11 @@ class InboxPoller:
         self.client, self.base, self.token, self.interval = client, base, token, interval
         self.wait = wait  # long polling: the service answers as soon as a message is stored
         self.pairs: list[Pair] = []
-        self.seen: dict[str, tuple[float, float]] = {}  # offer id -> (seen, created_at)
-        self.count: dict[str, int] = {}  # offer id -> suggestion messages
+        # keyed by (offer id, the need it was suggested for): one offer may rightly be
+        # suggested for two of an enterprise's needs, and that is two pairs, not a duplicate
+        self.seen: dict[PairKey, tuple[float, float]] = {}  # -> (seen, created_at)
+        self.count: dict[PairKey, int] = {}  # -> suggestion messages
+        self.suggestions: dict[PairKey, list[dict[str, Any]]] = {}  # -> those messages
         self.message_ids: set[str] = set()
         self.to_mark: asyncio.Queue[str] = asyncio.Queue()
         self.polls = 0
@@ -352,15 +362,16 @@ class InboxPoller:
                 self.to_mark.put_nowait(m["id"])
                 new += 1
                 if m["event_type"] == SUGGESTED:
-                    offer = m["subject_id"]
-                    self.seen.setdefault(offer, (now, epoch(m["created_at"])))
-                    self.count[offer] = self.count.get(offer, 0) + 1
+                    key = (m["subject_id"], m.get("regarding_id"))
+                    self.seen.setdefault(key, (now, epoch(m["created_at"])))
+                    self.count[key] = self.count.get(key, 0) + 1
+                    self.suggestions.setdefault(key, []).append(m)
             cursor = page["next_cursor"]
             if not cursor:
                 return new
 
     def waiting(self) -> int:
-        return sum(1 for p in self.pairs if p.complete and p.ids["offer"] not in self.seen)
+        return sum(1 for p in self.pairs if p.complete and pair_key(p) not in self.seen)
 
     async def run(self, sent: asyncio.Event, deadline: list[float]) -> None:
         while time.monotonic() < deadline[0]:
@@ -379,10 +390,10 @@ class InboxPoller:
     def settle(self) -> None:
         """Copy what arrived onto the pairs."""
         for p in self.pairs:
-            offer = p.ids.get("offer")
-            if offer in self.seen:
-                p.seen, p.created_at = self.seen[offer]
-                p.messages = self.count[offer]
+            key = pair_key(p)
+            if key in self.seen:
+                p.seen, p.created_at = self.seen[key]
+                p.messages = self.count[key]
 
 
 # ---- the floor ------------------------------------------------------------------------------
@@ -631,13 +642,12 @@ class Step:
 
 def waiting(pairs: list[Pair], pollers: list[InboxPoller]) -> int:
     """Pairs of a step published and not yet seen in their inbox."""
-    return sum(1 for p in pairs if p.complete and p.ids["offer"] not in pollers[p.org].seen)
+    return sum(1 for p in pairs if p.complete and pair_key(p) not in pollers[p.org].seen)
 
 
 def seen_at(pollers: list[InboxPoller], pair: Pair) -> float | None:
-    offer = pair.ids.get("offer")
-    poller = pollers[pair.org]
-    return poller.seen[offer][0] if offer in poller.seen else None
+    found = pollers[pair.org].seen.get(pair_key(pair))
+    return found[0] if found else None
 
 
 def judge(step: Step, pollers: list[InboxPoller], args: argparse.Namespace) -> dict[str, Any]:

@@ -48,15 +48,25 @@ def analysis_settings() -> dict[str, Any]:
     }
 
 
+IGNORE_ABOVE = 256
+"""Characters beyond which a keyword value is not indexed (4 bytes each stays < 32 KB)."""
+
+
 def mappings(kind: str) -> dict[str, Any]:
     """Field mappings for ``kind``'s index (demand kinds add the percolator field)."""
-    props: dict[str, Any] = {f: {"type": "keyword"} for f in _KEYWORD}
+    # every keyword is bounded: a term longer than Lucene's 32 KB limit would make OpenSearch
+    # refuse the whole document, so an over-long value is kept in _source but not indexed
+    props: dict[str, Any] = {f: {"type": "keyword", "ignore_above": IGNORE_ABOVE} for f in _KEYWORD}
     props |= {f: {"type": "integer"} for f in _INTEGER}
     props |= {f: {"type": "long"} for f in _LONG}
     props["first_of_kind"] = {"type": "boolean"}
     props |= {f: {"type": "text", "analyzer": "cjk"} for f in CJK_FIELDS}
     props |= {f: {"type": "text", "analyzer": "seg_words"} for f in SEG_FIELDS}
-    props["keywords_exact"] = {"type": "keyword", "normalizer": "lower"}
+    props["keywords_exact"] = {
+        "type": "keyword",
+        "normalizer": "lower",
+        "ignore_above": IGNORE_ABOVE,
+    }
     # the sentence vector: indexed as positive features for rank_feature scoring (see
     # ``semantic``), kept compact in _source for building queries from a stored record
     props["semantic"] = {"type": "rank_features"}

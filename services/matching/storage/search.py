@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import uuid
 from collections.abc import Iterable
 from enum import StrEnum
@@ -29,6 +30,8 @@ from opensearchpy.helpers import async_bulk
 from services.matching.ranking import index_definition, index_name
 from services.matching.ranking.kinds import ALL_KINDS
 from shared.coalescing import Coalescer
+
+log = logging.getLogger(__name__)
 
 Doc = dict[str, Any]
 
@@ -82,6 +85,7 @@ class SearchProjection:
 
     async def _create_behind_alias(self, alias: str, body: dict[str, Any]) -> None:
         if await self.client.indices.exists_alias(name=alias):
+            await self._update_mapping(alias, body)
             return
         concrete = f"{alias}-v1"
         try:
@@ -90,6 +94,17 @@ class SearchProjection:
             if "already_exists" not in str(exc.error):
                 raise
         await self.client.indices.put_alias(index=concrete, name=alias)
+
+    async def _update_mapping(self, alias: str, body: dict[str, Any]) -> None:
+        """Bring an existing index's mapping up to date where OpenSearch allows it in place
+        (new fields, keyword bounds); anything else needs ``reindex`` and is logged."""
+        properties = body.get("mappings", {}).get("properties")
+        if not properties:
+            return
+        try:
+            await self.client.indices.put_mapping(index=alias, body={"properties": properties})
+        except RequestError as exc:
+            log.warning("mapping of %s not updated in place (reindex it): %s", alias, exc.error)
 
     async def ensure_indexes(self, kinds: Iterable[str] = ALL_KINDS) -> None:
         """Create each kind's first index and alias, and the saved-search index, if absent."""

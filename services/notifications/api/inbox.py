@@ -27,6 +27,10 @@ class MessagePublic(BaseModel):
     link: str = Field(description="the record the message is about, in the portal")
     subject_kind: str
     subject_id: str
+    regarding_kind: str | None = Field(
+        None, description="your own record the message concerns, e.g. the need a suggestion is for"
+    )
+    regarding_id: str | None = None
     language: str
     created_at: dt.datetime
     read_at: dt.datetime | None

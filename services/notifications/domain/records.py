@@ -40,6 +40,8 @@ class Message(BaseModel):
     language: str
     created_at: dt.datetime
     read_at: dt.datetime | None = None
+    regarding_kind: str | None = None
+    regarding_id: str | None = None
 
     @property
     def unread(self) -> bool:

@@ -56,6 +56,10 @@ class Notice:
     subject_id: str
     params: dict[str, str] = field(default_factory=dict)
     template: str = ""
+    # the recipient's own record the message concerns (the demand a suggestion is for),
+    # so one counterpart suggested for two of an organisation's records reads as two
+    regarding_kind: str | None = None
+    regarding_id: str | None = None
 
 
 def pick(data: Data, *paths: str) -> Any:
@@ -120,6 +124,16 @@ def _match_template(data: Data) -> str:
     return "matching.match.suggested"
 
 
+def _match_regarding(data: Data) -> tuple[str, str] | None:
+    """The recipient's own side of the pair: its demand, its supply or its saved search."""
+    if pick(data, "trigger") == "saved_search":
+        found = pick(data, "saved_search_id")
+        return ("saved_search", str(found)) if found else None
+    side = "supply" if pick(data, "side") == "supply" else "demand"
+    found = pick(data, f"{side}_id")
+    return (str(pick(data, f"{side}_kind") or side), str(found)) if found else None
+
+
 def _scenario_params(data: Data) -> dict[str, str]:
     return {
         "record_title": str(pick(data, "scenario_title") or ""),
@@ -168,6 +182,7 @@ class Rule:
     subject: Callable[[Data, str | None], tuple[str, str]]
     params: Callable[[Data], dict[str, str]] = field(default=lambda data: {})
     template: Callable[[Data], str] | None = None
+    regarding: Callable[[Data], tuple[str, str] | None] = field(default=lambda data: None)
 
 
 def _rules() -> list[Rule]:
@@ -209,7 +224,7 @@ def _rules() -> list[Rule]:
     return [
         Rule(
             "matching.match.suggested", Category.match, _match_audience, _match_subject,
-            _match_params, _match_template,
+            _match_params, _match_template, regarding=_match_regarding,
         ),
         Rule(
             "matching.record.rejected", Category.match, orgs("owner_org_id"),
@@ -326,6 +341,7 @@ def notice_for(event: IncomingEvent, rules: Mapping[str, Rule] = RULES) -> Notic
     if not audiences:
         return None
     kind, record_id = rule.subject(event.data, event.subject)
+    regarding = rule.regarding(event.data)
     return Notice(
         event=event,
         category=rule.category,
@@ -334,6 +350,8 @@ def notice_for(event: IncomingEvent, rules: Mapping[str, Rule] = RULES) -> Notic
         subject_id=record_id,
         params=rule.params(event.data),
         template=rule.template(event.data) if rule.template else event.type,
+        regarding_kind=regarding[0] if regarding else None,
+        regarding_id=regarding[1] if regarding else None,
     )
 
 

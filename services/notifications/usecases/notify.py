@@ -163,6 +163,8 @@ async def _message(deps: Deps, notice: Notice, recipient: Recipient, unread: boo
         link=link(deps.settings.portal_url, notice.subject_kind, notice.subject_id),
         subject_kind=notice.subject_kind,
         subject_id=notice.subject_id,
+        regarding_kind=notice.regarding_kind,
+        regarding_id=notice.regarding_id,
         language=lang,
         created_at=now,
         read_at=None if unread else now,

@@ -146,6 +146,22 @@ def test_match_goes_to_the_recipient_org_and_links_the_counterpart() -> None:
     assert notice.template == "matching.match.suggested"
 
 
+def test_a_match_says_which_of_the_recipients_own_records_it_is_for() -> None:
+    demander = notice_for(event("matching.match.suggested", MATCH))
+    supplier = notice_for(event("matching.match.suggested", {**MATCH, "side": "supply",
+                                "recipient_org_id": "org-supply"}))  # fmt: skip
+    saved = notice_for(event("matching.match.suggested", {
+        "trigger": "saved_search", "recipient_org_id": "org-a", "record_id": "offer-9",
+        "record_kind": "tech_offer", "user_id": "u-42", "saved_search_id": "ss-1",
+    }))  # fmt: skip
+    assert demander is not None and supplier is not None and saved is not None
+    assert (demander.regarding_kind, demander.regarding_id) == ("tech_need", MATCH["demand_id"])
+    assert (supplier.regarding_kind, supplier.regarding_id) == ("tech_offer", "offer-2")
+    assert (saved.regarding_kind, saved.regarding_id) == ("saved_search", "ss-1")
+    other = notice_for(event("techtransfer.interest.expressed", {"owner_org_id": "o"}))
+    assert other is not None and other.regarding_id is None
+
+
 def test_saved_search_hit_goes_to_that_user_only() -> None:
     data = {
         "match_id": "ss-1|offer-9", "trigger": "saved_search", "reason": "saved_search",

@@ -56,6 +56,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench import cpu  # noqa: E402
 from services.identity.domain.credit_code import ALPHABET, check_character  # noqa: E402
 from shared.broker import PRODUCER_DURABILITY, delete_topics, ensure_topics  # noqa: E402
 from shared.db import create_mongo_client  # noqa: E402
@@ -752,9 +753,16 @@ async def measure(
     sustained = 0.0
     try:
         for rate in args.rates:
+            before = cpu.snapshot()
             step = await offer_rate(bench, pollers, pool, rate, args.step_seconds, f"r{rate:g}")
             await asyncio.sleep(min(3.0, args.step_seconds / 3))  # late arrivals of the window
             step.verdict = judge(step, pollers, args)
+            used = cpu.since(before)
+            done = max(1, 2 * sum(1 for p in step.pairs if seen_at(pollers, p) is not None))
+            step.verdict["cpu_s"] = used
+            per_record = 1000 * sum(used.values()) / done
+            print(f"step {rate:g}/s CPU s (all processes): {used}; "
+                  f"{per_record:.0f} ms CPU per completed record")  # fmt: skip
             steps.append(step)
             drained = await drain(pollers, args.drain)
             v = step.verdict
@@ -768,7 +776,9 @@ async def measure(
             sustained = rate
         half = max(args.min_half_rate, sustained / 2)
         await drain(pollers, args.deadline)  # the ramp's backlog would inflate the latency
+        before = cpu.snapshot()
         measured = await offer_rate(bench, pollers, pool, half, args.half_seconds, "h")
+        half_cpu = cpu.since(before)
         sent.set()  # from now on the deadline bounds the wait
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.shield(polling), args.deadline)
@@ -787,7 +797,7 @@ async def measure(
         await asyncio.sleep(0.1)
     every = [p for s in steps for p in s.pairs] + measured.pairs
     result = summarise(args, measured, every, floor_lat, tap, pollers)
-    result |= {"sustained_rps": sustained, "half_rate": half,
+    result |= {"sustained_rps": sustained, "half_rate": half, "half_rate_cpu_s": half_cpu,
                "steps": [s.verdict for s in steps], "run": bench.run,
                "words_left": len(pool.words) - pool.used,
                "http_error_sample": sorted(set(bench.errors))[:3]}  # fmt: skip
@@ -842,6 +852,7 @@ def print_table(r: dict[str, Any]) -> None:
           f"http errors {r['http_errors']}   duplicate messages {r['duplicates']}")  # fmt: skip
     print(f"p50 first quarter {r['p50_first_quarter_ms']} ms, "
           f"last quarter {r['p50_last_quarter_ms']} ms; inbox polls {r['polls']}")  # fmt: skip
+    print(f"CPU s at the half rate (every process on the machine): {r['half_rate_cpu_s']}")
     for error in r["http_error_sample"]:
         print(f"http error: {error}")
 

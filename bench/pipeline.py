@@ -64,6 +64,7 @@ from shared.events import topic_name  # noqa: E402
 from shared.search import create_search_client  # noqa: E402
 from shared.settings import Settings  # noqa: E402
 
+PIPELINE_SERVICES = ("identity", "techtransfer", "matching", "notifications")
 PASSWORD = "Bench-Pipeline-2024"  # throwaway bench users on the local stack
 SUGGESTED = "matching.match.suggested"
 
@@ -886,6 +887,11 @@ def main() -> None:
     parser.add_argument("--floor-samples", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7, help="word pool shuffle")
     parser.add_argument("--keep", action="store_true", help="do not withdraw bench records")
+    parser.add_argument(
+        "--throwaway", action="store_true",
+        help="run on a throwaway stack of the last commit (temp dir, free ports) with only "
+             "the four pipeline services, not on the stack of `make up`",
+    )  # fmt: skip
     parser.add_argument("--operator-email", default="operator@demo.duijie.local")
     parser.add_argument(
         "--operator-password",
@@ -893,7 +899,18 @@ def main() -> None:
     )
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # progress lines
-    result = asyncio.run(run(args))
+    if args.throwaway:
+        from bench.faults_stack import ThrowawayStack
+
+        stack = ThrowawayStack()
+        try:
+            print(f"throwaway stack of commit {stack.commit} in {stack.dir}")
+            print(f"stack up in {stack.up(list(PIPELINE_SERVICES)):.0f} s")
+            result = asyncio.run(run(args))
+        finally:
+            stack.down()
+    else:
+        result = asyncio.run(run(args))
     print_table(result)
     print(json.dumps(result, ensure_ascii=False))
     names = ("sustained_rps", "p50_ms", "p99_ms", "floor_p99_ms", "p99_ratio", "lost", "duplicates")

@@ -22,10 +22,15 @@ from services.portal.forms import SchemaCache
 from services.portal.pages import (
     auth,
     brokerage,
+    edition_forms,
     inbox,
     markets,
     matches,
+    meeting_forms,
     operator,
+    scenario_awards,
+    scenario_forms,
+    scenario_panel,
     techtransfer,
     workbench,
 )
@@ -43,7 +48,10 @@ from shared.web import create_service_app
 STATIC = Path(__file__).parent / "static"
 ROUTERS = [
     auth.router, workbench.router, inbox.router, matches.router, operator.router,
-    # the markets' own pages before the generic /m/{name} ones
+    # the markets' own pages before the generic /m/{name} ones; the forms' fixed paths
+    # (/m/scenarios/new, /m/editions/new) before the pages' /m/scenarios/{id}
+    scenario_forms.router, scenario_panel.router, scenario_awards.router, edition_forms.router,
+    meeting_forms.router,
     scenario_pages.router, catalogue_pages.router, talent_pages.router, roadshow_pages.router,
     markets.router, techtransfer.router, brokerage.router,
 ]  # fmt: skip

@@ -1,6 +1,6 @@
 """The scenarios market (应用场景 / 城市机会清单) in the browser: the opportunity list by
-batch and domain, a scenario's page, the enterprise's application (揭榜), the expert's
-scoring sheet (each proposal on each criterion) and the public results page.
+batch and domain, a scenario's page, the enterprise's application (揭榜) and the public
+results page (the winners' names for a signed-in reader).
 
 Every read and write is the scenarios service's API with the reader's token; who may
 apply or score is the service's rule (its refusal is shown beside the field).
@@ -15,9 +15,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from services.portal.forms import FormField, request_fields, to_json
 from services.portal.pages.common import User, field_errors
+from services.portal.pages.orgs import maybe_signed_in, org_names
 from services.portal.pages.render import redirect, render
 from services.portal.pages.techtransfer import DOMAINS
-from services.portal.session import check_csrf, visitor
+from services.portal.session import check_csrf
 from shared.auth import PUBLIC, OrgType
 
 router = APIRouter(include_in_schema=False)
@@ -114,56 +115,7 @@ async def apply(request: Request, scenario_id: str, seen: User) -> Response:
                   s=scenario, fields=fields, values=values, errors=errors)  # fmt: skip
 
 
-async def _sheet(request: Request, seen: Any, scenario_id: str) -> tuple[Any, ...]:
-    backend = request.app.state.backend
-    proposals = await backend.get_json(
-        "scenarios", f"/scenarios/{scenario_id}/proposals", token=seen.token,
-        lang=seen.lang, params={"limit": 100},
-    )  # fmt: skip
-    panel = await backend.get_json(
-        "scenarios", f"/scenarios/{scenario_id}/panel", token=seen.token, lang=seen.lang
-    )
-    return (proposals or {}).get("items", []), panel or {}
-
-
-@router.get("/m/scenarios/{scenario_id}/score")
-async def scoring_sheet(request: Request, scenario_id: str, seen: User) -> HTMLResponse:
-    scenario = await _scenario(request, seen, scenario_id)
-    if scenario is None:
-        return render(request, "not_found.html", seen, status=404)
-    proposals, panel = await _sheet(request, seen, scenario_id)
-    return render(request, "scenarios/score.html", seen, s=scenario, proposals=proposals,
-                  cards=_my_cards(panel, seen), errors={}, scored="")  # fmt: skip
-
-
-def _my_cards(panel: dict[str, Any], seen: Any) -> dict[str, dict[str, int]]:
-    """This expert's saved scores by proposal (the service shows an expert only theirs)."""
-    mine = [c for c in panel.get("cards", []) if c.get("user_id") == seen.caller.user_id]
-    return {c["proposal_id"]: c.get("scores", {}) for c in mine}
-
-
-@router.post("/m/scenarios/{scenario_id}/score")
-async def score(request: Request, scenario_id: str, seen: User) -> Response:
-    form = await request.form()
-    check_csrf(request, form)
-    proposal_id = str(form.get("proposal_id", ""))
-    scores: dict[str, Any] = {}
-    for key in form:
-        if key.startswith("score."):
-            raw = str(form.get(key, "")).strip()
-            scores[key.removeprefix("score.")] = int(raw) if raw.lstrip("-").isdigit() else raw
-    answer = await request.app.state.backend.call(
-        "scenarios", "POST", f"/scenarios/{scenario_id}/scores", token=seen.token,
-        lang=seen.lang, json={"proposal_id": proposal_id, "scores": scores},
-    )  # fmt: skip
-    if answer.status_code == 200:
-        return redirect(request, f"/m/scenarios/{scenario_id}/score?saved={proposal_id}", seen)
-    scenario = await _scenario(request, seen, scenario_id)
-    proposals, panel = await _sheet(request, seen, scenario_id)
-    return render(request, "scenarios/score.html", seen, status=answer.status_code,
-                  s=scenario or {"id": scenario_id, "content": {}}, proposals=proposals,
-                  cards=_my_cards(panel, seen), errors=field_errors(answer.json()),
-                  scored=proposal_id)  # fmt: skip
+# the expert's scoring sheet (every proposal at once) is in pages/scenario_panel.py
 
 
 @router.get("/results", dependencies=[PUBLIC])
@@ -171,9 +123,13 @@ async def public_results(
     request: Request, offset: Annotated[int, Query(ge=0, le=10_000)] = 0
 ) -> HTMLResponse:
     """The public results of the city opportunity list: anyone, no sign-in."""
-    seen = visitor(request)
+    seen = await maybe_signed_in(request)  # a signed-in reader sees the winners' names
     page = await request.app.state.backend.get_json(
         "scenarios", "/results", token=None, lang=seen.lang, params={"limit": 50, "offset": offset}
     ) or {}  # fmt: skip
-    return render(request, "scenarios/results.html", seen, items=page.get("items", []),
+    items = page.get("items", [])
+    names = await org_names(request, seen, (o for r in items for o in r["awarded_org_ids"]))
+    for r in items:  # the winners the reader may name (none when anonymous)
+        r["names"] = [names[o] for o in r["awarded_org_ids"] if o in names]
+    return render(request, "scenarios/results.html", seen, items=items,
                   total=page.get("total", 0), offset=offset)  # fmt: skip

@@ -1,0 +1,61 @@
+"""An investor asks a pitching enterprise of a roadshow for a 1:1 meeting.
+
+The roadshows API does not list a roadshow's selected presenters to investors, so the
+form offers the published pitches in the roadshow's domain (with the enterprise's name
+from identity); the service decides whether the pitch is presented there and whether the
+investor holds a seat, and its refusal is shown beside the choice or on top.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from services.portal.pages.common import User, field_errors
+from services.portal.pages.orgs import org_names
+from services.portal.pages.render import redirect, render
+from services.portal.session import check_csrf
+
+router = APIRouter(include_in_schema=False)
+
+
+async def _form(request: Request, seen: Any, roadshow_id: str, **data: Any) -> HTMLResponse:
+    backend = request.app.state.backend
+    show = await backend.get_json(
+        "roadshows", f"/roadshows/{roadshow_id}", token=seen.token, lang=seen.lang
+    )
+    if not show:
+        return render(request, "not_found.html", seen, status=404)
+    page = await backend.get_json(
+        "roadshows", "/pitches", token=seen.token, lang=seen.lang, params={"limit": 100}
+    ) or {}  # fmt: skip
+    domain = show["content"]["domain"]
+    pitches = [p for p in page.get("items", []) if domain in p["content"].get("domains", [])]
+    names = await org_names(request, seen, (p["owner_org_id"] for p in pitches))
+    data.setdefault("errors", {})
+    data.setdefault("values", {})
+    return render(request, "roadshows/request.html", seen, show=show, pitches=pitches,
+                  names=names, **data)  # fmt: skip
+
+
+@router.get("/m/roadshows/{roadshow_id}/request")
+async def request_form(request: Request, roadshow_id: str, seen: User) -> HTMLResponse:
+    return await _form(request, seen, roadshow_id)
+
+
+@router.post("/m/roadshows/{roadshow_id}/request")
+async def request_meeting(request: Request, roadshow_id: str, seen: User) -> Response:
+    form = await request.form()
+    check_csrf(request, form)
+    pitch_id = str(form.get("pitch_id", "")).strip()
+    answer = await request.app.state.backend.call(
+        "roadshows", "POST", f"/roadshows/{roadshow_id}/meetings", token=seen.token,
+        lang=seen.lang, json={"pitch_id": pitch_id},
+    )  # fmt: skip
+    if answer.status_code == 201:
+        return redirect(request, f"/m/roadshows/{roadshow_id}/meetings?done=request", seen)
+    errors = field_errors(answer.json())
+    return await _form(request, seen, roadshow_id, status=answer.status_code, errors=errors,
+                       values={"pitch_id": pitch_id})  # fmt: skip

@@ -142,6 +142,14 @@ class CountedUnits:
         found = await self.waitlist.find({"resource": resource}).to_list()
         return [w["holder"] for w in sorted(found, key=lambda w: (w["seq"], w["_id"]))]
 
+    async def position(self, resource: str, holder: str) -> int | None:
+        """``holder``'s 1-based place on the waitlist (1: next in), None when not waiting.
+        One ``_id`` read decides that; only an actual waiter pays for reading the order."""
+        if not await self.waiting(resource, holder):
+            return None
+        order = await self.waiters(resource)
+        return order.index(holder) + 1 if holder in order else None  # promoted meanwhile
+
     async def held(self, resource: str, capacity: int) -> dict[int, str]:
         """Unit number -> holder, for every held unit (one ``_id`` read per unit)."""
         docs = await asyncio.gather(

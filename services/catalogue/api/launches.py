@@ -14,7 +14,14 @@ from services.catalogue.api import (
     Operator,
     operation_id,
 )
-from services.catalogue.domain.launches import Launch, LaunchIn, Lead, Registration, SeatState
+from services.catalogue.domain.launches import (
+    Launch,
+    LaunchIn,
+    Lead,
+    MyRegistration,
+    Registration,
+    SeatState,
+)
 from services.catalogue.usecases import launches as uc
 from shared.paging import Page, Paging
 
@@ -67,7 +74,7 @@ async def register(
 
 
 @router.get("/launches/{event_id}/registrations/mine", summary="My registration")
-async def mine(event_id: str, caller: AnySignedIn, deps: DepsDep) -> Registration:  # type: ignore[valid-type]
+async def mine(event_id: str, caller: AnySignedIn, deps: DepsDep) -> MyRegistration:  # type: ignore[valid-type]
     return await uc.mine(deps, caller, event_id)
 
 

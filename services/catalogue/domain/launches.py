@@ -167,6 +167,13 @@ class Registration(BaseModel):
     version: int = 0
 
 
+class MyRegistration(Registration):
+    """The registrant's own read: with its place on the FIFO waitlist (1: next in;
+    None when it is not waiting)."""
+
+    position: int | None = None
+
+
 def registration_id(event_id: str, org_id: str) -> str:
     return f"{event_id}:{org_id}"
 

@@ -19,6 +19,7 @@ from services.catalogue.domain.launches import (
     LaunchIn,
     LaunchState,
     Lead,
+    MyRegistration,
     Registration,
     SeatState,
 )
@@ -208,9 +209,15 @@ async def reconcile(deps: Deps, e: Launch) -> list[str]:
     return promoted
 
 
-async def mine(deps: Deps, caller: Caller, event_id: str) -> Registration:
+async def mine(deps: Deps, caller: Caller, event_id: str) -> MyRegistration:
+    """The caller's registration, with its waitlist place when it waits (a seat holder's
+    read stays two ``_id`` reads)."""
     rid = domain.registration_id(event_id, caller.organisation_id)
-    return (await deps.repos.registrations.require(rid, REGISTRATION)).state
+    r = (await deps.repos.registrations.require(rid, REGISTRATION)).state
+    place = None
+    if r.state is SeatState.waitlisted:
+        place = await deps.repos.units.position(seats(event_id), r.org_id)
+    return MyRegistration(**r.model_dump(), position=place)
 
 
 async def registrations(

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Response, status
 
 from services.roadshows.api import DepsDep, Investor, Operator, operation_id
-from services.roadshows.domain.seats import Booking, SeatState
+from services.roadshows.domain.seats import Booking, MyBooking, SeatState
 from services.roadshows.usecases import seats as uc
 
 router = APIRouter(tags=["seats"], generate_unique_id_function=operation_id)
@@ -23,7 +23,7 @@ async def book(roadshow_id: str, caller: Investor, deps: DepsDep, response: Resp
 
 
 @router.get("/roadshows/{roadshow_id}/seats/mine", summary="My booking")
-async def mine(roadshow_id: str, caller: Investor, deps: DepsDep) -> Booking:
+async def mine(roadshow_id: str, caller: Investor, deps: DepsDep) -> MyBooking:
     return await uc.mine(deps, caller, roadshow_id)
 
 

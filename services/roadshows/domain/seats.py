@@ -47,6 +47,13 @@ class Booking(BaseModel):
     version: int = 0
 
 
+class MyBooking(Booking):
+    """The investor's own read: with its place on the FIFO waitlist (1: next in; None
+    when it is not waiting)."""
+
+    position: int | None = None
+
+
 def booking_id(roadshow_id: str, investor_org_id: str) -> str:
     return f"{roadshow_id}:{investor_org_id}"
 

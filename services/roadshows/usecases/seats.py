@@ -14,7 +14,7 @@ from services.roadshows import events
 from services.roadshows.domain import calendar as cal_domain
 from services.roadshows.domain import seats as domain
 from services.roadshows.domain.calendar import Roadshow
-from services.roadshows.domain.seats import ACTIVE, Booking, SeatState, booking_id
+from services.roadshows.domain.seats import ACTIVE, Booking, MyBooking, SeatState, booking_id
 from services.roadshows.storage import queries
 from services.roadshows.usecases import Deps, not_found
 from services.roadshows.usecases import calendar as cal
@@ -130,9 +130,15 @@ async def attend(deps: Deps, roadshow_id: str, investor: str) -> Booking:
     return (await deps.repos.bookings.update(bid, decide, not_found=BOOKING)).state
 
 
-async def mine(deps: Deps, caller: Caller, roadshow_id: str) -> Booking:
+async def mine(deps: Deps, caller: Caller, roadshow_id: str) -> MyBooking:
+    """The caller's booking, with its waitlist place when it waits (a seat holder's read
+    stays two ``_id`` reads)."""
     bid = booking_id(roadshow_id, caller.organisation_id)
-    return (await deps.repos.bookings.require(bid, BOOKING)).state
+    b = (await deps.repos.bookings.require(bid, BOOKING)).state
+    place = None
+    if b.state is SeatState.waitlisted:
+        place = await deps.repos.units.position(seats(roadshow_id), b.investor_org_id)
+    return MyBooking(**b.model_dump(), position=place)
 
 
 async def overview(deps: Deps, roadshow_id: str) -> dict[str, Any]:

@@ -2,7 +2,9 @@
 
 Subscribes, through ``shared.consuming`` (retries, DLQ, commit after the effect), to every
 event type that has both a registered contract and a rule here: ``identity.user.*`` (who
-the recipients are) and the person-addressed types in ``domain.rules``. A rule whose
+the recipients are), ``identity.organisation.*`` (the directory of type, kind and
+district that group audiences such as "the government of Haidian" resolve through) and
+the person-addressed types in ``domain.rules``. A rule whose
 producer has not published its contract yet is simply not subscribed until it has.
 Payloads arrive validated; they are turned into plain values and handed to a use case.
 No consumer inbox: the effects are idempotent by construction (message and job ids
@@ -17,10 +19,12 @@ from collections.abc import Callable
 from faststream.kafka import KafkaBroker
 from pydantic import BaseModel
 
+from services.notifications.domain.groups import DirectoryEntry
 from services.notifications.domain.records import Recipient
 from services.notifications.domain.rules import RULES, IncomingEvent
 from services.notifications.usecases import Deps
 from services.notifications.usecases.notify import notify
+from services.notifications.usecases.organisations import learn_organisation
 from services.notifications.usecases.recipients import learn_user
 from shared.consuming import EventConsumer
 from shared.events import Envelope, UnknownEventType, registry
@@ -31,6 +35,7 @@ log = logging.getLogger(__name__)
 
 SERVICE = "notifications"
 USER_TYPES = ("identity.user.registered", "identity.user.updated")
+ORGANISATION_TYPES = ("identity.organisation.registered", "identity.organisation.updated")
 # Events of different keys (pairs, users) are handled at once, each key in order: their
 # time is waits on the database, and concurrent handlers' inbox inserts share one
 # insert_many (usecases/notify.py); one at a time, each waited out its own round trips.
@@ -56,9 +61,13 @@ def user_models() -> list[type[BaseModel]]:
     return _registered(USER_TYPES)
 
 
+def organisation_models() -> list[type[BaseModel]]:
+    return _registered(ORGANISATION_TYPES)
+
+
 def consumed_topics(settings: Settings) -> list[str]:
     """Every (prefixed) topic the subscribers read."""
-    models = [*user_models(), *notice_models()]
+    models = [*user_models(), *organisation_models(), *notice_models()]
     return sorted({registry.topic_for(registry.type_of(m), settings) for m in models})
 
 
@@ -85,6 +94,17 @@ def to_recipient(payload: BaseModel, envelope: Envelope) -> Recipient:
     )
 
 
+def to_directory_entry(payload: BaseModel, envelope: Envelope) -> DirectoryEntry:
+    data = payload.model_dump(mode="json")
+    return DirectoryEntry(
+        organisation_id=data["organisation_id"],
+        type=data["type"],
+        kind=data.get("kind"),
+        district=data.get("district"),
+        version=envelope.version,
+    )
+
+
 def subscribe(
     broker: KafkaBroker, settings: Settings, get_deps: Callable[[], Deps]
 ) -> EventConsumer:
@@ -93,6 +113,10 @@ def subscribe(
     @consumer.on(*user_models())
     async def learn_recipient(payload: BaseModel, envelope: Envelope) -> None:
         await learn_user(get_deps(), to_recipient(payload, envelope))
+
+    @consumer.on(*organisation_models())
+    async def learn_directory(payload: BaseModel, envelope: Envelope) -> None:
+        await learn_organisation(get_deps(), to_directory_entry(payload, envelope))
 
     @consumer.on(*notice_models())
     async def tell_recipients(payload: BaseModel, envelope: Envelope) -> None:

@@ -28,6 +28,7 @@ class Category(StrEnum):
     seat = "seat"  # 席位与候补
     tier = "tier"  # 企业清单
     application = "application"  # 申报与评审
+    alert = "alert"  # 监测预警 (reporting's monitoring alerts)
 
 
 class Channel(StrEnum):

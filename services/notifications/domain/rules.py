@@ -12,9 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from services.notifications.domain.alerts import (
+    alert_groups,
+    alert_params,
+    alert_subject,
+    alert_template,
+)
+from services.notifications.domain.groups import Group
 from services.notifications.domain.preferences import Category
 
 Data = Mapping[str, Any]
@@ -47,7 +54,10 @@ class Audience:
 
 @dataclass(frozen=True)
 class Notice:
-    """An event turned into something to tell, before it is split per recipient."""
+    """An event turned into something to tell, before it is split per recipient.
+
+    ``groups`` name organisations by role (operators, a district's government); the use
+    case turns them into ``audiences`` from the organisation directory."""
 
     event: IncomingEvent
     category: Category
@@ -56,6 +66,7 @@ class Notice:
     subject_id: str
     params: dict[str, str] = field(default_factory=dict)
     template: str = ""
+    groups: tuple[Group, ...] = ()
     # the recipient's own record the message concerns (the demand a suggestion is for),
     # so one counterpart suggested for two of an organisation's records reads as two
     regarding_kind: str | None = None
@@ -182,6 +193,7 @@ class Rule:
     subject: Callable[[Data, str | None], tuple[str, str]]
     params: Callable[[Data], dict[str, str]] = field(default=lambda data: {})
     template: Callable[[Data], str] | None = None
+    groups: Callable[[Data], list[Group]] = field(default=lambda data: [])
     regarding: Callable[[Data], tuple[str, str] | None] = field(default=lambda data: None)
 
 
@@ -326,6 +338,12 @@ def _rules() -> list[Rule]:
             "roadshows.followup.reported", Category.deal, orgs("enterprise_org_id"),
             subject_of("roadshow_meeting", "meeting_id"), fields("stage"),
         ),
+        # monitoring alerts (监测预警): an organisation by id, or operators / a district's
+        # government by role (domain/alerts.py)
+        Rule(
+            "reporting.alert.raised", Category.alert, orgs("recipient_org_id"), alert_subject,
+            alert_params, alert_template, alert_groups,
+        ),
     ]  # fmt: skip
 
 
@@ -338,7 +356,8 @@ def notice_for(event: IncomingEvent, rules: Mapping[str, Rule] = RULES) -> Notic
     if rule is None:
         return None
     audiences = tuple(rule.audience(event.data))
-    if not audiences:
+    groups = tuple(dict.fromkeys(rule.groups(event.data)))
+    if not audiences and not groups:
         return None
     kind, record_id = rule.subject(event.data, event.subject)
     regarding = rule.regarding(event.data)
@@ -350,9 +369,20 @@ def notice_for(event: IncomingEvent, rules: Mapping[str, Rule] = RULES) -> Notic
         subject_id=record_id,
         params=rule.params(event.data),
         template=rule.template(event.data) if rule.template else event.type,
+        groups=groups,
         regarding_kind=regarding[0] if regarding else None,
         regarding_id=regarding[1] if regarding else None,
     )
+
+
+def with_members(notice: Notice, found: Mapping[Group, list[str]]) -> Notice:
+    """The notice with its groups' organisations (``found``) added as audiences."""
+    audiences = list(notice.audiences)
+    for group in notice.groups:
+        for org in found.get(group, []):
+            if all(a.organisation_id != org or a.user_id or a.roles for a in audiences):
+                audiences.append(Audience(org))
+    return replace(notice, audiences=tuple(audiences))
 
 
 def topics(rules: Mapping[str, Rule] = RULES) -> list[str]:

@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
+from services.notifications.domain.alert_texts import ALERT_TEMPLATES
+
 Language = Literal["zh", "en"]
 
 KIND_NAMES: dict[str, tuple[str, str]] = {
@@ -56,6 +58,8 @@ LINK_PATHS = {
     "roadshow": "/roadshows/{id}",
     "roadshow_meeting": "/roadshows/meetings/{id}",
     "enterprise": "/enterprises/{id}/tiers",
+    "month": "/compliance",  # a roadshow month at risk
+    "district": "/reports?district={id}",  # a district's cultivation list
 }
 
 # event type -> ((zh title, zh body), (en title, en body))
@@ -236,6 +240,7 @@ TEMPLATES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         ("投资进展待确认", "投资机构登记了新的投资进展（{stage}），请核对并确认。"),
         ("Investment step to confirm", "The investor reported a new step ({stage}); please check and confirm it."),
     ),
+    **ALERT_TEMPLATES,
 }  # fmt: skip
 FALLBACK = (
     ("新的通知", "您有一条新的通知。"),

@@ -8,6 +8,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from services.notifications.storage.jobs import MongoDeliveryJobRepository
 from services.notifications.storage.messages import MongoMessageRepository
+from services.notifications.storage.organisations import MongoOrganisationDirectory
 from services.notifications.storage.preferences import MongoPreferencesRepository
 from services.notifications.storage.recent import MongoRecentNoticeRepository
 from services.notifications.storage.recipients import MongoRecipientRepository
@@ -22,6 +23,7 @@ class Repositories:
     jobs: MongoDeliveryJobRepository
     webhooks: MongoWebhookEndpointRepository
     recent: MongoRecentNoticeRepository
+    organisations: MongoOrganisationDirectory
 
     @classmethod
     def over(cls, db: AsyncDatabase) -> Repositories:
@@ -32,8 +34,10 @@ class Repositories:
             jobs=MongoDeliveryJobRepository(db),
             webhooks=MongoWebhookEndpointRepository(db),
             recent=MongoRecentNoticeRepository(db),
+            organisations=MongoOrganisationDirectory(db),
         )
 
     async def ensure_indexes(self) -> None:
-        for repo in (self.recipients, self.messages, self.jobs, self.webhooks, self.recent):
+        for repo in (self.recipients, self.messages, self.jobs, self.webhooks, self.recent,
+                     self.organisations):  # fmt: skip
             await repo.ensure_indexes()

@@ -21,6 +21,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from services.notifications.domain import ids
+from services.notifications.domain.groups import group_keys
 from services.notifications.domain.preferences import next_digest_at, route
 from services.notifications.domain.records import (
     DeliveryJob,
@@ -29,7 +30,13 @@ from services.notifications.domain.records import (
     Message,
     Recipient,
 )
-from services.notifications.domain.rules import Audience, IncomingEvent, Notice, notice_for
+from services.notifications.domain.rules import (
+    Audience,
+    IncomingEvent,
+    Notice,
+    notice_for,
+    with_members,
+)
 from services.notifications.domain.texts import language_of, link, render
 from services.notifications.usecases import Deps
 from shared.coalescing import Coalescer
@@ -235,9 +242,11 @@ async def notify(deps: Deps, event: IncomingEvent) -> int:
     notice = notice_for(event)
     if notice is None:
         return 0
+    if notice.groups:  # operators, a district's government: from the directory
+        notice = with_members(notice, await deps.repos.organisations.members(notice.groups))
     await deps.repos.recent.keep(
-        event,
-        sorted({a.organisation_id for a in notice.audiences}),
+        event,  # also under its group keys, for a group's organisation learned later
+        sorted({a.organisation_id for a in notice.audiences}) + group_keys(notice.groups),
         deps.now() + dt.timedelta(hours=deps.settings.late_joiner_hours),
     )
     recipients = await recipients_of(deps, notice)

@@ -7,6 +7,7 @@ import logging
 from services.notifications.domain.records import Recipient
 from services.notifications.usecases import Deps
 from services.notifications.usecases.notify import notify, recipient_cache
+from services.notifications.usecases.organisations import recent_for
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +24,6 @@ async def learn_user(deps: Deps, recipient: Recipient) -> bool:
         log.debug("user %s v%d already known", recipient.user_id, recipient.version)
         return False
     if outcome == "new" and not recipient.disabled:
-        for event in await deps.repos.recent.for_organisation(
-            recipient.organisation_id, deps.now()
-        ):
+        for event in await recent_for(deps, recipient.organisation_id):  # and its groups'
             await notify(deps, event)
     return True

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from services.notifications.domain.rules import RULES, IncomingEvent, notice_for
+from services.notifications.domain.groups import DirectoryEntry, members
+from services.notifications.domain.rules import RULES, IncomingEvent, notice_for, with_members
 from shared.bootstrap import published_types
 from shared.events import Envelope
 from shared.events.contracts import load_all
@@ -36,6 +37,18 @@ def _fixtures(event_type: str) -> list[Path]:
     return sorted((FIXTURES / event_type).glob("*.json"))
 
 
+def _directory() -> list[DirectoryEntry]:
+    """The organisations identity's fixtures describe: what a group audience (operators,
+    a district's government) resolves through, as notifications' directory does."""
+    paths = [*_fixtures("identity.organisation.registered"),
+             *_fixtures("identity.organisation.updated")]  # fmt: skip
+    found = []
+    for path in paths:
+        envelope = Envelope.model_validate_json(path.read_text(encoding="utf-8"))
+        found.append(DirectoryEntry.model_validate({**envelope.data, "version": envelope.version}))
+    return found
+
+
 @pytest.mark.parametrize("event_type", sorted(RULES))
 def test_each_rule_reaches_someone_on_its_fixtures(event_type: str) -> None:
     load_all()
@@ -50,5 +63,7 @@ def test_each_rule_reaches_someone_on_its_fixtures(event_type: str) -> None:
         )  # fmt: skip
         notice = notice_for(event)
         assert notice is not None, f"{path.name}: the rule finds no audience"
+        notice = with_members(notice, members(notice.groups, _directory()))
+        assert notice.audiences, f"{path.name}: no organisation in its groups {notice.groups}"
         assert all(a.organisation_id for a in notice.audiences)
         assert notice.subject_id, f"{path.name}: the rule finds no record to link"

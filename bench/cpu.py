@@ -1,8 +1,10 @@
 """CPU time per part of the stack, read from /proc: where a benchmark's seconds went.
 
-``snapshot()`` sums user+system CPU seconds of every live process by group: each
+``snapshot()`` sums user+system CPU seconds of the stack's processes by group: each
 service (``python -m services.<name>`` or ``services.<name>.main``), OpenSearch, Kafka,
-FerretDB, the bench itself and everything else. ``since(before)`` is the difference,
+FerretDB, and the bench itself. The stack is what its supervisord started (found from its
+pid file in the local state directory), so other stacks and test runs on the same machine
+are left out; with no supervisord, every process counts. ``since(before)`` is the difference,
 so a step's split is ``since(snapshot())`` taken around it. A process that started or
 died inside the window counts only what it used while alive and visible.
 """
@@ -44,11 +46,40 @@ def _cpu(pid_dir: Path) -> tuple[str, float] | None:
     return _group(cmdline, int(pid_dir.name)), seconds
 
 
+def _parent(pid: str) -> str | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[1]
+
+
+def _supervisord() -> str | None:
+    """The pid of the local stack's supervisord (this environment's state directory)."""
+    state = Path(os.environ.get("DUIJIE_LOCAL_STATE_DIR") or Path(__file__).parents[1] / ".state")
+    try:
+        return (state / "run" / "supervisord.pid").read_text().strip()
+    except OSError:
+        return None
+
+
+def _in_stack(pid: str, root: str | None) -> bool:
+    if root is None or pid == str(os.getpid()):
+        return True
+    seen = 0
+    while pid and pid not in ("0", "1") and seen < 64:
+        if pid == root:
+            return True
+        pid, seen = _parent(pid) or "", seen + 1
+    return False
+
+
 def snapshot() -> dict[str, float]:
     """CPU seconds so far, per group (threads are counted in their process)."""
+    root = _supervisord()
     by_pid: dict[str, float] = {}
     for pid_dir in Path("/proc").iterdir():
-        if not pid_dir.name.isdigit():
+        if not pid_dir.name.isdigit() or not _in_stack(pid_dir.name, root):
             continue
         found = _cpu(pid_dir)
         if found:

@@ -35,6 +35,7 @@ from services.portal.pages import (
     workbench,
 )
 from services.portal.pages import catalogue as catalogue_pages
+from services.portal.pages import reports as report_pages
 from services.portal.pages import roadshows as roadshow_pages
 from services.portal.pages import scenarios as scenario_pages
 from services.portal.pages import talent as talent_pages
@@ -48,6 +49,7 @@ from shared.web import create_service_app
 STATIC = Path(__file__).parent / "static"
 ROUTERS = [
     auth.router, workbench.router, inbox.router, matches.router, operator.router,
+    report_pages.router,
     # the markets' own pages before the generic /m/{name} ones; the forms' fixed paths
     # (/m/scenarios/new, /m/editions/new) before the pages' /m/scenarios/{id}
     scenario_forms.router, scenario_panel.router, scenario_awards.router, edition_forms.router,

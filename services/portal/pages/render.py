@@ -31,13 +31,15 @@ _TT = [
 _HOME, _MATCH, _INBOX = ("工作台", "/"), ("匹配推荐", "/matches"), ("消息", "/inbox")
 NAV: dict[OrgType, list[tuple[str, str]]] = {
     OrgType.enterprise: [_HOME, *_TT, ("目录申请", "/m/applications"), ("人才需求", "/m/talent"),
-                         ("应用场景", "/m/scenarios"), ("融资路演", "/m/pitches"), _MATCH, _INBOX],
+                         ("应用场景", "/m/scenarios"), ("融资路演", "/m/pitches"),
+                         ("企业画像", "/reports/profile"), _MATCH, _INBOX],
     OrgType.university: [_HOME, *_TT, _MATCH, _INBOX],
     OrgType.soe: [_HOME, ("产品目录", "/m/products"), ("采购需求", "/m/procurement"),
                   ("专项对接", "/m/dockings"), ("首发活动", "/m/launches"),
                   ("应用场景", "/m/scenarios"), _MATCH, _INBOX],
     OrgType.government: [_HOME, ("产品目录", "/m/products"), ("应用场景", "/m/scenarios"),
-                         ("首发活动", "/m/launches"), ("漏斗统计", "/charts"), _INBOX],
+                         ("首发活动", "/m/launches"), ("漏斗统计", "/charts"),
+                         ("年度报告", "/reports"), _INBOX],
     OrgType.investor: [_HOME, ("投资意向", "/m/mandates"), ("路演日历", "/m/roadshows"),
                        ("融资项目", "/m/pitches"), _MATCH, _INBOX],
     OrgType.headhunter: [_HOME, ("人才需求", "/m/talent"), ("认领记录", "/m/claims"),
@@ -45,7 +47,7 @@ NAV: dict[OrgType, list[tuple[str, str]]] = {
     OrgType.operator: [_HOME, ("目录审核", "/m/review"), ("目录版本", "/m/editions"),
                        ("猎头机构", "/m/agencies"), ("应用场景", "/m/scenarios"),
                        ("路演日历", "/m/roadshows"), ("路演合规", "/compliance"),
-                       ("漏斗统计", "/charts"), *_TT[:2], _INBOX],
+                       ("漏斗统计", "/charts"), ("年度报告", "/reports"), *_TT[:2], _INBOX],
 }  # fmt: skip
 
 

@@ -11,9 +11,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from services.catalogue.domain.common import Band, DomainCode, FieldReason, Parameter
-from services.catalogue.domain.transitions import Transition, step
 from shared.errors import InvalidInput
 from shared.limits import Keyword, ShortText, Text, Title
+from shared.transitions import Transition, step
 
 
 class ProductSpec(BaseModel):

@@ -20,9 +20,9 @@ from pydantic import (
 )
 
 from services.catalogue.domain.common import Yuan
-from services.catalogue.domain.transitions import Transition, step
 from shared.errors import InvalidInput
 from shared.limits import Code, ShortText
+from shared.transitions import Transition, step
 
 
 class DockingIn(BaseModel):

@@ -13,9 +13,9 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.catalogue.domain.applications import ProductSpec
-from services.catalogue.domain.transitions import Transition, step
 from shared.errors import ConflictError, NotFoundError
 from shared.limits import ShortText, Title
+from shared.transitions import Transition, step
 
 EditionCode = str  # validated at the edge: ^[0-9A-Za-z_-]{2,32}$
 

@@ -21,9 +21,9 @@ from pydantic import (
 )
 
 from services.catalogue.domain.common import DomainCode
-from services.catalogue.domain.transitions import Transition, step
 from shared.errors import ConflictError, InvalidInput
 from shared.limits import Code, ShortText, Text, Title
+from shared.transitions import Transition, step
 
 
 class LaunchIn(BaseModel):

@@ -10,9 +10,9 @@ from enum import StrEnum
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from services.catalogue.domain.common import Band, DomainCode, Parameter
-from services.catalogue.domain.transitions import Transition, step
 from shared.errors import InvalidInput
 from shared.limits import Keyword, ShortText, Text, Title
+from shared.transitions import Transition, step
 
 
 class NeedSpec(BaseModel):

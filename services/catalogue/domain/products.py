@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 
 from services.catalogue.domain.applications import ProductSpec
 from services.catalogue.domain.editions import Entry
-from services.catalogue.domain.transitions import Transition, step
+from shared.transitions import Transition, step
 
 
 class ProductState(StrEnum):

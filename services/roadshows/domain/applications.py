@@ -15,8 +15,8 @@ from pydantic import BaseModel, ConfigDict
 
 from services.roadshows.domain.calendar import Roadshow, ensure_open
 from services.roadshows.domain.records import Pitch, RecordState, Tier
-from services.roadshows.domain.transitions import Transition, step
 from shared.errors import ConflictError, InvalidInput
+from shared.transitions import Transition, step
 
 
 class ApplicationState(StrEnum):

@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 from services.roadshows.domain.records import DomainCode
-from services.roadshows.domain.transitions import Transition, step
 from shared.errors import ConflictError, InvalidInput
 from shared.limits import ShortText, Text, Title, Url
+from shared.transitions import Transition, step
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 AT_RISK_DAYS = 7

@@ -11,9 +11,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from services.roadshows.domain.meetings import Meeting, MeetingState
-from services.roadshows.domain.transitions import Transition
 from shared.errors import ConflictError, InvalidInput
 from shared.limits import ShortText
+from shared.transitions import Transition
 
 Stage = Literal["met", "due_diligence", "term_sheet", "invested", "passed"]
 NEXT: dict[str | None, set[str]] = {

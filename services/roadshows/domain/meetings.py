@@ -13,9 +13,9 @@ from pydantic import BaseModel, ConfigDict
 from services.roadshows.domain.applications import Application, ApplicationState
 from services.roadshows.domain.calendar import Roadshow, RoadshowState
 from services.roadshows.domain.seats import Booking, SeatState
-from services.roadshows.domain.transitions import Transition, step
 from shared.errors import ConflictError
 from shared.scheduling import ScheduleResult, schedule
+from shared.transitions import Transition, step
 
 
 class MeetingState(StrEnum):

@@ -13,10 +13,10 @@ from typing import Annotated, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, field_validator
 
-from services.roadshows.domain.transitions import Transition, step
 from shared.errors import InvalidInput, TooLarge
 from shared.events.contracts._market import DOMAINS, FundType, Stage
 from shared.limits import Keyword, Keywords, ShortText, Text, Title
+from shared.transitions import Transition, step
 
 
 def _known_domain(code: str) -> str:

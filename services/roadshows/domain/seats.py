@@ -10,8 +10,8 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from services.roadshows.domain.calendar import Roadshow
-from services.roadshows.domain.transitions import Transition, step
 from shared.errors import ConflictError
+from shared.transitions import Transition, step
 
 
 class SeatState(StrEnum):

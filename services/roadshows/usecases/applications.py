@@ -11,7 +11,6 @@ from services.roadshows import events
 from services.roadshows.domain import applications as domain
 from services.roadshows.domain.applications import Application, ApplicationState, RankedApplication
 from services.roadshows.domain.records import Pitch, priority_tier
-from services.roadshows.domain.transitions import InvalidTransition
 from services.roadshows.storage import queries
 from services.roadshows.usecases import Deps, not_found, records, require_owner
 from services.roadshows.usecases import calendar as cal
@@ -19,6 +18,7 @@ from services.roadshows.usecases.records import PITCH
 from shared.auth import Caller
 from shared.errors import ConflictError
 from shared.store import Conflict, Versioned
+from shared.transitions import InvalidTransition
 
 APPLICATION = not_found("application_id", "路演申请 / application")
 

@@ -22,9 +22,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 from services.scenarios.domain.proposals import Proposal
 from services.scenarios.domain.scenarios import Criterion
-from services.scenarios.domain.transitions import InvalidTransition, Transition
 from shared.errors import ConflictError, ForbiddenError, InvalidInput
 from shared.limits import ShortText
+from shared.transitions import InvalidTransition, Transition
 
 TIE_BREAK = (
     "加权总分高者优先；同分时依次比较权重最高指标的平均分（高者优先）、报价（低者优先）、"

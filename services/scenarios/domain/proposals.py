@@ -15,9 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from services.scenarios.domain.common import CodeStr, TrlLevel, Yuan
 from services.scenarios.domain.scenarios import Requirements, Scenario, Tier
-from services.scenarios.domain.transitions import Transition, step
 from shared.errors import ConflictError, InvalidInput
 from shared.limits import ShortText, Text, Title
+from shared.transitions import Transition, step
 
 
 class ProposalState(StrEnum):

@@ -11,7 +11,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.scenarios.domain.transitions import Transition
+from shared.transitions import Transition
 
 
 class Mutes(BaseModel):

@@ -9,8 +9,8 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.scenarios.domain.common import CodeStr, DomainCode, TrlLevel
-from services.scenarios.domain.transitions import Transition, step
 from shared.limits import Keywords, ShortText, Text, Title
+from shared.transitions import Transition, step
 
 
 class RecordState(StrEnum):

@@ -23,9 +23,9 @@ from pydantic import (
 )
 
 from services.scenarios.domain.common import CodeStr, DomainCode, TrlLevel, Yuan
-from services.scenarios.domain.transitions import Transition, step
 from shared.errors import InvalidInput
 from shared.limits import Keywords, ShortText, Text, Title
+from shared.transitions import Transition, step
 
 Tier = Literal["cultivation", "small_to_scale", "scale_to_strong"]
 

@@ -14,10 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
 from services.talent.domain.demands import DomainCode
 from services.talent.domain.text import Name, ShortText, Text
-from services.talent.domain.transitions import Transition, step
 from shared.errors import ForbiddenError
 from shared.events.contracts._market import Seniority
 from shared.limits import Code, Keywords
+from shared.transitions import Transition, step
 
 
 class AgencyState(StrEnum):

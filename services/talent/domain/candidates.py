@@ -15,8 +15,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.talent.domain.transitions import Transition, step
 from shared.errors import ConflictError, ForbiddenError, InvalidInput
+from shared.transitions import Transition, step
 
 
 class Stage(StrEnum):

@@ -13,8 +13,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from services.talent.domain.transitions import Transition, step
 from shared.errors import ConflictError, ForbiddenError
+from shared.transitions import Transition, step
 
 
 class ClaimState(StrEnum):

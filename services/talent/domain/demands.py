@@ -15,10 +15,10 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, field_validator
 
 from services.talent.domain.text import ShortText, Text, Title
-from services.talent.domain.transitions import Transition, step
 from shared.errors import ConflictError, ForbiddenError, InvalidInput
 from shared.events.contracts._market import Seniority
 from shared.limits import Keywords
+from shared.transitions import Transition, step
 
 DomainCode = Annotated[str, Field(pattern=r"^[a-z0-9_]+$", min_length=1, max_length=40)]
 

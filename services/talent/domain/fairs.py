@@ -11,9 +11,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, mod
 
 from services.talent.domain.demands import DomainCode
 from services.talent.domain.text import ShortText, Text, Title
-from services.talent.domain.transitions import Transition, step
 from shared.errors import ConflictError, InvalidInput
 from shared.limits import Code
+from shared.transitions import Transition, step
 
 
 class FairIn(BaseModel):

@@ -23,7 +23,6 @@ from services.talent.domain.claims import is_active
 from services.talent.domain.demands import ensure_open
 from services.talent.domain.privacy import normalise_email, normalise_phone, person_keys
 from services.talent.domain.text import Name, ShortText, Text
-from services.talent.domain.transitions import Transition
 from services.talent.storage import PersonKey, queries
 from services.talent.usecases import Deps, new_id, not_found
 from services.talent.usecases import agencies as agency_uc
@@ -31,6 +30,7 @@ from services.talent.usecases import demands as demand_uc
 from shared.auth import Caller, OrgType
 from shared.errors import ConflictError
 from shared.store import Conflict, Versioned
+from shared.transitions import Transition
 
 log = logging.getLogger(__name__)
 CANDIDATE = not_found("candidate_id", "候选人 / candidate")

@@ -18,13 +18,13 @@ from services.talent.domain import claims as domain
 from services.talent.domain.agencies import ensure_verified
 from services.talent.domain.claims import Claim, ClaimState
 from services.talent.domain.demands import ClaimMode, Demand, ensure_open
-from services.talent.domain.transitions import Transition
 from services.talent.storage import queries
 from services.talent.usecases import Deps, new_id, not_found
 from services.talent.usecases import agencies as agency_uc
 from shared.auth import Caller
 from shared.errors import ConflictError, ForbiddenError, InvalidInput
 from shared.store import Versioned
+from shared.transitions import Transition
 from shared.units import AlreadyHeld
 
 log = logging.getLogger(__name__)

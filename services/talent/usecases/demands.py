@@ -12,13 +12,13 @@ from services.talent import events
 from services.talent.domain import demands as domain
 from services.talent.domain.agencies import ensure_verified
 from services.talent.domain.demands import Demand, DemandContent, DemandState
-from services.talent.domain.transitions import Transition
 from services.talent.storage import queries
 from services.talent.usecases import Deps, new_id, not_found
 from services.talent.usecases import agencies as agency_uc
 from services.talent.usecases import claims as claim_uc
 from shared.auth import Caller, OrgType
 from shared.store import Versioned
+from shared.transitions import Transition
 
 DEMAND = not_found("demand_id", "人才需求 / talent demand")
 

@@ -17,8 +17,8 @@ from services.catalogue.domain import launches as ln
 from services.catalogue.domain import needs as nd
 from services.catalogue.domain import products as pr
 from services.catalogue.domain.common import FieldReason
-from services.catalogue.domain.transitions import InvalidTransition, step
 from shared.errors import ConflictError, InvalidInput, NotFoundError
+from shared.transitions import InvalidTransition, step
 
 pytestmark = pytest.mark.unit
 NOW = dt.datetime(2026, 3, 1, 8, tzinfo=dt.UTC)

@@ -9,8 +9,8 @@ import pytest
 from pydantic import ValidationError
 
 from services.roadshows.domain import calendar as cal
-from services.roadshows.domain.transitions import InvalidTransition
 from shared.errors import ConflictError, InvalidInput
+from shared.transitions import InvalidTransition
 from tests.unit.roadshows.conftest import NOW, roadshow, spec
 
 pytestmark = pytest.mark.unit

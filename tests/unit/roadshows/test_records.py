@@ -8,8 +8,8 @@ import pytest
 from pydantic import ValidationError
 
 from services.roadshows.domain import records as rec
-from services.roadshows.domain.transitions import InvalidTransition
 from shared.errors import InvalidInput, TooLarge
+from shared.transitions import InvalidTransition
 from tests.unit.roadshows.conftest import NOW, pitch
 
 pytestmark = pytest.mark.unit

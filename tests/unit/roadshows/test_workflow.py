@@ -15,8 +15,8 @@ from services.roadshows.domain import applications as apps
 from services.roadshows.domain import followups as funnel
 from services.roadshows.domain import meetings as mt
 from services.roadshows.domain import seats
-from services.roadshows.domain.transitions import InvalidTransition
 from shared.errors import ConflictError, InvalidInput
+from shared.transitions import InvalidTransition
 from tests.unit.roadshows.conftest import NOW, pitch, roadshow
 
 pytestmark = pytest.mark.unit

@@ -12,8 +12,8 @@ from pydantic import ValidationError
 from services.scenarios.domain import panel as P
 from services.scenarios.domain import proposals as R
 from services.scenarios.domain import scenarios as S
-from services.scenarios.domain.transitions import InvalidTransition
 from shared.errors import ConflictError, ForbiddenError, InvalidInput
+from shared.transitions import InvalidTransition
 
 pytestmark = pytest.mark.unit
 NOW = dt.datetime(2027, 1, 1, tzinfo=dt.UTC)

@@ -13,8 +13,8 @@ from services.talent.domain.agencies import AgencyState
 from services.talent.domain.candidates import Candidate, PlacementState, Stage
 from services.talent.domain.claims import ClaimState
 from services.talent.domain.demands import DemandContent, DemandState
-from services.talent.domain.transitions import InvalidTransition, step
 from shared.errors import ConflictError, ForbiddenError, InvalidInput
+from shared.transitions import InvalidTransition, step
 
 pytestmark = pytest.mark.unit
 NOW = dt.datetime(2026, 3, 1, 8, tzinfo=dt.UTC)

@@ -1,7 +1,9 @@
 """Table-driven state machines: ``(state, action) -> (new_state, event name | None)``.
 
 Anything not in a table is refused with a 409 naming the current state, so the tests
-can walk every pair and the rules stay data.
+can walk every pair and the rules stay data. The markets' domains (catalogue, talent,
+scenarios, roadshows) share it; techtransfer keeps its own, whose refusal names the
+state and the action through its Chinese glossary.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from services.roadshows.domain.followups import Followup
 from services.roadshows.domain.meetings import Meeting
 from services.roadshows.domain.records import Mandate, Pitch
 from services.roadshows.domain.seats import Booking
-from services.roadshows.storage.files import FileStore
+from shared.files import FileStore
 from shared.store import MongoAggregateStore
 from shared.units import CountedUnits
 
@@ -75,7 +75,7 @@ class Repositories:
             tiers=store("enterprise_tiers", EnterpriseTiers, "enterprise_tiers"),
             scores=store("pitch_scores", PitchScores, "pitch_scores"),
             units=CountedUnits(db),
-            decks=FileStore(db),
+            decks=FileStore(db, "decks"),
         )
 
     async def ensure_indexes(self) -> None:

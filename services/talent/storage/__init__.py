@@ -16,7 +16,7 @@ from services.talent.domain.candidates import Candidate
 from services.talent.domain.claims import Claim
 from services.talent.domain.demands import Demand
 from services.talent.domain.fairs import Fair, Registration
-from services.talent.storage.files import FileStore
+from shared.files import FileStore
 from shared.store import MongoAggregateStore
 from shared.units import CountedUnits
 
@@ -54,7 +54,7 @@ class Repositories:
                 db, "fair_registration", Registration, collection="fair_registrations"
             ),
             units=CountedUnits(db),
-            files=FileStore(db),
+            files=FileStore(db, "cv_files"),
         )
 
     async def ensure_indexes(self) -> None:

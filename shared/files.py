@@ -1,7 +1,8 @@
-"""CV files: the bytes in the service's own database, keyed by id (never in events).
+"""Uploaded files (pitch decks, CVs): the bytes in the service's own database, keyed by id,
+never in events.
 
-One document per file; the size limit (a few MB) keeps it far below a BSON document's
-16 MB, so no GridFS is needed.
+One document per file; the services' size limits (a few MB) keep it far below a BSON
+document's 16 MB, so no GridFS is needed. Each service names its own collection.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ class StoredFile:
 
 
 class FileStore:
-    def __init__(self, db: AsyncDatabase[Any]) -> None:
-        self.col = db["cv_files"]
+    def __init__(self, db: AsyncDatabase[Any], collection: str) -> None:
+        self.col = db[collection]
 
     async def put(self, file_id: str, content_type: str, data: bytes, owner: str) -> None:
         await self.col.insert_one(

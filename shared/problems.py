@@ -60,14 +60,43 @@ _ZH_EN: dict[str, tuple[str, str]] = {
 }
 
 
-def field_path(loc: Sequence[Any]) -> str:
-    """``("body", "content", "keywords", 3)`` -> ``content.keywords.3``; union-member tags
-    pydantic inserts (``str``, ``function-after[...]``) are not fields and are dropped."""
+def field_path(loc: Sequence[Any], body: Any = None, *, missing: bool = False) -> str:
+    """``("body", "content", "keywords", 3)`` -> ``content.keywords.3``. Union-member tags
+    pydantic inserts are not fields and are dropped: type tags (``str``,
+    ``function-after[...]``) always, and a discriminated union's tag (``organisation.
+    university.name`` -> ``organisation.name``) when the request ``body`` shows it: a
+    segment that is no key of the object it indexes but the value of one of its members
+    (the discriminator's) is the tag; ``missing``: the last segment names an absent field,
+    never a tag."""
     parts = list(loc)
+    from_body = bool(parts) and parts[0] == "body"
     if parts and parts[0] in _SOURCES:
         parts = parts[1:]
-    kept = [str(p) for p in parts if isinstance(p, int) or not _TAG.match(str(p))]
+    kept: list[str] = []
+    here = body if from_body else None
+    for i, part in enumerate(parts):
+        last_missing = missing and i == len(parts) - 1
+        if isinstance(part, str) and not last_missing and _is_union_tag(here, part):
+            continue  # stay on the same object: the tag only names its union member
+        if not isinstance(part, int) and _TAG.match(str(part)):
+            continue
+        kept.append(str(part))
+        here = _step(here, part)
     return ".".join(kept) or "body"
+
+
+def _is_union_tag(obj: Any, part: str) -> bool:
+    if not isinstance(obj, Mapping) or part in obj:
+        return False
+    return any(isinstance(v, str) and v == part for v in obj.values())
+
+
+def _step(obj: Any, part: Any) -> Any:
+    if isinstance(obj, Mapping):
+        return obj.get(part)
+    if isinstance(obj, list) and isinstance(part, int) and 0 <= part < len(obj):
+        return obj[part]
+    return None
 
 
 def _value_error(message: str) -> tuple[str, str]:
@@ -76,8 +105,9 @@ def _value_error(message: str) -> tuple[str, str]:
     return (zh, en) if sep else (text, text)
 
 
-def validation_problems(errors: Iterable[Mapping[str, Any]]) -> list[Problem]:
-    """pydantic/FastAPI validation errors as problems (field, code, zh, en)."""
+def validation_problems(errors: Iterable[Mapping[str, Any]], body: Any = None) -> list[Problem]:
+    """pydantic/FastAPI validation errors as problems (field, code, zh, en); ``body`` (the
+    parsed request body, when there is one) lets union tags be told from fields."""
     out = []
     for err in errors:
         code = str(err.get("type", "value_error"))
@@ -94,7 +124,7 @@ def validation_problems(errors: Iterable[Mapping[str, Any]]) -> list[Problem]:
             zh, en = (t.format(**ctx) if ctx else t for t in _ZH_EN[code])
         else:
             zh, en = _value_error(str(err.get("msg", "invalid")))
-        out.append(Problem(field_path(loc), code, zh, en))
+        out.append(Problem(field_path(loc, body, missing=code == "missing"), code, zh, en))
     return out
 
 

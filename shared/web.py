@@ -143,7 +143,7 @@ class _RequestContext:
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    problems = validation_problems(exc.errors())
+    problems = validation_problems(exc.errors(), getattr(exc, "body", None))
     return problem_response(
         422, problems, lang=request_language(request),
         title=("输入不符合要求", "Invalid input"), code="invalid_input",

@@ -117,7 +117,7 @@ class ScenarioIn(BaseModel):
         total = sum(c.weight for c in value)
         if total != 100:
             raise ValueError(
-                f"评审指标权重之和须为100%（现为{total}）/ weights must sum to 100 (got {total})"
+                f"评审指标权重之和须为100%（现为{total}） / weights must sum to 100 (got {total})"
             )
         codes = [c.code for c in value]
         if len(set(codes)) != len(codes):

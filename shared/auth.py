@@ -69,6 +69,11 @@ class Caller(BaseModel):
     role: Role
     district: str | None = Field(None, description="the organisation's district, if it has one")
     government_kind: str | None = Field(None, description="district | department (government)")
+    verified: bool = Field(
+        True,
+        description="the organisation passed operator verification (a self-signed-up one "
+        "drafts but does not publish until then); tokens without the claim count as verified",
+    )
 
     @property
     def is_operator(self) -> bool:
@@ -92,6 +97,7 @@ class Caller(BaseModel):
             role=claims["role"],
             district=claims.get("district"),
             government_kind=claims.get("gov_kind"),
+            verified=claims.get("verified", True) is not False,
         )
 
     def to_claims(self) -> dict[str, Any]:
@@ -102,6 +108,7 @@ class Caller(BaseModel):
             "org": self.organisation_id,
             "org_type": self.org_type.value,
             "role": self.role.value,
+            "verified": self.verified,
         }
         if self.district:
             claims["district"] = self.district
@@ -359,6 +366,30 @@ def ensure_owner(
         raise forbidden("not_owner", "只能操作本机构的数据 / this belongs to another organisation")
     if roles is not None and caller.role not in frozenset(roles):
         raise forbidden("role_not_allowed", "角色权限不足 / your role may not do this")
+
+
+def ensure_verified(caller: Caller) -> None:
+    """403 ``organisation_not_verified`` unless the caller's organisation has been verified
+    by an operator: a self-signed-up organisation drafts, but publishes nothing until then.
+    The one publish gate every market calls (or declares with :data:`VERIFIED`)."""
+    if not caller.verified:
+        raise forbidden(
+            "organisation_not_verified",
+            "机构尚未通过运营方审核，可保存草稿，审核通过后方可发布 / "
+            "your organisation is not verified yet: drafts are kept, publishing waits "
+            "for the operator's verification",
+        )
+
+
+async def require_verified(caller: CurrentCaller) -> Caller:
+    """A dependency: the caller, whose organisation must be verified (see
+    :func:`ensure_verified`)."""
+    ensure_verified(caller)
+    return caller
+
+
+#: ``dependencies=[VERIFIED]`` on a route that publishes (makes a record visible to others)
+VERIFIED = Depends(require_verified)
 
 
 def public_endpoint() -> None:

@@ -11,6 +11,7 @@ from services.catalogue.api import DepsDep, Enterprise, EnterpriseOrOperator, Op
 from services.catalogue.domain.applications import Application, ApplicationState, ProductSpec
 from services.catalogue.domain.common import FieldReason
 from services.catalogue.usecases import applications as uc
+from shared.auth import VERIFIED
 from shared.limits import Code
 from shared.paging import Page, Paging
 
@@ -65,7 +66,9 @@ async def edit(
     return await uc.edit(deps, caller, application_id, body)
 
 
-@router.post("/{application_id}/submit", summary="Submit (or resubmit) for review")
+@router.post(
+    "/{application_id}/submit", summary="Submit (or resubmit) for review", dependencies=[VERIFIED]
+)
 async def submit(application_id: str, caller: Enterprise, deps: DepsDep) -> Application:  # type: ignore[valid-type]
     return await uc.submit(deps, caller, application_id)
 

@@ -9,12 +9,18 @@ from services.catalogue.domain.dockings import Docking, DockingIn
 from services.catalogue.domain.needs import Need, NeedSpec
 from services.catalogue.usecases import dockings as docking_uc
 from services.catalogue.usecases import needs as uc
+from shared.auth import VERIFIED
 from shared.paging import Page, Paging
 
 router = APIRouter(prefix="/needs", tags=["needs"], generate_unique_id_function=operation_id)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Post a procurement need (SOE)")
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Post a procurement need (SOE)",
+    dependencies=[VERIFIED],
+)
 async def post(body: NeedSpec, caller: Soe, deps: DepsDep) -> Need:  # type: ignore[valid-type]
     return await uc.post(deps, caller, body)
 

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict
 from services.roadshows.api import DepsDep, Enterprise, Operator, operation_id
 from services.roadshows.domain.applications import Application, RankedApplication
 from services.roadshows.usecases import applications as uc
+from shared.auth import VERIFIED
 from shared.limits import Code
 from shared.paging import Page, Paging
 
@@ -24,6 +25,7 @@ class ApplyIn(BaseModel):
     "/roadshows/{roadshow_id}/applications",
     status_code=status.HTTP_201_CREATED,
     summary="Apply to pitch",
+    dependencies=[VERIFIED],
 )
 async def apply(roadshow_id: str, body: ApplyIn, caller: Enterprise, deps: DepsDep) -> Application:
     """With a published pitch of the caller's, in the roadshow's domain, before it starts."""

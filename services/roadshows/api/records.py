@@ -17,13 +17,19 @@ from services.roadshows.domain.records import Mandate, MandateIn, Pitch, PitchIn
 from services.roadshows.usecases import applications, fit
 from services.roadshows.usecases import records as uc
 from services.roadshows.usecases.fit import ScoredMandate, ScoredPitch
+from shared.auth import VERIFIED
 from shared.errors import TooLarge
 from shared.paging import Page, Paging
 
 router = APIRouter(tags=["records"], generate_unique_id_function=operation_id)
 
 
-@router.post("/mandates", status_code=status.HTTP_201_CREATED, summary="Publish a mandate")
+@router.post(
+    "/mandates",
+    status_code=status.HTTP_201_CREATED,
+    summary="Publish a mandate",
+    dependencies=[VERIFIED],
+)
 async def publish_mandate(body: MandateIn, caller: Investor, deps: DepsDep) -> Mandate:
     return await uc.publish_mandate(deps, caller, body)
 
@@ -52,7 +58,12 @@ async def withdraw_mandate(mandate_id: str, caller: InvestorOrOp, deps: DepsDep)
     return await uc.change_mandate(deps, caller, mandate_id, "withdraw")
 
 
-@router.post("/pitches", status_code=status.HTTP_201_CREATED, summary="Publish a pitch")
+@router.post(
+    "/pitches",
+    status_code=status.HTTP_201_CREATED,
+    summary="Publish a pitch",
+    dependencies=[VERIFIED],
+)
 async def publish_pitch(body: PitchIn, caller: Enterprise, deps: DepsDep) -> Pitch:
     """The enterprise's 小升规/规升强 tier (from identity's events) is flagged on it."""
     return await uc.publish_pitch(deps, caller, body)

@@ -12,6 +12,7 @@ from services.scenarios.domain.proposals import MilestoneIn, Proposal, ProposalI
 from services.scenarios.domain.scenarios import Scenario
 from services.scenarios.usecases import awards
 from services.scenarios.usecases import proposals as uc
+from shared.auth import VERIFIED
 from shared.limits import ShortText
 from shared.paging import Page, Paging
 
@@ -23,6 +24,7 @@ Index = Annotated[int, Path(ge=0, le=99)]
     "/scenarios/{scenario_id}/proposals",
     status_code=status.HTTP_201_CREATED,
     summary="Apply (揭榜)",
+    dependencies=[VERIFIED],
 )
 async def apply(scenario_id: str, body: ProposalIn, caller: Enterprise, deps: DepsDep) -> Proposal:  # type: ignore[valid-type]
     """Hard requirements are checked now; a refusal names the failed requirement."""

@@ -7,12 +7,18 @@ from fastapi import APIRouter, status
 from services.scenarios.api import AnySignedIn, DepsDep, Enterprise, EnterpriseOrOp, operation_id
 from services.scenarios.domain.records import Capability, CapabilityIn
 from services.scenarios.usecases import records as uc
+from shared.auth import VERIFIED
 from shared.paging import Page, Paging
 
 router = APIRouter(tags=["capabilities"], generate_unique_id_function=operation_id)
 
 
-@router.post("/capabilities", status_code=status.HTTP_201_CREATED, summary="Publish a capability")
+@router.post(
+    "/capabilities",
+    status_code=status.HTTP_201_CREATED,
+    summary="Publish a capability",
+    dependencies=[VERIFIED],
+)
 async def publish_capability(body: CapabilityIn, caller: Enterprise, deps: DepsDep) -> Capability:  # type: ignore[valid-type]
     return await uc.publish(deps, caller, body)
 

@@ -17,14 +17,19 @@ from services.scenarios.api import (
 )
 from services.scenarios.domain.scenarios import Batch, BatchIn, Scenario, ScenarioIn
 from services.scenarios.usecases import scenarios as uc
-from shared.auth import PUBLIC
+from shared.auth import PUBLIC, VERIFIED
 from shared.paging import Page, Paging
 
 router = APIRouter(tags=["scenarios"], generate_unique_id_function=operation_id)
 CodeQuery = Annotated[str | None, Query(max_length=40, pattern=r"^[a-z0-9_-]+$")]
 
 
-@router.post("/scenarios", status_code=status.HTTP_201_CREATED, summary="Post a scenario")
+@router.post(
+    "/scenarios",
+    status_code=status.HTTP_201_CREATED,
+    summary="Post a scenario",
+    dependencies=[VERIFIED],
+)
 async def submit_scenario(body: ScenarioIn, caller: Publisher, deps: DepsDep) -> Scenario:  # type: ignore[valid-type]
     """A district, department or SOE posts it; it waits for the operator's next batch."""
     return await uc.submit(deps, caller, body)

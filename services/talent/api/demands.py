@@ -9,13 +9,19 @@ from fastapi import APIRouter, Query, status
 from services.talent.api import DepsDep, Enterprise, Market, Reason, operation_id
 from services.talent.domain.demands import Demand, DemandContent, DemandState
 from services.talent.usecases import demands as uc
+from shared.auth import VERIFIED
 from shared.paging import Page, Paging
 
 router = APIRouter(prefix="/demands", tags=["demands"], generate_unique_id_function=operation_id)
 CodeQuery = Annotated[str | None, Query(max_length=40, pattern=r"^[a-z0-9_]+$")]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Post a talent demand")
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Post a talent demand",
+    dependencies=[VERIFIED],
+)
 async def post_demand(body: DemandContent, caller: Enterprise, deps: DepsDep) -> Demand:
     """Enterprises: publish a demand with its claim mode (exclusive or open)."""
     return await uc.post(deps, caller, body)

@@ -21,7 +21,7 @@ from services.techtransfer.domain.records import (
 )
 from services.techtransfer.usecases import records as uc
 from services.techtransfer.usecases.records import Filters
-from shared.auth import CurrentCaller
+from shared.auth import VERIFIED, CurrentCaller, ensure_verified
 from shared.limits import Keyword, Title
 
 router = APIRouter(prefix="/needs", tags=["needs"], generate_unique_id_function=operation_id)
@@ -52,6 +52,8 @@ class NeedUpdate(BaseModel):
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create a need")
 async def create_need(body: NeedCreate, caller: CurrentCaller, deps: DepsDep) -> TechNeedPublic:
     """Enterprises only: a draft (or, with ``publish``, a published need)."""
+    if body.publish:
+        ensure_verified(caller)  # a draft is fine before operator verification
     content = NeedContent(**body.model_dump(exclude={"publish"}))
     record = await uc.create_record(deps, caller, KIND, content, publish=body.publish)
     return need_public(record)
@@ -86,7 +88,7 @@ async def edit_need(
     return need_public(await uc.edit_record(deps, caller, KIND, need_id, changes))
 
 
-@router.post("/{need_id}/publish", summary="Publish a need")
+@router.post("/{need_id}/publish", summary="Publish a need", dependencies=[VERIFIED])
 async def publish_need(need_id: str, caller: CurrentCaller, deps: DepsDep) -> TechNeedPublic:
     """The owner organisation only; the deadline, if any, must lie ahead."""
     return need_public(await uc.publish_record(deps, caller, KIND, need_id))

@@ -23,7 +23,7 @@ from services.techtransfer.domain.records import (
 )
 from services.techtransfer.usecases import records as uc
 from services.techtransfer.usecases.records import Filters
-from shared.auth import CurrentCaller
+from shared.auth import VERIFIED, CurrentCaller, ensure_verified
 from shared.limits import Keyword, Title
 
 router = APIRouter(prefix="/offers", tags=["offers"], generate_unique_id_function=operation_id)
@@ -56,6 +56,8 @@ class OfferUpdate(BaseModel):
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create an offer")
 async def create_offer(body: OfferCreate, caller: CurrentCaller, deps: DepsDep) -> TechOfferPublic:
     """Universities and enterprises: a draft (or, with ``publish``, a published offer)."""
+    if body.publish:
+        ensure_verified(caller)  # a draft is fine before operator verification
     content = OfferContent(**body.model_dump(exclude={"publish"}))
     record = await uc.create_record(deps, caller, KIND, content, publish=body.publish)
     return offer_public(record)
@@ -90,7 +92,7 @@ async def edit_offer(
     return offer_public(await uc.edit_record(deps, caller, KIND, offer_id, changes))
 
 
-@router.post("/{offer_id}/publish", summary="Publish an offer")
+@router.post("/{offer_id}/publish", summary="Publish an offer", dependencies=[VERIFIED])
 async def publish_offer(offer_id: str, caller: CurrentCaller, deps: DepsDep) -> TechOfferPublic:
     """The owner organisation only; the deadline, if any, must lie ahead."""
     return offer_public(await uc.publish_record(deps, caller, KIND, offer_id))

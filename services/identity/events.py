@@ -12,8 +12,10 @@ from shared.events import Envelope, new_event
 from shared.events.contracts.identity import (
     EnterpriseTierChanged,
     OrganisationRegistered,
+    OrganisationRejected,
     OrganisationSnapshot,
     OrganisationUpdated,
+    OrganisationVerified,
     UserRegistered,
 )
 
@@ -51,6 +53,33 @@ def registered(org: Organisation, correlation_id: str | None = None) -> Envelope
 
 def updated(org: Organisation, changed: list[str], correlation_id: str | None = None) -> Envelope:
     payload = OrganisationUpdated(**snapshot(org).model_dump(), changed_fields=sorted(changed))
+    return _wrap(payload, org, correlation_id)
+
+
+def verified(org: Organisation, correlation_id: str | None = None) -> Envelope:
+    """An operator verified a self-sign-up (``org.sign_up`` holds who and when)."""
+    record = org.sign_up
+    assert record is not None and record.decided_at and record.decided_by_organisation_id
+    payload = OrganisationVerified(
+        **snapshot(org).model_dump(),
+        verified_at=record.decided_at,
+        verified_by_organisation_id=record.decided_by_organisation_id,
+    )
+    return _wrap(payload, org, correlation_id)
+
+
+def rejected(org: Organisation, correlation_id: str | None = None) -> Envelope:
+    """An operator rejected a self-sign-up: the organisation's facts and the reason only."""
+    record = org.sign_up
+    assert record is not None and record.decided_at and record.decided_by_organisation_id
+    payload = OrganisationRejected(
+        organisation_id=org.id,
+        type=org.profile.type.value,
+        name=org.profile.name,
+        reason=record.rejection_reason or "",
+        rejected_at=record.decided_at,
+        rejected_by_organisation_id=record.decided_by_organisation_id,
+    )
     return _wrap(payload, org, correlation_id)
 
 

@@ -13,8 +13,9 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from services.identity.api import auth, handle_identity_error, me, organisations, tiers
+from services.identity.api import auth, handle_identity_error, me, organisations, signup, tiers
 from services.identity.errors import IdentityError
+from services.identity.mail import SmtpMailer
 from services.identity.settings import IdentitySettings, get_identity_settings
 from services.identity.storage import Repositories
 from services.identity.usecases import Deps, utc_now
@@ -29,7 +30,7 @@ from shared.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 SERVICE = "identity"
-ROUTERS = [auth.router, me.router, organisations.router, tiers.router]
+ROUTERS = [auth.router, me.router, signup.router, organisations.router, tiers.router]
 TOPICS = [ORGANISATION_TOPIC, ENTERPRISE_TOPIC, USER_TOPIC]
 
 
@@ -73,7 +74,9 @@ def create_app(
     async def setup(runtime: Runtime) -> Deps:
         repos = Repositories.over(runtime.db)
         await repos.ensure_indexes()
-        deps = started["deps"] = Deps(repos=repos, settings=identity, clock=clock or utc_now)
+        deps = started["deps"] = Deps(
+            repos=repos, settings=identity, clock=clock or utc_now, mailer=SmtpMailer(identity)
+        )
         await key_uc.ensure_signing_key(deps)
         return deps
 

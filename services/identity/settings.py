@@ -12,7 +12,7 @@ from services.identity.domain.throttle import ThrottlePolicy
 
 
 class IdentitySettings(BaseSettings):
-    """Ports, token lifetimes and sign-in throttling."""
+    """Ports, token lifetimes, sign-in and sign-up throttling, the sign-up mail."""
 
     model_config = SettingsConfigDict(env_prefix="DUIJIE_IDENTITY_", extra="ignore")
 
@@ -29,6 +29,26 @@ class IdentitySettings(BaseSettings):
     signin_lockout_seconds: int = Field(900, ge=1, description="how long a lock lasts")
     tier_sweep_seconds: float = Field(3600.0, gt=0, description="cultivation-rule sweep interval")
 
+    # self-sign-up: every attempt counts (success or not), per client IP and per e-mail
+    signup_ip_max_attempts: int = Field(10, ge=1, description="sign-ups per client IP a window")
+    signup_email_max_attempts: int = Field(3, ge=1, description="sign-ups per e-mail a window")
+    signup_window_seconds: int = Field(3600, ge=1, description="window sign-ups count in")
+    signup_lockout_seconds: int = Field(3600, ge=1, description="how long a sign-up lock lasts")
+    email_check_seconds: int = Field(86400, ge=60, description="how long a sign-up link works")
+    portal_url: str = Field(
+        "http://127.0.0.1:8000", description="base URL of the portal, for the link in the mail"
+    )
+    smtp_host: str = Field("127.0.0.1", description="SMTP server for the sign-up mail")
+    smtp_port: int = Field(1025, description="SMTP server port")
+    smtp_starttls: bool = Field(False, description="upgrade the connection with STARTTLS")
+    smtp_use_tls: bool = Field(False, description="implicit TLS (SMTPS)")
+    smtp_username: str | None = Field(None, description="SMTP user, when the server wants one")
+    smtp_password: str | None = Field(None, repr=False, description="SMTP password")
+    smtp_timeout_seconds: float = Field(10.0, gt=0, description="per-mail SMTP timeout")
+    mail_from: str = Field(
+        "对接平台 Duijie <noreply@duijie.local>", description="From: header of the mail"
+    )
+
     @property
     def access_ttl(self) -> dt.timedelta:
         return dt.timedelta(seconds=self.access_token_seconds)
@@ -36,6 +56,18 @@ class IdentitySettings(BaseSettings):
     @property
     def refresh_ttl(self) -> dt.timedelta:
         return dt.timedelta(seconds=self.refresh_token_seconds)
+
+    @property
+    def email_check_ttl(self) -> dt.timedelta:
+        return dt.timedelta(seconds=self.email_check_seconds)
+
+    def signup_policy(self, *, per_ip: bool) -> ThrottlePolicy:
+        """Attempts (not only failures) count: signing up is what is throttled."""
+        return ThrottlePolicy(
+            max_failures=self.signup_ip_max_attempts if per_ip else self.signup_email_max_attempts,
+            window=dt.timedelta(seconds=self.signup_window_seconds),
+            lockout=dt.timedelta(seconds=self.signup_lockout_seconds),
+        )
 
     def throttle_policy(self, *, per_ip: bool = False) -> ThrottlePolicy:
         return ThrottlePolicy(

@@ -8,10 +8,11 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from services.identity.domain.organisations import Profile, Role
 from services.identity.domain.records import Organisation, User
+from services.identity.domain.signup import Standing
 from services.identity.errors import IdentityError
 from services.identity.usecases import Deps
 from shared.problems import error_response
@@ -46,6 +47,11 @@ class OrganisationPublic(BaseModel):
     created_at: dt.datetime
     updated_at: dt.datetime
     version: int
+    standing: Standing = Field(
+        Standing.verified,
+        description="pending_email | pending_verification | verified | rejected (self-sign-up)",
+    )
+    rejection_reason: str | None = Field(None, description="the operator's, when rejected")
 
     @classmethod
     def of(cls, org: Organisation) -> OrganisationPublic:
@@ -56,6 +62,8 @@ class OrganisationPublic(BaseModel):
             created_at=org.created_at,
             updated_at=org.updated_at,
             version=org.version,
+            standing=org.standing,
+            rejection_reason=org.sign_up.rejection_reason if org.sign_up else None,
         )
 
 

@@ -18,6 +18,7 @@ from services.identity.domain.organisations import (
     OrgType,
     Profile,
 )
+from services.identity.domain.signup import Standing
 from services.identity.errors import forbidden
 from services.identity.usecases import organisations as uc
 from shared.auth import CurrentCaller
@@ -72,8 +73,10 @@ async def list_organisations(
     paging: Paging,
     type: OrgType | None = None,
     district: District | None = None,
+    state: Standing | None = None,
 ) -> Page[OrganisationPublic]:
-    """Operators: all. District governments: the enterprises in their district only."""
+    """Operators: all. District governments: the enterprises in their district only.
+    ``state=pending_verification`` is the operators' queue of self-sign-ups to verify."""
     if caller.is_district_government:
         type, district = OrgType.enterprise, District(caller.district or "")
     elif caller.org_type is not CallerOrgType.operator:
@@ -81,6 +84,7 @@ async def list_organisations(
     found, total = await deps.repos.organisations.search(
         org_type=type.value if type else None,
         district=district.value if district else None,
+        standing=state.value if state else None,
         limit=paging.limit,
         offset=paging.offset,
     )

@@ -166,6 +166,7 @@ class InvestorProfile(_Profile):
 
     type: Literal[OrgType.investor] = OrgType.investor
     fund_type: Literal["government", "vc"]
+    credit_code: CreditCode | None = None  # required when it signs itself up
     domains: Domains = Field(default_factory=list)
 
 
@@ -176,6 +177,7 @@ class HeadhunterProfile(_Profile):
     licence_number: Annotated[str, AfterValidator(no_control_chars)] = Field(
         min_length=4, max_length=60, examples=["京人服证字〔2021〕第0108000123号"]
     )
+    credit_code: CreditCode | None = None  # required when it signs itself up
     domains: Domains = Field(default_factory=list)
 
 
@@ -193,6 +195,13 @@ Profile = Annotated[
     | InvestorProfile
     | HeadhunterProfile
     | OperatorProfile,
+    Field(discriminator="type"),
+]
+
+# The types that may sign themselves up (governments and operators are set up by operators);
+# each must give its credit code then.
+SignUpProfile = Annotated[
+    EnterpriseProfile | UniversityProfile | SoeProfile | InvestorProfile | HeadhunterProfile,
     Field(discriminator="type"),
 ]
 

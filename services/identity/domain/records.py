@@ -7,6 +7,7 @@ import datetime as dt
 from pydantic import BaseModel, Field
 
 from services.identity.domain.organisations import EnterpriseProfile, Profile, Role
+from services.identity.domain.signup import SignUpRecord, Standing
 from services.identity.domain.tiers import TierChange, TierState
 
 
@@ -20,6 +21,13 @@ class Organisation(BaseModel):
     version: int = 1
     tiers: TierState = Field(default_factory=TierState)
     tier_history: list[TierChange] = Field(default_factory=list)
+    # operator-registered (and every organisation from before self-sign-up) count as verified
+    standing: Standing = Standing.verified
+    sign_up: SignUpRecord | None = None
+
+    @property
+    def verified(self) -> bool:
+        return self.standing is Standing.verified
 
     @property
     def enterprise(self) -> EnterpriseProfile | None:

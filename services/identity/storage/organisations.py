@@ -13,6 +13,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import OperationFailure
 
 from services.identity.domain.records import Organisation
+from services.identity.domain.signup import holds_registry_key
 from shared.events import Envelope
 from shared.store import MongoAggregateStore, Versioned
 from shared.unique_keys import UniqueKeys
@@ -23,7 +24,11 @@ class DuplicateOrganisation(Exception):
 
 
 def _index_fields(org: Organisation) -> dict[str, Any]:
-    return {"type": org.profile.type.value, "registry_key": org.registry_key}
+    return {
+        "type": org.profile.type.value,
+        "registry_key": org.registry_key,
+        "standing": org.standing.value,
+    }
 
 
 class MongoOrganisationRepository:
@@ -39,7 +44,9 @@ class MongoOrganisationRepository:
         self._keys = keys
 
     async def ensure_indexes(self) -> None:
-        await self.store.ensure_indexes([("type", 1), ("profile.name", 1)], "profile.district")
+        await self.store.ensure_indexes(
+            [("type", 1), ("profile.name", 1)], "profile.district", "standing"
+        )
         # a database from before the store keeps its unique index on this field
         with contextlib.suppress(OperationFailure):
             await self.store.ensure_indexes("registry_key")
@@ -52,7 +59,9 @@ class MongoOrganisationRepository:
 
         async def live(holder: str) -> bool | None:
             found = await self.store.get(holder)
-            return None if found is None else found.state.registry_key == key
+            if found is None:
+                return None
+            return found.state.registry_key == key and holds_registry_key(found.state.standing)
 
         if not await self._keys.claim(f"org:{key}", org.id, live):
             raise DuplicateOrganisation(key)
@@ -73,6 +82,7 @@ class MongoOrganisationRepository:
         *,
         org_type: str | None = None,
         district: str | None = None,
+        standing: str | None = None,
         limit: int = 50,
         offset: int = 0,
     ) -> tuple[list[Organisation], int]:
@@ -82,6 +92,8 @@ class MongoOrganisationRepository:
             query["type"] = org_type
         if district:
             query["profile.district"] = district
+        if standing:  # documents written before self-sign-up have none: they are verified
+            query["standing"] = standing if standing != "verified" else {"$in": ["verified", None]}
         found = await self.store.find(query, limit=limit, skip=offset)
         return [v.state for v in found], await self.store.count(query)
 

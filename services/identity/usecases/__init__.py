@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from services.identity.mail import Mailer
 from services.identity.settings import IdentitySettings
 from services.identity.storage import Repositories
 from shared.clock import new_id, utc_now  # noqa: F401 - re-exported for the use cases
@@ -19,11 +20,13 @@ BEIJING = dt.timezone(dt.timedelta(hours=8), "CST")
 
 @dataclass
 class Deps:
-    """What every use case needs: repositories, settings and the clock."""
+    """What every use case needs: repositories, settings and the clock (and the mailer,
+    for the sign-up e-mail check; the CLI has none)."""
 
     repos: Repositories
     settings: IdentitySettings
     clock: Callable[[], dt.datetime] = utc_now
+    mailer: Mailer | None = None
 
     def now(self) -> dt.datetime:
         return self.clock()

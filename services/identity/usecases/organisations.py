@@ -133,7 +133,8 @@ async def update_organisation(
             update={"profile": profile, "version": expected + 1, "updated_at": deps.now()}
         )
         org, _, tier_envelopes = record_changes(deps, org, due_automatic(deps, org), SYSTEM)
-        envelopes = [events.updated(org, changed), *tier_envelopes]
+        # a self-sign-up is announced (with its whole snapshot) once verified, not before
+        envelopes = [events.updated(org, changed), *tier_envelopes] if org.verified else []
         try:
             return await deps.repos.organisations.save(
                 org,

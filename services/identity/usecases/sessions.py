@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from services.identity.domain.keys import sign_access_token
 from services.identity.domain.passwords import hash_password, needs_rehash, verify_password
 from services.identity.domain.records import Organisation, User
+from services.identity.domain.signup import may_sign_in
 from services.identity.domain.throttle import retry_after
 from services.identity.errors import IdentityError
 from services.identity.usecases import Deps, new_id
@@ -65,6 +66,7 @@ def caller_for(user: User, org: Organisation) -> Caller:
         role=user.role,
         district=district.value if district else None,
         government_kind=getattr(profile, "kind", None) if profile.type == "government" else None,
+        verified=org.verified,
     )
 
 
@@ -129,6 +131,11 @@ async def sign_in(deps: Deps, email: str, password: str, client_ip: str | None) 
         log.info("failed sign-in (ip %s)", client_ip)
         raise _bad_credentials()
     await deps.repos.throttle.clear(email_key)
+    if not may_sign_in(org.standing):  # the password was right: saying why leaks nothing
+        raise IdentityError(
+            403, "email", "email_not_confirmed",
+            "请先打开注册邮件中的链接验证邮箱 / confirm your e-mail first (open the mailed link)",
+        )  # fmt: skip
     if needs_rehash(user.password_hash):
         new_hash = await asyncio.to_thread(hash_password, password)
         await deps.repos.users.set_password_hash(user.id, new_hash)
@@ -153,7 +160,7 @@ async def refresh(deps: Deps, refresh_token: str) -> TokenPair:
         raise _bad_refresh()
     user = await deps.repos.users.get(record["user_id"])
     org = await deps.repos.organisations.get(user.organisation_id) if user else None
-    if user is None or user.disabled or org is None:
+    if user is None or user.disabled or org is None or not may_sign_in(org.standing):
         raise _bad_refresh()
     return await issue_tokens(deps, user, org, family=record["family"])
 

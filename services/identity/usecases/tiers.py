@@ -56,7 +56,7 @@ def record_changes(
 
 def due_automatic(deps: Deps, org: Organisation) -> list[PlannedChange]:
     profile = org.enterprise
-    if profile is None:
+    if profile is None or not org.verified:  # a self-sign-up joins the lists once verified
         return []
     return automatic_changes(
         org.tiers, profile.founding_date, profile.high_tech_certificate, deps.today()

@@ -1,8 +1,9 @@
 """Event contracts published by the identity service.
 
-Topics: ``identity.organisation`` (registered, updated) and ``identity.enterprise``
-(tier_changed), keyed by organisation id. Payloads carry organisation facts only: names,
-organisation ids and registry data, never a person's e-mail, password, hash or token.
+Topics: ``identity.organisation`` (registered, updated, verified, rejected) and
+``identity.enterprise`` (tier_changed), keyed by organisation id. Payloads carry
+organisation facts only: names, organisation ids and registry data, never a person's
+e-mail, password, hash or token.
 Fields may be added later (with defaults); none is ever removed or renamed.
 """
 
@@ -72,7 +73,9 @@ class OrganisationSnapshot(BaseModel):
 
 @event_type("identity.organisation.registered", topic=ORGANISATION_TOPIC)
 class OrganisationRegistered(OrganisationSnapshot):
-    """An operator registered an organisation (with its first admin user)."""
+    """An organisation joined the platform: an operator registered it (with its first admin
+    user), or verified one that signed itself up (sent together with ``verified``; a
+    self-sign-up is not announced before that)."""
 
 
 @event_type("identity.organisation.updated", topic=ORGANISATION_TOPIC)
@@ -81,6 +84,46 @@ class OrganisationUpdated(OrganisationSnapshot):
 
     changed_fields: list[str] = Field(
         default_factory=list, description="profile fields that changed", examples=[["domains"]]
+    )
+
+
+@event_type("identity.organisation.verified", topic=ORGANISATION_TOPIC)
+class OrganisationVerified(OrganisationSnapshot):
+    """An operator verified a self-signed-up organisation: from now on it may publish."""
+
+    verified_at: dt.datetime = Field(
+        description="when the operator verified it", examples=["2025-03-01T08:00:00+00:00"]
+    )
+    verified_by_organisation_id: str = Field(
+        description="the operator organisation that verified it",
+        examples=["a1b2c3d4e5f60718293a4b5c6d7e8f90"],
+    )
+
+
+@event_type("identity.organisation.rejected", topic=ORGANISATION_TOPIC)
+class OrganisationRejected(BaseModel):
+    """An operator turned a self-sign-up down (its credit code is free again)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    organisation_id: str = Field(
+        description="identity's id of the organisation",
+        examples=["5f1c0a7e9b3d4c2a8e6f0b1d2c3a4e5f"],
+    )
+    type: OrgTypeName = Field(description="organisation type", examples=["enterprise"])
+    name: str = Field(
+        description="the name it signed up with", examples=["北京示例智能科技有限公司"]
+    )
+    reason: str = Field(
+        description="the operator's reason, shown to the organisation",
+        examples=["统一社会信用代码与企业名称不符"],
+    )
+    rejected_at: dt.datetime = Field(
+        description="when", examples=["2025-03-01T08:00:00+00:00"]
+    )
+    rejected_by_organisation_id: str = Field(
+        description="the operator organisation that decided",
+        examples=["a1b2c3d4e5f60718293a4b5c6d7e8f90"],
     )
 
 

@@ -174,6 +174,15 @@ ENDPOINTS: dict[str, tuple[Request, Expect]] = {
         ),
         lambda w, c: 201 if is_op(c) or (c.owner and c.role is Role.admin) else 403,
     ),
+    # every organisation here is verified already: an operator reaches the state check (409)
+    "POST /organisations/{organisation_id}/verify": (
+        lambda w, c: _static("POST", f"/organisations/{c.target}/verify"),
+        lambda w, c: 409 if is_op(c) else 403,
+    ),
+    "POST /organisations/{organisation_id}/reject": (
+        lambda w, c: _static("POST", f"/organisations/{c.target}/reject", {"reason": "矩阵测试"}),
+        lambda w, c: 409 if is_op(c) else 403,
+    ),
     "GET /enterprises/{enterprise_id}/tiers": (
         lambda w, c: _static("GET", f"/enterprises/{c.tier_target}/tiers"),
         lambda w, c: 200 if c.tier_target in w.enterprise_ids else 404,
@@ -204,7 +213,10 @@ async def _tier_change(w: World, c: Case) -> tuple[str, str, dict[str, Any]]:
     return "POST", f"/enterprises/{c.tier_target}/tier-changes", body
 
 
-PUBLIC = {"GET /.well-known/jwks.json", "POST /auth/token", "POST /auth/refresh"}
+PUBLIC = {
+    "GET /.well-known/jwks.json", "POST /auth/token", "POST /auth/refresh",
+    "POST /sign-up", "POST /sign-up/confirm", "POST /sign-up/resend",
+}  # fmt: skip
 
 
 def test_every_route_is_declared_and_covered(identity: Identity) -> None:

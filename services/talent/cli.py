@@ -6,45 +6,32 @@ sweep       expire claims, close demands past deadline, qualify finished guarant
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import typer
+from pymongo.asynchronous.database import AsyncDatabase
 
 from services.talent.demo import seed_demo
 from services.talent.settings import get_talent_settings
 from services.talent.storage import Repositories
 from services.talent.usecases import Deps
 from services.talent.usecases.sweep import sweep_once
-from shared.db import create_mongo_client, database_name
-from shared.errors import DuijieError
-from shared.settings import get_settings
+from shared.cli import run_on_database
 
 app = typer.Typer(help=__doc__, no_args_is_help=True)
 T = TypeVar("T")
 
 
+async def deps_over(db: AsyncDatabase[Any]) -> Deps:
+    repos = Repositories.over(db)
+    await repos.ensure_indexes()
+    return Deps(repos=repos, settings=get_talent_settings())
+
+
 def run(action: Callable[[Deps], Awaitable[T]]) -> T:
-    """Run ``action`` on the database; the events wait in the stored changes for the
-    service's relay (the CLI never talks to Kafka)."""
-
-    async def main() -> T:
-        settings = get_settings()
-        client = create_mongo_client(settings)
-        try:
-            repos = Repositories.over(client[database_name("talent", settings)])
-            await repos.ensure_indexes()
-            return await action(Deps(repos=repos, settings=get_talent_settings()))
-        finally:
-            await client.close()
-
-    try:
-        return asyncio.run(main())
-    except DuijieError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+    return run_on_database("talent", deps_over, action)
 
 
 @app.command("seed-demo")

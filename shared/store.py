@@ -40,6 +40,8 @@ from pymongo.errors import BulkWriteError
 
 from shared.errors import ConflictError
 from shared.events import Envelope
+from shared.keyed_lists import KeyedLists, ListSpec
+from shared.listquery import matches
 
 log = logging.getLogger(__name__)
 
@@ -191,7 +193,12 @@ class MongoAggregateStore(Generic[M]):
     (the model's ``id`` field, if it has one, is stored as ``_id``), ``version``, and
     ``index_fields(state)`` beside it for
     queries. If the model has a ``version`` field, the store keeps it equal to the
-    stored version."""
+    stored version.
+
+    ``lists`` (:class:`shared.keyed_lists.ListSpec`) declare keyed lists: each save also
+    puts the aggregate in the index document of its key (e.g. its owner), and a
+    :meth:`find`/:meth:`count` whose query pins such a key reads that document by ``_id``
+    instead of the collection."""
 
     def __init__(
         self,
@@ -202,6 +209,7 @@ class MongoAggregateStore(Generic[M]):
         collection: str | None = None,
         index_fields: Callable[[M], Mapping[str, Any]] | None = None,
         source: str | None = None,
+        lists: Sequence[ListSpec] = (),
     ) -> None:
         self.db = db
         self.kind = kind
@@ -214,6 +222,7 @@ class MongoAggregateStore(Generic[M]):
         self._committer = _committer(db)
         self._has_id = "id" in model.model_fields
         self._has_version = "version" in model.model_fields
+        self.lists = KeyedLists(db, self.collection, lists) if lists else None
 
     # -- reading ---------------------------------------------------------------------
 
@@ -261,7 +270,10 @@ class MongoAggregateStore(Generic[M]):
         skip: int = 0,
     ) -> list[Versioned[M]]:
         """Documents matching ``query`` as stored (lists; a roll-forward pending on one of
-        them shows on its next :meth:`get`)."""
+        them shows on its next :meth:`get`). From a keyed list when one answers it."""
+        planned = self.lists.plan(query, sort or [("_id", 1)]) if self.lists else None
+        if planned is not None:
+            return await self._find_listed(planned, query, sort, limit, skip)
         cursor = self.col.find(dict(query)).sort(sort or [("_id", 1)])
         if skip:
             cursor = cursor.skip(skip)
@@ -270,7 +282,29 @@ class MongoAggregateStore(Generic[M]):
         return [Versioned(self.from_doc(d), int(d.get("version", 0))) async for d in cursor]
 
     async def count(self, query: Mapping[str, Any]) -> int:
+        planned = self.lists.plan(query, []) if self.lists else None
+        if planned is not None and self.lists is not None:
+            return len(await self.lists.select(*planned, query, []))
         return await self.col.count_documents(dict(query))
+
+    async def _find_listed(
+        self,
+        planned: tuple[ListSpec, list[str]],
+        query: Mapping[str, Any],
+        sort: list[tuple[str, int]] | None,
+        limit: int,
+        skip: int,
+    ) -> list[Versioned[M]]:
+        assert self.lists is not None
+        entries = await self.lists.select(*planned, query, sort or [("_id", 1)])
+        page = entries[skip : skip + limit] if limit else entries[skip:]
+        docs = await asyncio.gather(*(self.col.find_one({"_id": e["_id"]}) for e in page))
+        # an entry may lag its document (see shared.keyed_lists): the document decides
+        return [
+            Versioned(self.from_doc(d), int(d.get("version", 0)))
+            for d in docs
+            if d is not None and matches(query, d)
+        ]
 
     # -- writing ---------------------------------------------------------------------
 
@@ -307,11 +341,28 @@ class MongoAggregateStore(Generic[M]):
         }
         from shared import relay  # imports this module
 
+        previous = await self._previous(agg_id, expected_version) if self.lists else None
         pending = _Pending(change, doc, relay.needs_nudge(self.db))
         if not await self._committer.submit(self.collection, pending):
             raise Conflict(self.kind, agg_id, expected_version)
         relay.change_landed(self.db, change)
+        if self.lists is not None:
+            try:
+                await self.lists.track(agg_id, version, previous, doc)
+            except Exception:
+                # The change is durable; the entry is fixed by the next save or a rebuild.
+                log.warning("keyed lists of %s %s not updated", self.kind, agg_id, exc_info=True)
         return Versioned(state, version)
+
+    async def _previous(self, agg_id: str, version: int) -> Mapping[str, Any] | None:
+        """The state at ``version`` (which lists it leaves): its change, by ``_id``, or
+        the state document when there is no change row (a bulk load)."""
+        if version == 0:
+            return None
+        change = await self.changes.find_one({"_id": change_id(self.kind, agg_id, version)})
+        if change is not None:
+            return change["state"]
+        return await self.col.find_one({"_id": agg_id})
 
     async def create(self, agg_id: str, state: M, events: Sequence[Envelope] = ()) -> Versioned[M]:
         """A new aggregate (version 1); :class:`Conflict` if ``agg_id`` exists."""
@@ -343,6 +394,10 @@ class MongoAggregateStore(Generic[M]):
         document, each by ``_id``. Only for aggregates nobody writes any more."""
         from shared import relay  # imports this module
 
+        if self.lists is not None:
+            await self.lists.track(
+                agg_id, version + 1, await self.col.find_one({"_id": agg_id}), {}
+            )
         ids = [change_id(self.kind, agg_id, v) for v in range(1, version + 1)]
         for i in ids:
             await self.changes.delete_one({"_id": i})

@@ -1,7 +1,15 @@
-"""Inbox messages: id derived from (event, recipient), listed newest first per user."""
+"""Inbox messages: id derived from (event, recipient), listed newest first per user.
+
+Each user's inbox is a keyed list (:mod:`shared.keyed_lists`): one document per user,
+read by ``_id``, holding the ids, times and read marks of their messages, so a page, the
+unread count and "mark all read" never read the whole collection (on the local engine a
+filter on ``user_id`` did: ~100 ms for a page and ~450 ms for a count at 20,000
+messages). A message's list entry is versioned: 1 stored, 2 read, 3 purged.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Any
 
@@ -10,6 +18,12 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from services.notifications.domain.records import Message
+from shared.keyed_lists import KeyedLists, ListSpec
+from shared.listquery import matches
+
+INBOX = ListSpec("inbox", ("user_id",), ("created_at", "read_at"), buckets=4)
+NEWEST_FIRST = [("created_at", DESCENDING), ("_id", DESCENDING)]
+STORED, READ, PURGED = 1, 2, 3
 
 
 def _from_doc(doc: dict[str, Any]) -> Message:
@@ -19,8 +33,18 @@ def _from_doc(doc: dict[str, Any]) -> Message:
 class MongoMessageRepository:
     collection_name = "messages"
 
-    def __init__(self, db: AsyncDatabase) -> None:
+    def __init__(self, db: AsyncDatabase, *, keyed: bool = True) -> None:
         self._col = db[self.collection_name]
+        #: None reads the collection by filters (what this was before the keyed lists)
+        self.lists: KeyedLists | None = (
+            KeyedLists(db, self.collection_name, [INBOX]) if keyed else None
+        )
+
+    async def _track(self, docs: list[dict[str, Any]], version: int, old: bool = False) -> None:
+        if self.lists is not None:
+            for doc in docs:
+                before, after = (doc, {}) if old else (None, doc)
+                await self.lists.track(doc["_id"], version, before, after)
 
     async def ensure_indexes(self) -> None:
         # The _id is already unique; this one states the domain rule in its own terms.
@@ -33,16 +57,20 @@ class MongoMessageRepository:
 
     async def add(self, message: Message) -> bool:
         """Insert; False when this (event, recipient) already has its message."""
+        doc = {"_id": message.id, **message.model_dump(exclude={"id"})}
         try:
-            await self._col.insert_one({"_id": message.id, **message.model_dump(exclude={"id"})})
+            await self._col.insert_one(doc)
         except DuplicateKeyError:
+            await self._track([doc], STORED)  # a redelivery after a crash mends the entry
             return False
+        await self._track([doc], STORED)
         return True
 
     async def add_many(self, messages: list[Message]) -> list[bool]:
         """Insert several in one round trip (unordered); False for a message that exists.
         Any other write error fails the whole call (the handlers retry: idempotent)."""
         docs = [{"_id": m.id, **m.model_dump(exclude={"id"})} for m in messages]
+        existing: set[int] = set()
         try:
             await self._col.insert_many(docs, ordered=False)
         except BulkWriteError as exc:
@@ -50,16 +78,25 @@ class MongoMessageRepository:
             if any(e.get("code") != 11000 for e in errors):
                 raise
             existing = {e["index"] for e in errors}
-            return [i not in existing for i in range(len(docs))]
-        return [True] * len(docs)
+        # Every message, the duplicates too: a redelivery after a crash between the insert
+        # and the list write mends the entry (last writer by version: never un-reads one).
+        await self._track_many(docs)
+        return [i not in existing for i in range(len(docs))]
+
+    async def _track_many(self, docs: list[dict[str, Any]]) -> None:
+        if self.lists is not None:
+            lists = self.lists
+            await asyncio.gather(*(lists.track(d["_id"], STORED, None, d) for d in docs))
 
     async def get(self, message_id: str) -> Message | None:
         doc = await self._col.find_one({"_id": message_id})
         return _from_doc(doc) if doc else None
 
     async def many(self, message_ids: list[str]) -> list[Message]:
-        cursor = self._col.find({"_id": {"$in": message_ids}}).sort("created_at", 1)
-        return [_from_doc(d) async for d in cursor]
+        # one _id read each: ``_id: {$in: ...}`` reads the whole collection on FerretDB 1.x
+        docs = await asyncio.gather(*(self._col.find_one({"_id": i}) for i in message_ids))
+        found = [_from_doc(d) for d in docs if d is not None]
+        return sorted(found, key=lambda m: m.created_at)
 
     async def page(
         self,
@@ -79,11 +116,25 @@ class MongoMessageRepository:
                 {"created_at": {"$lt": at}},
                 {"created_at": at, "_id": {"$lt": last_id}},
             ]
-        cursor = self._col.find(query).sort([("created_at", DESCENDING), ("_id", DESCENDING)])
-        return [_from_doc(d) async for d in cursor.limit(limit)]
+        if self.lists is None:
+            cursor = self._col.find(query).sort(NEWEST_FIRST)
+            return [_from_doc(d) async for d in cursor.limit(limit)]
+        return await self._listed(user_id, query, limit)
+
+    async def _listed(self, user_id: str, query: dict[str, Any], limit: int) -> list[Message]:
+        assert self.lists is not None
+        entries = await self.lists.select(INBOX, [user_id], query, NEWEST_FIRST)
+        docs = await asyncio.gather(
+            *(self._col.find_one({"_id": e["_id"]}) for e in entries[:limit])
+        )
+        # an entry may lag its message (shared.keyed_lists): the message decides
+        return [_from_doc(d) for d in docs if d is not None and matches(query, d)]
 
     async def unread_count(self, user_id: str) -> int:
-        return await self._col.count_documents({"user_id": user_id, "read_at": None})
+        query = {"user_id": user_id, "read_at": None}
+        if self.lists is None:
+            return await self._col.count_documents(query)
+        return len(await self.lists.select(INBOX, [user_id], query, []))
 
     async def mark_read(self, user_id: str, message_id: str, at: dt.datetime) -> Message | None:
         """Mark the user's own message read (idempotent); None when it is not theirs."""
@@ -96,14 +147,26 @@ class MongoMessageRepository:
             # moment apart, and either is true. Nothing else depends on which wins.
             await self._col.update_one({"_id": message_id}, {"$set": {"read_at": at}})
             doc = {**doc, "read_at": at}
+            await self._track([doc], READ)
         return _from_doc(doc)
 
     async def mark_all_read(self, user_id: str, at: dt.datetime) -> int:
-        result = await self._col.update_many(
-            {"user_id": user_id, "read_at": None}, {"$set": {"read_at": at}}
-        )
-        return result.modified_count
+        query = {"user_id": user_id, "read_at": None}
+        if self.lists is None:
+            result = await self._col.update_many(query, {"$set": {"read_at": at}})
+            return result.modified_count
+        unread = await self.lists.select(INBOX, [user_id], query, [])
+        marked = 0
+        for entry in unread:  # keyed writes; a message read meanwhile keeps its own time
+            if await self.mark_read(user_id, entry["_id"], at) is not None:
+                marked += 1
+        return marked
 
     async def purge_older_than(self, cutoff: dt.datetime) -> int:
-        result = await self._col.delete_many({"created_at": {"$lt": cutoff}})
+        """Retention (housekeeping, not a hot path: it reads by ``created_at``)."""
+        old = {"created_at": {"$lt": cutoff}}
+        if self.lists is not None:
+            gone = await self._col.find(old, {"user_id": 1, "created_at": 1}).to_list()
+            await self._track(gone, PURGED, old=True)
+        result = await self._col.delete_many(old)
         return result.deleted_count

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.notifications.domain.preferences import Preferences
@@ -21,10 +23,14 @@ class MongoPreferencesRepository:
         return Preferences.model_validate(doc)
 
     async def many(self, user_ids: list[str]) -> dict[str, Preferences]:
+        # one _id read each, at once: ``_id: {$in: ...}`` reads the whole collection on
+        # FerretDB 1.x (measured: 20 ids among 20,000 documents took 400-750 ms)
+        docs = await asyncio.gather(*(self._col.find_one({"_id": uid}) for uid in user_ids))
         found = {uid: Preferences() for uid in user_ids}
-        async for doc in self._col.find({"_id": {"$in": user_ids}}):
-            user_id = doc.pop("_id")
-            found[user_id] = Preferences.model_validate(doc)
+        for doc in docs:
+            if doc is not None:
+                user_id = doc.pop("_id")
+                found[user_id] = Preferences.model_validate(doc)
         return found
 
     async def put(self, user_id: str, prefs: Preferences) -> None:

@@ -1,13 +1,23 @@
-"""Recipients: users learned from identity events, updated only by newer versions."""
+"""Recipients: users learned from identity events, updated only by newer versions.
+
+An organisation's members come from a keyed list (:mod:`shared.keyed_lists`: one
+document per organisation, read by ``_id``; entries versioned by the user's version), not
+from a filter on ``organisation_id``, which reads the whole collection on the local engine.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from services.notifications.domain.records import Recipient
+from shared.keyed_lists import KeyedLists, ListSpec
+from shared.listquery import matches
+
+BY_ORGANISATION = ListSpec("organisation", ("organisation_id",), ("disabled",))
 
 
 def _from_doc(doc: dict[str, Any]) -> Recipient:
@@ -19,6 +29,7 @@ class MongoRecipientRepository:
 
     def __init__(self, db: AsyncDatabase) -> None:
         self._col = db[self.collection_name]
+        self.lists = KeyedLists(db, self.collection_name, [BY_ORGANISATION])
 
     async def ensure_indexes(self) -> None:
         await self._col.create_index("organisation_id")
@@ -29,6 +40,7 @@ class MongoRecipientRepository:
         Returns ``"new"`` for a user not known before, ``"updated"``, or None (stale).
         """
         doc = recipient.model_dump(exclude={"user_id"})
+        before = await self._col.find_one({"_id": recipient.user_id})  # which list it leaves
         try:
             result = await self._col.update_one(
                 {"_id": recipient.user_id, "version": {"$lt": recipient.version}},
@@ -37,14 +49,18 @@ class MongoRecipientRepository:
             )
         except DuplicateKeyError:  # the stored version is the same or newer
             return None
-        if result.upserted_id is not None:
-            return "new"
-        return "updated" if result.modified_count else None
+        if result.upserted_id is None and not result.modified_count:
+            return None
+        after = {"_id": recipient.user_id, **doc}
+        await self.lists.track(recipient.user_id, recipient.version, before, after)
+        return "new" if result.upserted_id is not None else "updated"
 
     async def get(self, user_id: str) -> Recipient | None:
         doc = await self._col.find_one({"_id": user_id})
         return _from_doc(doc) if doc else None
 
     async def in_organisation(self, organisation_id: str) -> list[Recipient]:
-        cursor = self._col.find({"organisation_id": organisation_id, "disabled": False})
-        return [_from_doc(d) async for d in cursor.sort("_id", 1)]
+        query = {"organisation_id": organisation_id, "disabled": False}
+        entries = await self.lists.select(BY_ORGANISATION, [organisation_id], query, [("_id", 1)])
+        docs = await asyncio.gather(*(self._col.find_one({"_id": e["_id"]}) for e in entries))
+        return [_from_doc(d) for d in docs if d is not None and matches(query, d)]

@@ -1,12 +1,23 @@
-"""Webhook endpoints, per organisation."""
+"""Webhook endpoints, per organisation.
+
+An organisation's endpoints are read for every event told to it, so they come from a
+keyed list (:mod:`shared.keyed_lists`, one document per organisation read by ``_id``),
+not from a filter on ``organisation_id`` (which reads the whole collection on the local
+engine). Entry versions: 1 added, 2 deactivated.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.notifications.domain.records import WebhookEndpoint
+from shared.keyed_lists import KeyedLists, ListSpec
+from shared.listquery import matches
+
+BY_ORGANISATION = ListSpec("organisation", ("organisation_id",), ("active", "created_at"))
 
 
 def _from_doc(doc: dict[str, Any]) -> WebhookEndpoint:
@@ -18,13 +29,15 @@ class MongoWebhookEndpointRepository:
 
     def __init__(self, db: AsyncDatabase) -> None:
         self._col = db[self.collection_name]
+        self.lists = KeyedLists(db, self.collection_name, [BY_ORGANISATION])
 
     async def ensure_indexes(self) -> None:
         await self._col.create_index("organisation_id")
 
     async def add(self, endpoint: WebhookEndpoint) -> None:
-        doc = endpoint.model_dump(exclude={"id"})
-        await self._col.insert_one({"_id": endpoint.id, **doc})
+        doc = {"_id": endpoint.id, **endpoint.model_dump(exclude={"id"})}
+        await self._col.insert_one(doc)
+        await self.lists.track(endpoint.id, 1, None, doc)
 
     async def get(self, endpoint_id: str) -> WebhookEndpoint | None:
         doc = await self._col.find_one({"_id": endpoint_id})
@@ -34,12 +47,18 @@ class MongoWebhookEndpointRepository:
         query: dict[str, Any] = {"organisation_id": organisation_id}
         if active_only:
             query["active"] = True
-        cursor = self._col.find(query).sort("created_at", 1)
-        return [_from_doc(d) async for d in cursor]
+        entries = await self.lists.select(
+            BY_ORGANISATION, [organisation_id], query, [("created_at", 1), ("_id", 1)]
+        )
+        docs = await asyncio.gather(*(self._col.find_one({"_id": e["_id"]}) for e in entries))
+        return [_from_doc(d) for d in docs if d is not None and matches(query, d)]
 
     async def deactivate(self, organisation_id: str, endpoint_id: str) -> bool:
         result = await self._col.update_one(
             {"_id": endpoint_id, "organisation_id": organisation_id, "active": True},
             {"$set": {"active": False}},
         )
+        doc = await self._col.find_one({"_id": endpoint_id})
+        if doc is not None and doc.get("organisation_id") == organisation_id:
+            await self.lists.track(endpoint_id, 2, None, doc)
         return result.modified_count == 1

@@ -26,6 +26,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import OperationFailure
 
 from shared.events import Envelope
+from shared.keyed_lists import ListSpec
 from shared.store import Conflict, MongoAggregateStore
 from shared.unique_keys import UniqueKeys
 
@@ -52,11 +53,13 @@ class Aggregates(Generic[M]):
     kind: ClassVar[str]
     model: type[M]
     extra_keys: tuple[str, ...] = ()
+    #: keyed lists the store keeps (lists that pin the key read by ``_id``)
+    lists: ClassVar[tuple[ListSpec, ...]] = ()
 
     def __init__(self, db: AsyncDatabase, keys: UniqueKeys) -> None:
         self.store = MongoAggregateStore(
             db, self.kind, StoredState, collection=self.collection_name,
-            index_fields=self._index, source="techtransfer",
+            index_fields=self._index, source="techtransfer", lists=self.lists,
         )  # fmt: skip
         self._col = self.store.col
         self._keys = keys

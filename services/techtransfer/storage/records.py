@@ -7,8 +7,17 @@ from typing import Any
 
 from services.techtransfer.domain.records import TechNeed, TechOffer
 from services.techtransfer.storage.base import Aggregates
+from shared.keyed_lists import ListSpec
 
 RECORD_EXTRA = ("created", "district", "owner_name")
+
+
+def by_owner(trl: str) -> tuple[ListSpec, ...]:
+    """An organisation's records ("my offers", "an org's records"), with what their
+    listing filters and sorts on (``usecases.records.listing_query``)."""
+    fields = ("state", "created", "content.domains", "content.cooperation_modes", trl)
+    # 8 buckets: an organisation publishing thousands rewrites an eighth of its list
+    return (ListSpec("owner", ("owner.org_id",), fields, buckets=8),)
 
 
 class MongoTechOfferRepository(Aggregates[TechOffer]):
@@ -16,6 +25,7 @@ class MongoTechOfferRepository(Aggregates[TechOffer]):
     kind = "tech_offer"
     model = TechOffer
     extra_keys = RECORD_EXTRA
+    lists = by_owner("content.trl")
 
     def index_fields(self, entity: TechOffer) -> dict[str, Any]:
         return {"created": entity.created_at}
@@ -31,6 +41,7 @@ class MongoTechNeedRepository(Aggregates[TechNeed]):
     kind = "tech_need"
     model = TechNeed
     extra_keys = RECORD_EXTRA
+    lists = by_owner("content.min_trl")
 
     def index_fields(self, entity: TechNeed) -> dict[str, Any]:
         return {"created": entity.created_at}

@@ -33,9 +33,11 @@ class Backend:
         json: Any = None,
         params: Any = None,
         seconds: float | None = None,
+        headers: dict[str, str] | None = None,
     ) -> httpx.Response:
-        """One call; a 401 means the session is gone (sign in again)."""
-        headers = {"Accept-Language": "en" if lang == "en" else "zh-CN"}
+        """One call; a 401 means the session is gone (sign in again). ``headers``: extra
+        ones (the visitor's address for a throttled public call)."""
+        headers = {**(headers or {}), "Accept-Language": "en" if lang == "en" else "zh-CN"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         try:

@@ -31,6 +31,7 @@ from services.portal.pages import (
     scenario_awards,
     scenario_forms,
     scenario_panel,
+    signup,
     techtransfer,
     workbench,
 )
@@ -48,7 +49,7 @@ from shared.web import create_service_app
 
 STATIC = Path(__file__).parent / "static"
 ROUTERS = [
-    auth.router, workbench.router, inbox.router, matches.router, operator.router,
+    auth.router, signup.router, workbench.router, inbox.router, matches.router, operator.router,
     report_pages.router,
     # the markets' own pages before the generic /m/{name} ones; the forms' fixed paths
     # (/m/scenarios/new, /m/editions/new) before the pages' /m/scenarios/{id}

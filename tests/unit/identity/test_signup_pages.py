@@ -98,3 +98,18 @@ def test_the_link_confirms_only_on_the_button(portal) -> None:
     )  # fmt: skip
     used = client.post("/sign-up/confirm", data={"csrf": CSRF, "token": token})
     assert used.status_code == 409 and "该确认链接已使用" in used.text
+
+
+@pytest.mark.parametrize("template", ["signup.html", "signup_done.html", "signup_confirm.html"])
+def test_every_text_of_the_pages_reads_in_english(template: str) -> None:
+    import re
+    from pathlib import Path
+
+    from services.portal.i18n import catalogue
+    from services.portal.pages.signup import CHOICES
+
+    source = (Path(__file__).parents[3] / "services/portal/templates" / template).read_text()
+    texts = set(re.findall(r'_\("((?:[^"\\]|\\.)+)"', source))
+    texts |= {label for choice in CHOICES.values() for label in choice.values()}
+    codes = {t for t in texts if t.endswith(":")}  # prefixes of codes (``field:`` ~ name)
+    assert sorted(t for t in texts - codes if t not in catalogue("en")) == []

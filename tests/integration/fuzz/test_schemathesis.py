@@ -4,9 +4,8 @@ real engines, signed in with a token of each organisation type: 0 server errors 
 Each service runs with its own unique prefixes (database, topics), without background
 consumers or sweepers; schemathesis starts the app's lifespan in its own event loop.
 Examples are few per operation and the organisation type rotates from call to call, so
-the whole module stays within a few minutes on two shared cores. Matching is left out:
-its start loads the sentence encoder (minutes); its endpoints have their own bad-input
-tests.
+the whole module stays within a few minutes on two shared cores. Matching's start loads
+its sentence encoder once (seconds); its indices on the fuzz prefix are deleted after.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
+from opensearchpy import OpenSearch
 from pymongo import MongoClient
 
 from shared.auth import OrgType, Role, install_verifier
@@ -26,8 +26,8 @@ from shared.settings import Settings
 from tests.support.auth import TokenMint, bearer, make_caller
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-SERVICES = ["identity", "techtransfer", "notifications", "catalogue", "talent", "scenarios",
-            "roadshows", "reporting"]  # fmt: skip
+SERVICES = ["identity", "techtransfer", "matching", "notifications", "catalogue", "talent",
+            "scenarios", "roadshows", "reporting"]  # fmt: skip
 NO_BACKGROUND = {"sweeper": False, "consume": False, "workers": False}
 MINT = TokenMint()
 RUN = uuid.uuid4().hex[:8]
@@ -74,6 +74,9 @@ def _drop_databases() -> Any:
         if name.startswith(f"fz{RUN}"):
             mongo.drop_database(name)
     mongo.close()
+    search = OpenSearch(Settings().opensearch_url, timeout=30)
+    search.indices.delete(index=f"fz{RUN}*", ignore_unavailable=True)
+    search.close()
 
 
 def _check(case: Any) -> None:

@@ -42,11 +42,12 @@ import datetime as dt
 import logging
 import random
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -283,19 +284,45 @@ class KeyedLists:
     async def _put(self, bucket: str, state: ListDoc, rev: int) -> None:
         await self.col.replace_one({"_id": bucket}, {**state.to_bson(), "rev": rev}, upsert=True)
 
-    async def rebuild(self, docs: Iterable[Mapping[str, Any]]) -> int:
-        """Write every list from ``docs`` (all of the collection's documents, each with
-        ``_id`` and ``version``): for a bulk load, or to repair after a crash (each bucket
-        named by a document is replaced). Returns the number of buckets written. Not for a
-        hot path: the caller has read everything."""
+    async def rebuild(
+        self,
+        docs: Iterable[Mapping[str, Any]],
+        *,
+        reset: bool = True,
+        version_of: Callable[[Mapping[str, Any]], int] = lambda d: int(d.get("version", 1)),
+    ) -> int:
+        """Write every list from ``docs`` (all of the collection's documents): for a bulk
+        load, or to repair after a crash (``reset``: each bucket named by a document is
+        replaced; without it entries are merged, last writer by version). Returns the
+        number of buckets written. Not for a hot path: the caller has read everything."""
         built: dict[str, list[Op]] = {}
         for doc in docs:
             member = str(doc["_id"])
             for lid, (spec, row) in self.memberships(doc).items():
                 bucket = self.bucket_id(spec, lid, member)
-                built.setdefault(bucket, []).append((member, int(doc["version"]), row))
-        await asyncio.gather(*(self._write(b, ops, reset=True) for b, ops in built.items()))
+                built.setdefault(bucket, []).append((member, version_of(doc), row))
+        await asyncio.gather(*(self._write(b, ops, reset=reset) for b, ops in built.items()))
         return len(built)
+
+    async def ensure_built(
+        self,
+        source: AsyncCollection[Any],
+        version_of: Callable[[Mapping[str, Any]], int] = lambda d: int(d.get("version", 1)),
+    ) -> int:
+        """At start-up: build the lists of a collection that has none yet for these specs
+        (a database from before they were declared, or a spec given new fields), from one
+        full read of it, once (a marker document says so). Entries are merged, not reset,
+        so saves made meanwhile by another replica are kept."""
+        signature = zlib.crc32(repr(self.specs).encode())
+        marker = f"{self.collection}/~built/{signature}"
+        if await self.col.find_one({"_id": marker}) is not None:
+            return 0
+        docs = await source.find({}).to_list()  # one full read, at start-up only
+        built = await self.rebuild(docs, reset=False, version_of=version_of)
+        at = dt.datetime.now(dt.UTC)
+        await self.col.replace_one({"_id": marker}, {"at": at, "documents": len(docs)}, upsert=True)
+        log.info("keyed lists of %s built from %d documents", self.collection, len(docs))
+        return built
 
     # -- reading -------------------------------------------------------------------------
 

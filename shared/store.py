@@ -405,8 +405,12 @@ class MongoAggregateStore(Generic[M]):
         await self.col.delete_one({"_id": agg_id})
 
     async def ensure_indexes(self, *keys: str | list[tuple[str, int]]) -> None:
+        """Indexes (for what still filters: sweeps, operators' tools), and the keyed lists
+        of a collection that has none yet (built once from a full read)."""
         for key in keys:
             await self.col.create_index(key)
+        if self.lists is not None:
+            await self.lists.ensure_built(self.col)
 
 
 def bson_safe(value: Any) -> Any:

@@ -54,6 +54,8 @@ class MongoMessageRepository:
         await self._col.create_index([("user_id", 1), ("created_at", DESCENDING)])
         await self._col.create_index([("user_id", 1), ("read_at", 1)])
         await self._col.create_index("created_at")
+        if self.lists is not None:  # a database from before the inbox lists: built once
+            await self.lists.ensure_built(self._col, lambda d: READ if d.get("read_at") else STORED)
 
     async def add(self, message: Message) -> bool:
         """Insert; False when this (event, recipient) already has its message."""

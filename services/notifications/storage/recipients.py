@@ -33,6 +33,7 @@ class MongoRecipientRepository:
 
     async def ensure_indexes(self) -> None:
         await self._col.create_index("organisation_id")
+        await self.lists.ensure_built(self._col)  # a database from before the lists: once
 
     async def upsert(self, recipient: Recipient) -> str | None:
         """Store ``recipient`` unless a same-or-newer version is stored.

@@ -33,6 +33,7 @@ class MongoWebhookEndpointRepository:
 
     async def ensure_indexes(self) -> None:
         await self._col.create_index("organisation_id")
+        await self.lists.ensure_built(self._col, lambda d: 1 if d.get("active", True) else 2)
 
     async def add(self, endpoint: WebhookEndpoint) -> None:
         doc = {"_id": endpoint.id, **endpoint.model_dump(exclude={"id"})}

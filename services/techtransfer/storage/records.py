@@ -31,6 +31,7 @@ class MongoTechOfferRepository(Aggregates[TechOffer]):
         return {"created": entity.created_at}
 
     async def ensure_indexes(self) -> None:
+        await self.store.ensure_indexes()  # the keyed lists of a database from before them
         await self._col.create_index([("state", 1), ("created", -1)])
         await self._col.create_index([("owner.org_id", 1), ("created", -1)])
         await self._col.create_index("content.domains")
@@ -47,6 +48,7 @@ class MongoTechNeedRepository(Aggregates[TechNeed]):
         return {"created": entity.created_at}
 
     async def ensure_indexes(self) -> None:
+        await self.store.ensure_indexes()  # the keyed lists of a database from before them
         await self._col.create_index([("state", 1), ("created", -1)])
         await self._col.create_index([("owner.org_id", 1), ("created", -1)])
         await self._col.create_index("content.domains")

@@ -11,7 +11,10 @@ percolator's vector gate) is made on the other folds and scored on the held-out 
 ``heldout_ndcg10`` pools the held-out queries, ``heldout_sd`` is the spread of the
 fold means (over ``--repeats`` fold draws). Ablations are held out the same way.
 ``ndcg10`` is the shipped defaults scored on every query (in-sample: they were
-chosen on this set).
+chosen on this set). The service's relevance floor (``usecases.ranking.relevant``: 2+
+shared words, or sentence similarity >= ``min_similarity``) and its alternatives
+(``FLOORS``) are applied to the same hits of every grid point, each held out, with
+what each lets through to the top 10 (judged relevant / irrelevant / unjudged).
 
     uv run python bench/relevance.py [--data DIR] [--folds 5] [--repeats 3] [--ablate]
 
@@ -27,6 +30,7 @@ import sys
 import time
 import uuid
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +48,7 @@ from bench.heldout import (  # noqa: E402
     percolator_fixed,
     percolator_held_out,
 )
-from services.matching.domain.suggestions import (  # noqa: E402
-    SuggestionPolicy,
-    relevant_enough,
-)
+from services.matching.domain.suggestions import SuggestionPolicy  # noqa: E402
 from services.matching.ranking import (  # noqa: E402
     DEFAULT_PARAMS,
     PAIRS,
@@ -61,7 +62,7 @@ from services.matching.ranking import (  # noqa: E402
     to_index_doc,
 )
 from services.matching.settings import MatchingSettings  # noqa: E402
-from services.matching.usecases.ranking import FULL_SOURCE, match_body, shared_terms  # noqa: E402
+from services.matching.usecases.ranking import FULL_SOURCE, match_body, relevant  # noqa: E402
 
 K = 10
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "matching-dev"
@@ -86,12 +87,17 @@ ABLATIONS: dict[str, dict[str, Any]] = {
     "semantic on 64 dims": {"semantic_dims": 64},
     "most_fields": {"multi_match_type": "most_fields"},
 }
-#: alternatives to the service's word floor (>= 2 shared words), measured with --ablate:
-#: a hit below it is kept when its sentence similarity reaches the value (-1: no floor)
-FLOORS: dict[str, float] = {
-    "word floor or similarity >= 0.5": 0.5,
-    "word floor or similarity >= 0.4": 0.4,
-    "no word floor": -1.0,
+#: the service's relevance floor (``SuggestionPolicy``: >= 2 shared words, or sentence
+#: similarity >= ``min_similarity``) and its alternatives, applied to the same hits of
+#: every grid point (no extra search), each held out like the shipped one
+_POLICY = SuggestionPolicy()
+FLOORS: dict[str, SuggestionPolicy] = {
+    "word floor alone": replace(_POLICY, min_similarity=None),
+    **{
+        f"word floor or similarity >= {t}": replace(_POLICY, min_similarity=t)
+        for t in (0.5, 0.45, 0.4, 0.35, 0.3, 0.25)
+    },
+    "no word floor": replace(_POLICY, min_shared_terms=0, min_similarity=None),
 }
 #: the percolator's vector gate: share of sign agreement (0: the word gate alone)
 GATES = (0.0, 0.6, 0.65, 0.7, 0.75, 0.8)
@@ -156,19 +162,15 @@ def msearch(
     return out
 
 
-def service_rankings(
+def service_hits(
     client: OpenSearch,
     index_of: dict[str, str],
     queries: list[dict],
     params: RankingParams | None = None,
-    floor_similarity: float | None = None,
-) -> list[list[str]]:
-    """Rank as the matching service stores suggestions: its query body (``match_body``
-    for the defaults; the same builder with ``params`` otherwise) at its depth, then its
-    relevance floor (``relevant_enough`` on shared words); the top ``K`` are scored.
-    ``floor_similarity`` (a measured alternative, not the service's): a hit below the
-    word floor is kept when its sentence similarity reaches this."""
-    policy = SuggestionPolicy()
+) -> tuple[list[dict], list[list[dict]]]:
+    """The projected demands and the hits the service's query body returns for each
+    (``match_body`` for the defaults; the same builder with ``params`` otherwise), at
+    the service's depth, before its relevance floor."""
     depth = MatchingSettings().ranked_depth
     demands = [
         to_index_doc({**q, "status": "published"}, with_standing_query=False) for q in queries
@@ -181,19 +183,30 @@ def service_rankings(
             body = build_match_query(d, size=depth, params=params)
             body["_source"] = FULL_SOURCE
         bodies.append((PAIRS[d["kind"]], body))
-    out = []
-    for d, hits in zip(demands, msearch_hits(client, index_of, bodies), strict=True):
-        kept = [
-            h
-            for h in hits
-            if relevant_enough(policy, shared_terms(d, h["_source"]))
-            or (
-                floor_similarity is not None
-                and (semantic.similarity(d, h["_source"]) or -1.0) >= floor_similarity
-            )
-        ]
-        out.append([h["_id"] for h in kept][:K])
-    return out
+    return demands, msearch_hits(client, index_of, bodies)
+
+
+def floored(
+    demands: list[dict], hits: list[list[dict]], policy: SuggestionPolicy
+) -> list[list[str]]:
+    """The service's relevance floor (``relevant``: shared words, or sentence similarity)
+    under ``policy``, then the top ``K``: what the service stores and suggests."""
+    return [
+        [h["_id"] for h in hs if relevant(policy, d, h["_source"])][:K]
+        for d, hs in zip(demands, hits, strict=True)
+    ]
+
+
+def service_rankings(
+    client: OpenSearch,
+    index_of: dict[str, str],
+    queries: list[dict],
+    params: RankingParams | None = None,
+    policy: SuggestionPolicy | None = None,
+) -> list[list[str]]:
+    """Rank as the matching service stores suggestions (``policy``: its floor by default)."""
+    demands, hits = service_hits(client, index_of, queries, params)
+    return floored(demands, hits, policy or SuggestionPolicy())
 
 
 def msearch_hits(client: OpenSearch, index_of: dict[str, str], bodies: list[tuple[str, dict]]):
@@ -207,6 +220,19 @@ def msearch_hits(client: OpenSearch, index_of: dict[str, str], bodies: list[tupl
                 raise RuntimeError(r["error"])
             out.append(r["hits"]["hits"])
     return out
+
+
+def kept_pairs(queries: list[dict], rankings: list[list[str]], qrels: dict) -> dict[str, Any]:
+    """What a floor lets through to the stored top ``K`` (suggestions): per demand, and
+    how many of those pairs were judged relevant, judged irrelevant, or not judged."""
+    counts = {"relevant": 0, "judged_irrelevant": 0, "unjudged": 0}
+    for q, ranked in zip(queries, rankings, strict=True):
+        grades = qrels.get(q["id"], {})
+        for d in ranked:
+            g = grades.get(d)
+            counts["unjudged" if g is None else "relevant" if g > 0 else "judged_irrelevant"] += 1
+    total = sum(counts.values())
+    return {"kept_per_demand": round(total / len(queries), 2), **counts}
 
 
 def per_query(queries: list[dict], rankings: list[list[str]], qrels: dict) -> dict[str, float]:
@@ -319,24 +345,29 @@ def main(
     try:
         names = index_all(client, prefix, docs, queries)
         supply = names["supply"]
-        ours = evaluate(queries, service_rankings(client, supply, queries), qrels)
+        at_defaults = service_hits(client, supply, queries)
+        ours = evaluate(queries, floored(*at_defaults, _POLICY), qrels)
         by_pair = {dk: PAIRS[dk] for dk in PAIRS}
         base_rankings = msearch(
             client, names["base"], [(by_pair[q["kind"]], baseline_query(q)) for q in queries]
         )
         base = evaluate(queries, base_rankings, qrels)
 
-        def grid_scores(changes: dict[str, Any], floor: float | None = None) -> list[dict]:
+        def grid_scores(changes: dict[str, Any]) -> list[dict]:
             return [
                 per_query(
-                    queries,
-                    service_rankings(client, supply, queries, p.but(**changes), floor),
-                    qrels,
+                    queries, service_rankings(client, supply, queries, p.but(**changes)), qrels
                 )
                 for p in GRID
             ]
 
-        main_scores = grid_scores({})
+        # one search pass per grid point; the shipped floor and each alternative on its hits
+        by_floor: dict[str, list[dict]] = {name: [] for name in ("shipped", *FLOORS)}
+        for p in GRID:
+            demands, hits = service_hits(client, supply, queries, p)
+            for name, policy in (("shipped", _POLICY), *FLOORS.items()):
+                by_floor[name].append(per_query(queries, floored(demands, hits, policy), qrels))
+        main_scores = by_floor["shipped"]
         held = held_out(queries, main_scores, draws)
         best_all = GRID[
             max(range(len(GRID)), key=lambda i: statistics.fmean(main_scores[i].values()))
@@ -346,9 +377,27 @@ def main(
             if ablate
             else {}
         )
-        if ablate:
-            for name, floor in FLOORS.items():
-                variants[name] = held_out(queries, grid_scores({}, floor), draws)
+        floors = {
+            name: {
+                **held_out(queries, by_floor[name], draws),
+                **kept_pairs(queries, floored(*at_defaults, policy), qrels),
+            }
+            for name, policy in (("shipped", _POLICY), *FLOORS.items())
+        }
+        # the floor itself chosen on training folds, with the grid point: every
+        # (floor, grid point) is a candidate, scored on the held-out fold
+        names_ = list(FLOORS)
+        either = held_out(queries, [s for n in names_ for s in by_floor[n]], draws)
+        floor_picks: dict[str, int] = defaultdict(int)
+        for i, n in either["chosen"].items():
+            floor_picks[names_[i // len(GRID)]] += n
+        floors["floor chosen on training folds"] = {
+            **either,
+            "kept_per_demand": "",
+            "relevant": "",
+            "judged_irrelevant": "",
+            "unjudged": "",
+        }
         found = {g: percolated_pairs(client, names["demand"][g], docs) for g in GATES}
     finally:
         for group in (names.get("supply", {}), names.get("base", {})):
@@ -397,6 +446,22 @@ def main(
                 f"{v['mean']:.4f} ± {v['sd']:.4f}",
             )  # fmt: skip
         console.print(vt)
+    ft = Table(title=f"relevance floors, held out (nDCG@10) and what reaches the top {K}")
+    ft.add_column("floor")
+    for kind in PAIRS:
+        ft.add_column(kind, justify="right")
+    for col in ("overall ± sd", "kept/demand", "relevant", "judged irrel.", "unjudged"):
+        ft.add_column(col, justify="right")
+    for name, v in floors.items():
+        label = f"shipped ({_POLICY.min_shared_terms} words or sim >= {_POLICY.min_similarity})"
+        ft.add_row(
+            label if name == "shipped" else name,
+            *[f"{v['per_kind'].get(k, 0):.4f}" for k in PAIRS],
+            f"{v['mean']:.4f} ± {v['sd']:.4f}", f"{v['kept_per_demand']}",
+            str(v["relevant"]), str(v["judged_irrelevant"]), str(v["unjudged"]),
+        )  # fmt: skip
+    console.print(ft)
+    console.print(f"floors chosen on training folds: {dict(floor_picks)}")
     console.print(
         f"percolator before (word gate alone): recall {perc_before['recall']:.4f}, "
         f"{perc_before['hits']} hits, {perc_before['judged_irrelevant_hits']} judged irrelevant\n"

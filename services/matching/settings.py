@@ -26,6 +26,13 @@ class MatchingSettings(BaseSettings):
     min_shared_terms: int = Field(
         2, ge=1, description="words a hit must share with the demand to be ranked at all"
     )
+    min_similarity: float | None = Field(
+        0.25,
+        ge=-1.0,
+        le=1.0,
+        description="... unless its sentence vector's cosine with the demand's reaches this"
+        " (a paraphrase; unset: the word floor alone)",
+    )
     candidate_demands: int = Field(
         30, ge=1, le=200, description="demands looked at for a new supply (reverse + percolator)"
     )

@@ -24,14 +24,30 @@ class SuggestionPolicy:
     #: a hit sharing fewer words than this with the demand is not a match at all (the
     #: engine still scores it on stray bigrams); the percolator's text gate uses 2 too
     min_shared_terms: int = 2
+    #: ... unless the two records' sentence vectors are at least this similar (cosine):
+    #: a paraphrase, the same need in other words (None: the word floor alone). USE
+    #: multilingual gives paraphrases sharing no word ~0.3-0.4, unrelated records of the
+    #: same pair of kinds ~0.19 (median; 0.30 at the 90th percentile) on the dev set
+    #: (measured: bench/relevance.py's floor table, held out)
+    min_similarity: float | None = 0.25
     #: a stored pair whose rank is the same and whose score moved less than this share is
     #: not rewritten
     score_tolerance: float = 0.05
 
 
-def relevant_enough(policy: SuggestionPolicy, matched_terms: list[str]) -> bool:
-    """Whether a constraint-passing hit overlaps enough in words to be ranked at all."""
-    return len(matched_terms) >= policy.min_shared_terms
+def relevant_enough(
+    policy: SuggestionPolicy, matched_terms: list[str], similarity: float | None = None
+) -> bool:
+    """Whether a constraint-passing hit is close enough to be ranked at all: it shares
+    enough words with the demand, or says the same in other words (``similarity``, the
+    cosine of their sentence vectors; None when one has no vector)."""
+    if len(matched_terms) >= policy.min_shared_terms:
+        return True
+    return (
+        similarity is not None
+        and policy.min_similarity is not None
+        and similarity >= policy.min_similarity
+    )
 
 
 def decide(

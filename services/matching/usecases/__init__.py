@@ -30,4 +30,5 @@ class Deps:
             top_n=self.settings.top_n,
             rise_ranks=self.settings.rise_ranks,
             min_shared_terms=self.settings.min_shared_terms,
+            min_similarity=self.settings.min_similarity,
         )

@@ -19,6 +19,7 @@ from services.matching.ranking import (
 from services.matching.storage.matches import pair_id
 from services.matching.usecases import Deps
 from services.matching.usecases.matches import may_see
+from services.matching.usecases.ranking import relevant
 from shared.auth import Caller
 
 Doc = dict[str, Any]
@@ -33,8 +34,9 @@ async def _find(deps: Deps, record_id: str, kinds: list[str]) -> Doc | None:
 
 
 def verdict(
-    result: Doc, score: float | None, cutoff: float | None, top_n: int, min_terms: int
+    result: Doc, score: float | None, cutoff: float | None, top_n: int, close: bool
 ) -> tuple[str, str]:
+    """``close``: the pair passes the suggestion floor (shared words or similarity)."""
     if result["failed"]:
         checks = {c["name"]: c for c in result["constraints"]}
         parts = [
@@ -43,7 +45,7 @@ def verdict(
         ]
         return "constraint_failed", "hard constraint failed: " + "; ".join(parts)
     terms = result["text"]["matched_terms"]
-    if not score or len(terms) < min_terms:
+    if not score or not close:
         shown = "、".join(terms) or "none"
         return "weak_text", f"weak text overlap: {len(terms)} shared words ({shown})"
     if cutoff is not None and score < cutoff:
@@ -84,7 +86,8 @@ async def why_not(deps: Deps, caller: Caller, demand_id: str, supply_id: str) ->
         cutoff = float(ranked[-1]["_score"]) if len(ranked) >= top_n else None
     if hit is not None:
         result = explain(demand, supply, hit)
-    code, text = verdict(result, score, cutoff, top_n, deps.settings.min_shared_terms)
+    close = relevant(deps.policy, demand, supply)
+    code, text = verdict(result, score, cutoff, top_n, close)
     stored = await deps.repos.matches.get(pair_id(demand_id, supply_id))
     kept = ("rank", "score", "suggested_rank", "feedback", "dismissed", "active")
     return {

@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from services.matching import events
-from services.matching.domain.suggestions import Reason, decide, relevant_enough, summary
+from services.matching.domain.suggestions import (
+    Reason,
+    SuggestionPolicy,
+    decide,
+    relevant_enough,
+    summary,
+)
 from services.matching.ranking import (
     PAIRS,
     REVERSE_PAIRS,
@@ -23,6 +29,7 @@ from services.matching.ranking import (
     build_percolate_query,
     build_reverse_query,
     explain,
+    semantic,
 )
 from services.matching.ranking.explain import text_overlap
 from services.matching.sources import MARKETS
@@ -73,6 +80,15 @@ def stored_explanation(demand: Doc, supply: Doc, hit: Doc) -> Doc:
 
 def shared_terms(demand: Doc, supply: Doc) -> list[str]:
     return text_overlap(demand, supply)["matched_terms"]
+
+
+def relevant(policy: SuggestionPolicy, demand: Doc, supply: Doc) -> bool:
+    """The suggestion floor on two projected documents: enough shared words, or (only
+    then computed) sentence vectors similar enough: a paraphrase shares few words."""
+    terms = shared_terms(demand, supply)
+    if relevant_enough(policy, terms):
+        return True
+    return relevant_enough(policy, terms, semantic.similarity(demand, supply))
 
 
 def match_body(demand: Doc, size: int) -> Doc:
@@ -219,7 +235,7 @@ async def _store_ranking(deps: Deps, demand: Doc, hits: list[Doc]) -> RankingRes
     the demand's ranking (one read by ``_id``) says which; a re-ranking that changes
     nothing reads that one document and writes nothing."""
     repo = deps.repos.matches
-    hits = [h for h in hits if relevant_enough(deps.policy, shared_terms(demand, h["_source"]))]
+    hits = [h for h in hits if relevant(deps.policy, demand, h["_source"])]
     result = RankingResult(demands=1, pairs=len(hits))
     plans = planned(demand, hits)
     before = await repo.ranking(demand["id"])
@@ -307,14 +323,10 @@ async def candidate_demands(deps: Deps, supply: Doc, *, earlier: bool = True) ->
         doc = await deps.search.get(demand_kind, demand_id)
         if doc is not None and doc.get("status") == "published":
             found[demand_id] = doc
-    # A demand sharing too few words with the supply cannot rank it (its ranking drops
-    # such hits); unless it ranked the supply before, re-ranking it would only restore
-    # what its own last ranking stored, so it is not re-ranked.
-    return [
-        d
-        for d in found.values()
-        if d["id"] in before or relevant_enough(deps.policy, shared_terms(d, supply))
-    ]
+    # A demand too far from the supply (too few shared words, vectors not similar
+    # enough) cannot rank it (its ranking drops such hits); unless it ranked the supply
+    # before, re-ranking it would only restore what its own last ranking stored.
+    return [d for d in found.values() if d["id"] in before or relevant(deps.policy, d, supply)]
 
 
 async def match_supply(deps: Deps, supply: Doc, *, published: bool = False) -> RankingResult:

@@ -15,10 +15,17 @@ from services.catalogue.domain.editions import Current, Edition
 from services.catalogue.domain.launches import Launch, Lead, Registration
 from services.catalogue.domain.needs import Need
 from services.catalogue.domain.products import Product
+from shared.keyed_lists import ListSpec
 from shared.store import MongoAggregateStore
 from shared.units import CountedUnits
 
 CURRENT = "current"  # the one id of the edition-in-force pointer
+#: keyed lists (read by ``_id``): an enterprise's own applications, and the operator's
+#: review queue (submitted ones only: approved and rejected ones pile up for ever)
+APPLICATION_LISTS = (
+    ListSpec("owner", ("owner_org_id",), ("state", "updated_at"), buckets=4),
+    ListSpec("queue", ("state",), ("owner_org_id", "updated_at"), (("state", ("submitted",)),), 4),
+)
 
 
 @dataclass(frozen=True)
@@ -41,7 +48,9 @@ class Repositories:
             return MongoAggregateStore(db, kind, model, collection=collection)
 
         return cls(
-            applications=store("application", Application, "applications"),
+            applications=MongoAggregateStore(
+                db, "application", Application, collection="applications", lists=APPLICATION_LISTS
+            ),
             editions=store("edition", Edition, "editions"),
             current=store("current_edition", Current, "current_edition"),
             products=store("product", Product, "products"),

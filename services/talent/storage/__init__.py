@@ -17,8 +17,13 @@ from services.talent.domain.claims import Claim
 from services.talent.domain.demands import Demand
 from services.talent.domain.fairs import Fair, Registration
 from shared.files import FileStore
+from shared.keyed_lists import ListSpec
 from shared.store import MongoAggregateStore
 from shared.units import CountedUnits
+
+#: the operator's verification queue (agencies registered, not yet verified), read by
+#: ``_id`` (shared/keyed_lists.py); verified and suspended ones are not listed this way
+AGENCY_QUEUE = (ListSpec("queue", ("state",), (), (("state", ("registered",)),), buckets=4),)
 
 
 class PersonKey(BaseModel):
@@ -45,7 +50,9 @@ class Repositories:
     def over(cls, db: AsyncDatabase[Any]) -> Repositories:
         return cls(
             demands=MongoAggregateStore(db, "demand", Demand, collection="demands"),
-            agencies=MongoAggregateStore(db, "agency", Agency, collection="agencies"),
+            agencies=MongoAggregateStore(
+                db, "agency", Agency, collection="agencies", lists=AGENCY_QUEUE
+            ),
             claims=MongoAggregateStore(db, "claim", Claim, collection="claims"),
             candidates=MongoAggregateStore(db, "candidate", Candidate, collection="candidates"),
             person_keys=MongoAggregateStore(db, "person_key", PersonKey, collection="person_keys"),
@@ -58,6 +65,7 @@ class Repositories:
         )
 
     async def ensure_indexes(self) -> None:
+        await self.agencies.ensure_indexes()  # its keyed list, for a database from before it
         await self.demands.ensure_indexes([("state", 1), ("created_at", -1)], "owner_org_id")
         await self.claims.ensure_indexes(
             [("state", 1), ("expires_at", 1)], "demand_id", "agency_id", "units_freed"

@@ -20,6 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from services.portal.backend import Backend, ServiceUnavailable
 from services.portal.forms import SchemaCache
 from services.portal.pages import (
+    account,
     auth,
     brokerage,
     edition_forms,
@@ -50,7 +51,7 @@ from shared.web import create_service_app
 STATIC = Path(__file__).parent / "static"
 ROUTERS = [
     auth.router, signup.router, workbench.router, inbox.router, matches.router, operator.router,
-    report_pages.router,
+    report_pages.router, account.router,
     # the markets' own pages before the generic /m/{name} ones; the forms' fixed paths
     # (/m/scenarios/new, /m/editions/new) before the pages' /m/scenarios/{id}
     scenario_forms.router, scenario_panel.router, scenario_awards.router, edition_forms.router,

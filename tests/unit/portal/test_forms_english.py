@@ -16,6 +16,7 @@ FORMS = (
     "form_macros.html", "scenarios/post.html", "scenarios/batch.html", "scenarios/panel.html",
     "scenarios/sheet.html", "scenarios/selection.html", "scenarios/results.html",
     "catalogue/edition_new.html", "catalogue/entries.html", "roadshows/request.html",
+    "account.html",
 )  # fmt: skip
 LITERAL = re.compile(r'_\("((?:[^"\\]|\\.)+)"')
 
@@ -34,3 +35,13 @@ def test_the_scenario_form_reads_in_english(portal: Any) -> None:
     page = client.get("/m/scenarios/new").text
     assert "Post a scenario" in page and "Criterion 1 weight (%)" in page
     assert "Build period" in page and "发布应用场景" not in page
+
+
+def test_the_account_page_shows_the_ids_a_publisher_names_an_expert_by(portal: Any) -> None:
+    client, backend, _ = portal
+    backend.on("identity", "GET", "/me", (200, {
+        "user": {"name": "专家甲", "email": "a@example.cn"},
+        "organisation": {"profile": {"name": "北京示范大学"}}}))  # fmt: skip
+    page = client.get("/account").text
+    assert "专家甲" in page and "北京示范大学" in page
+    assert "<code>user-me</code>" in page and "<code>org-me</code>" in page

@@ -9,11 +9,17 @@ from fastapi import APIRouter, Response, status
 from services.roadshows.api import DepsDep, Investor, Operator, operation_id
 from services.roadshows.domain.seats import Booking, MyBooking, SeatState
 from services.roadshows.usecases import seats as uc
+from shared.auth import VERIFIED
 
 router = APIRouter(tags=["seats"], generate_unique_id_function=operation_id)
 
 
-@router.post("/roadshows/{roadshow_id}/seats", summary="Book a seat", status_code=201)
+@router.post(
+    "/roadshows/{roadshow_id}/seats",
+    summary="Book a seat",
+    status_code=201,
+    dependencies=[VERIFIED],
+)
 async def book(roadshow_id: str, caller: Investor, deps: DepsDep, response: Response) -> Booking:
     """201 with a seat, 202 on the waitlist (promoted first come first served)."""
     booking = await uc.book(deps, caller, roadshow_id)

@@ -26,6 +26,7 @@ GATED = [
     ("roadshows.api.records", "POST", "/mandates"),
     ("roadshows.api.records", "POST", "/pitches"),
     ("roadshows.api.applications", "POST", "/roadshows/{roadshow_id}/applications"),
+    ("roadshows.api.seats", "POST", "/roadshows/{roadshow_id}/seats"),
 ]
 # drafting stays open to everyone allowed to draft
 OPEN = [

@@ -5,38 +5,32 @@ move (cut-offs, the end of a roadshow). The sweeper is off; tests call what they
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import json
-import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer
-from aiokafka.admin import AIOKafkaAdminClient
-from asgi_lifespan import LifespanManager
-from pymongo import AsyncMongoClient
 
 from services.roadshows.main import create_app
 from services.roadshows.settings import RoadshowsSettings
 from services.roadshows.usecases import Deps
 from shared.auth import Caller, OrgType
-from shared.db import database_name
-from shared.settings import Settings
-from tests.support.auth import TokenMint, bearer, make_caller
+from tests.support.auth import TokenMint, make_caller
+from tests.support.market import (
+    MarketApp,
+    ShiftableClock,
+    eventually,
+    of_type,
+    publish,
+    running,
+    unique_settings,
+    wait_for_events,
+)
+
+__all__ = ["eventually", "of_type", "publish", "wait_for_events"]  # the tests import them from here
 
 PDF = b"%PDF-1.4\n% test deck\n" + b"0" * 200
-
-
-class ShiftableClock:
-    def __init__(self) -> None:
-        self.offset = dt.timedelta()
-
-    def __call__(self) -> dt.datetime:
-        return dt.datetime.now(dt.UTC) + self.offset
 
 
 def at(hours: float) -> str:
@@ -71,32 +65,14 @@ def roadshow_body(hours: float = 48, **overrides: Any) -> dict[str, Any]:
 
 
 @dataclass
-class RS:
+class RS(MarketApp):
     """A running roadshows app with helpers for acting as any caller."""
 
-    client: httpx.AsyncClient
-    app: Any
-    clock: ShiftableClock
-    settings: Settings
-    mint: TokenMint
-    operator: Caller
+    ok_statuses = (200, 201, 202)
 
     @property
     def deps(self) -> Deps:
         return self.app.state.deps
-
-    async def call(
-        self, caller: Caller | None, method: str, path: str, body: Any = None, **kw: Any
-    ) -> httpx.Response:
-        headers = {**(bearer(self.mint.token(caller)) if caller else {}), **kw.pop("headers", {})}
-        if body is not None:
-            kw["json"] = body
-        return await self.client.request(method, path, headers=headers, **kw)
-
-    async def ok(self, caller: Caller, method: str, path: str, body: Any = None, **kw: Any) -> Any:
-        response = await self.call(caller, method, path, body, **kw)
-        assert response.status_code in (200, 201, 202), response.text
-        return response.json()
 
     async def roadshow(self, hours: float = 48, **overrides: Any) -> dict[str, Any]:
         return await self.ok(self.operator, "POST", "/roadshows", roadshow_body(hours, **overrides))
@@ -104,80 +80,14 @@ class RS:
     async def pitch(self, owner: Caller, **overrides: Any) -> dict[str, Any]:
         return await self.ok(owner, "POST", "/pitches", pitch_body(**overrides))
 
-    def topic(self, name: str) -> str:
-        return f"{self.settings.topic_prefix}{name}"
-
-
-def decode(message: Any) -> dict[str, Any]:
-    return json.loads(message.value)
-
-
-async def wait_for_events(
-    rs: RS, topics: list[str], predicate: Callable[[list[dict[str, Any]]], bool],
-    timeout: float = 20.0,
-) -> list[dict[str, Any]]:  # fmt: skip
-    """Consume ``topics`` from the start until ``predicate`` holds (distinct envelopes)."""
-    consumer = AIOKafkaConsumer(
-        *[rs.topic(t) for t in topics], bootstrap_servers=rs.settings.kafka_bootstrap,
-        group_id=None, auto_offset_reset="earliest", enable_auto_commit=False,
-    )  # fmt: skip
-    await consumer.start()
-    seen: list[dict[str, Any]] = []
-    ids: set[str] = set()
-    try:
-        async with asyncio.timeout(timeout):
-            while not predicate(seen):
-                batch = await consumer.getmany(timeout_ms=500)
-                for records in batch.values():
-                    for event in map(decode, records):
-                        if event.get("id") not in ids:
-                            ids.add(event.get("id"))
-                            seen.append(event)
-    except TimeoutError:
-        raise AssertionError(f"never matched; saw {[e.get('type') for e in seen]}") from None
-    finally:
-        await consumer.stop()
-    return seen
-
-
-def of_type(events: list[dict[str, Any]], type_: str, subject: str | None = None) -> list[dict]:
-    return [e for e in events if e.get("type") == type_ and subject in (None, e.get("subject"))]
-
-
-async def eventually(check: Callable[[], Any], timeout: float = 20.0) -> Any:
-    """Poll an async ``check`` until it returns something truthy (deadline, no fixed sleep)."""
-    async with asyncio.timeout(timeout):
-        while True:
-            found = await check()
-            if found:
-                return found
-            await asyncio.sleep(0.1)
-
 
 @pytest.fixture(scope="module")
 async def rs() -> AsyncIterator[RS]:
-    suffix = uuid.uuid4().hex[:10]
-    settings = Settings(db_prefix=f"test_{suffix}", topic_prefix=f"test_{suffix}.",
-                        group_prefix=f"test_{suffix}")  # fmt: skip
+    settings, clock, mint = unique_settings(), ShiftableClock(), TokenMint()
     own = RoadshowsSettings(sweep_seconds=3600, deck_max_bytes=50_000)
-    clock = ShiftableClock()
-    mint = TokenMint()
     app = create_app(settings, own, clock=clock, verifier=mint.verifier(), sweeper=False)
-    async with LifespanManager(app, startup_timeout=60):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://roadshows") as client:
-            yield RS(client, app, clock, settings, mint, make_caller(OrgType.operator))
-    mongo: AsyncMongoClient = AsyncMongoClient(settings.mongo_url)
-    await mongo.drop_database(database_name("roadshows", settings))
-    await mongo.close()
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
-    await admin.start()
-    try:
-        mine = [t for t in await admin.list_topics() if t.startswith(settings.topic_prefix)]
-        if mine:
-            await admin.delete_topics(mine)
-    finally:
-        await admin.close()
+    async with running("roadshows", settings, app) as client:
+        yield RS(client, app, clock, settings, mint, make_caller(OrgType.operator))
 
 
 @pytest.fixture(autouse=True)
@@ -185,22 +95,6 @@ def _reset_clock(rs: RS) -> Any:
     """A test that moves "now" leaves it where it found it."""
     yield
     rs.clock.offset = dt.timedelta()
-
-
-async def publish(rs: RS, payload: Any, subject: str, source: str) -> None:
-    """Put another service's event on its topic (under this module's prefix)."""
-    from aiokafka import AIOKafkaProducer
-
-    from shared.events import new_event, registry
-
-    envelope = new_event(payload, subject=subject, version=1, source=source)
-    producer = AIOKafkaProducer(bootstrap_servers=rs.settings.kafka_bootstrap)
-    await producer.start()
-    try:
-        topic = rs.topic(registry.topic_for(envelope.type))
-        await producer.send_and_wait(topic, envelope.to_json_bytes(), key=envelope.kafka_key())
-    finally:
-        await producer.stop()
 
 
 def tier_changed(enterprise_id: str, tier: str, sequence: int = 1, action: str = "added") -> Any:

@@ -5,39 +5,33 @@ expiry, guarantee periods). The periodic sweeper is off; tests call ``sweep_once
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import json
-import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer
-from aiokafka.admin import AIOKafkaAdminClient
-from asgi_lifespan import LifespanManager
-from pymongo import AsyncMongoClient
 
 from services.talent.main import create_app
 from services.talent.settings import TalentSettings
 from services.talent.usecases import Deps
 from services.talent.usecases.sweep import sweep_once
 from shared.auth import Caller, OrgType
-from shared.db import database_name
-from shared.settings import Settings
-from tests.support.auth import TokenMint, bearer, make_caller
+from tests.support.auth import TokenMint, make_caller
+from tests.support.market import (
+    MarketApp,
+    ShiftableClock,
+    eventually,
+    of_type,
+    publish,
+    running,
+    unique_settings,
+    wait_for_events,
+)
+
+__all__ = ["eventually", "of_type", "publish", "wait_for_events"]  # the tests import them from here
 
 PDF = b"%PDF-1.4\n% test cv\n" + b"0" * 200
-
-
-class ShiftableClock:
-    def __init__(self) -> None:
-        self.offset = dt.timedelta()
-
-    def __call__(self) -> dt.datetime:
-        return dt.datetime.now(dt.UTC) + self.offset
 
 
 def future(days: float = 30) -> str:
@@ -84,31 +78,15 @@ def candidate_body(n: int = 0, **overrides: Any) -> dict[str, Any]:
 
 
 @dataclass
-class TL:
+class TL(MarketApp):
     """A running talent app with helpers for acting as any caller."""
 
-    client: httpx.AsyncClient
-    app: Any
-    clock: ShiftableClock
-    settings: Settings
-    talent: TalentSettings
-    mint: TokenMint
-    operator: Caller
+    talent: TalentSettings | None = None
+    topic_service = "talent."
 
     @property
     def deps(self) -> Deps:
         return self.app.state.deps
-
-    async def call(
-        self, caller: Caller | None, method: str, path: str, body: Any = None, **kw: Any
-    ) -> httpx.Response:
-        headers = {**(bearer(self.mint.token(caller)) if caller else {}), **kw.pop("headers", {})}
-        return await self.client.request(method, path, json=body, headers=headers, **kw)
-
-    async def ok(self, caller: Caller, method: str, path: str, body: Any = None) -> Any:
-        response = await self.call(caller, method, path, body)
-        assert response.status_code in (200, 201), response.text
-        return response.json()
 
     def enterprise(self) -> Caller:
         return make_caller(OrgType.enterprise)
@@ -134,75 +112,15 @@ class TL:
     async def sweep(self) -> dict[str, int]:
         return await sweep_once(self.deps)
 
-    def topic(self, name: str) -> str:
-        return f"{self.settings.topic_prefix}talent.{name}"
-
-
-def decode(message: Any) -> dict[str, Any]:
-    body = json.loads(message.value) if message.value else {}
-    if isinstance(body, dict) and "type" in body:
-        return body
-    headers = {k: v.decode() for k, v in (message.headers or ())}
-    return {"id": headers.get("ce_id"), "type": headers.get("ce_type"),
-            "subject": headers.get("ce_subject"), "data": body}  # fmt: skip
-
-
-async def wait_for_events(
-    tl: TL, topics: list[str], predicate: Callable[[list[dict[str, Any]]], bool],
-    timeout: float = 20.0,
-) -> list[dict[str, Any]]:  # fmt: skip
-    """Consume ``topics`` from the start until ``predicate`` holds (distinct envelopes)."""
-    consumer = AIOKafkaConsumer(
-        *[tl.topic(t) for t in topics], bootstrap_servers=tl.settings.kafka_bootstrap,
-        group_id=None, auto_offset_reset="earliest", enable_auto_commit=False,
-    )  # fmt: skip
-    await consumer.start()
-    seen: list[dict[str, Any]] = []
-    ids: set[str] = set()
-    try:
-        async with asyncio.timeout(timeout):
-            while not predicate(seen):
-                batch = await consumer.getmany(timeout_ms=500)
-                for records in batch.values():
-                    for event in map(decode, records):
-                        if event.get("id") not in ids:
-                            ids.add(str(event.get("id")))
-                            seen.append(event)
-    except TimeoutError:
-        raise AssertionError(f"never matched; saw {[e.get('type') for e in seen]}") from None
-    finally:
-        await consumer.stop()
-    return seen
-
-
-def of_type(events: list[dict[str, Any]], type_: str, subject: str | None = None) -> list[dict]:
-    return [e for e in events if e.get("type") == type_ and subject in (None, e.get("subject"))]
-
 
 @pytest.fixture(scope="module")
 async def tl() -> AsyncIterator[TL]:
-    suffix = uuid.uuid4().hex[:10]
-    settings = Settings(db_prefix=f"test_{suffix}", topic_prefix=f"test_{suffix}.",
-                        group_prefix=f"test_{suffix}")  # fmt: skip
+    settings, clock, mint = unique_settings(), ShiftableClock(), TokenMint()
     talent = TalentSettings(sweep_seconds=3600, agency_max_claims=3, cv_max_bytes=50_000)
-    clock = ShiftableClock()
-    mint = TokenMint()
     app = create_app(settings, talent, clock=clock, verifier=mint.verifier(), sweeper=False)
-    async with LifespanManager(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://talent") as client:
-            yield TL(client, app, clock, settings, talent, mint, make_caller(OrgType.operator))
-    mongo: AsyncMongoClient = AsyncMongoClient(settings.mongo_url)
-    await mongo.drop_database(database_name("talent", settings))
-    await mongo.close()
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
-    await admin.start()
-    try:
-        mine = [t for t in await admin.list_topics() if t.startswith(settings.topic_prefix)]
-        if mine:
-            await admin.delete_topics(mine)
-    finally:
-        await admin.close()
+    async with running("talent", settings, app) as client:
+        operator = make_caller(OrgType.operator)
+        yield TL(client, app, clock, settings, mint, operator, talent=talent)
 
 
 @pytest.fixture(autouse=True)

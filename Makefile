@@ -8,7 +8,7 @@ LOCAL := $(RUN) python -m deploy.local
 
 .PHONY: install portal-assets browser up down status logs test test-unit test-integration test-e2e lint fmt \
 	bench-backbone bench-relevance bench-matching bench-scheduler bench-pipeline bench-portal bench-store \
-	bench-report bench-claims bench-booking bench-catalogue bench-selection bench-faults
+	bench-report bench-claims bench-booking bench-catalogue bench-selection bench-faults bench-lists
 
 ## install: uv (from PyPI) and the locked Python dependencies
 install:
@@ -121,3 +121,8 @@ bench-faults: install
 bench-report: install
 	$(LOCAL) up --engines-only
 	$(RUN) python bench/report.py
+
+## bench-lists: list endpoints (my offers, an org's records, my inbox, operator queues) with 20,000 records loaded; scans counted
+bench-lists: install
+	$(LOCAL) up --engines-only
+	$(RUN) python bench/lists.py

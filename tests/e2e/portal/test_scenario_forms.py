@@ -87,13 +87,23 @@ def _publish_batch(page: Any, portal: Portal, title: str) -> None:
     assert page.get_by_role("link", name=title).is_visible()
 
 
-def _name_panel(page: Any, portal: Portal, api: Api, scenario_id: str) -> None:
-    page.goto(f"{portal.url}/m/scenarios/{scenario_id}")
+def _my_ids(page: Any, portal: Portal) -> tuple[str, str]:
+    """An expert reads the ids the publisher needs on their own account page."""
+    page.locator("header a.who").click()  # the reader's name in the header
+    page.wait_for_url(f"{portal.url}/account")
+    _clean(page)
+    read = [page.locator(f"dt:text-is('{dt_}') + dd").inner_text().strip()
+            for dt_ in ("用户编号", "机构编号")]  # fmt: skip
+    return read[0], read[1]
+
+
+def _name_panel(page: Any, portal: Portal, experts: list[tuple[str, str]], sid: str) -> None:
+    page.goto(f"{portal.url}/m/scenarios/{sid}")
     page.get_by_role("link", name="评审专家组").click()
     _clean(page)
-    for n, key in enumerate(("university", "investor"), start=1):
-        page.get_by_label(f"专家 {n} 用户编号").fill(api.user_id(key))
-        page.get_by_label(f"专家 {n} 所属机构编号").fill(demo_id(key))
+    for n, (user_id, org_id) in enumerate(experts, start=1):
+        page.get_by_label(f"专家 {n} 用户编号").fill(user_id)
+        page.get_by_label(f"专家 {n} 所属机构编号").fill(org_id)
     page.get_by_role("button", name="保存专家组", exact=True).click()
     assert page.get_by_role("status").inner_text().strip() == "专家组已保存。"
 
@@ -123,10 +133,13 @@ def test_a_scenario_from_posting_to_named_results(portal: Portal, browser: Any) 
     api("enterprise", "scenarios", "POST", f"/scenarios/{scenario_id}/proposals", {
         "approach": "毫米波雷达水位感知终端 + 边缘告警网关。", "price_cny": 1_500_000,
         "facts": {"trl": 7}})  # fmt: skip
-    _name_panel(district, portal, api, scenario_id)
-
-    conflicted = _new_page(browser, width=390)
+    conflicted, expert = _new_page(browser, width=390), _new_page(browser)
     portal.login(conflicted, "investor")
+    portal.login(expert, "university")
+    ids = [_my_ids(expert, portal), _my_ids(conflicted, portal)]
+    assert ids == [(api.user_id(k), demo_id(k)) for k in ("university", "investor")]
+    _name_panel(district, portal, ids, scenario_id)
+
     _wait_for_sheet(conflicted, portal, scenario_id, closes)
     _clean(conflicted)
     conflicted.get_by_label("声明利益冲突的申请企业").select_option(label=enterprise)
@@ -134,8 +147,6 @@ def test_a_scenario_from_posting_to_named_results(portal: Portal, browser: Any) 
     assert "已声明利益冲突" in conflicted.get_by_role("status").inner_text()
     assert conflicted.get_by_text("已声明利益冲突，回避评分。").is_visible()
 
-    expert = _new_page(browser)
-    portal.login(expert, "university")
     _wait_for_sheet(expert, portal, scenario_id, closes)
     expert.get_by_label("技术方案（0–10）").fill("11")
     expert.get_by_label("报价合理性（0–10）").fill("7")

@@ -33,12 +33,17 @@ async def _get(request: Request, seen: Any, path: str, **params: Any) -> Any:
 # -- naming the panel (the publisher) ---------------------------------------------------
 
 
-def _panel_page(request: Request, seen: Any, s: dict[str, Any], values: dict[str, str],
-                errors: dict[str, str], rows: int, status: int = 200) -> HTMLResponse:  # fmt: skip
+async def _panel_page(
+    request: Request, seen: Any, s: dict[str, Any], values: dict[str, str],
+    errors: dict[str, str], rows: int, status: int = 200,
+) -> HTMLResponse:  # fmt: skip
     shown = {f"experts.{n}.{k}" for n in range(rows) for k in ("user_id", "org_id")}
+    # the organisations' names beside their ids, so the publisher sees whom it named
+    names = await org_names(request, seen, (v for k, v in values.items() if k.endswith(".org_id")))
+    saved = request.query_params.get("saved") == "1"
     return render(request, "scenarios/panel.html", seen, status=status, s=s, values=values,
                   errors=errors, others={k: v for k, v in errors.items() if k not in shown},
-                  rows=rows, saved=request.query_params.get("saved") == "1")  # fmt: skip
+                  rows=rows, names=names, saved=saved)  # fmt: skip
 
 
 @router.get("/m/scenarios/{scenario_id}/panel")
@@ -51,7 +56,7 @@ async def panel_form(request: Request, scenario_id: str, seen: User) -> HTMLResp
     for n, e in enumerate(panel.get("experts", [])):
         values[f"experts.{n}.user_id"], values[f"experts.{n}.org_id"] = e["user_id"], e["org_id"]
     rows = max(MIN_ROWS, len(panel.get("experts", [])) + 1)
-    return _panel_page(request, seen, s, values, {}, min(rows, MAX_ROWS))
+    return await _panel_page(request, seen, s, values, {}, min(rows, MAX_ROWS))
 
 
 def experts_of(form: Any) -> tuple[list[dict[str, str]], list[int]]:
@@ -78,7 +83,7 @@ async def name_panel(request: Request, scenario_id: str, seen: User) -> Response
     if not s:
         return render(request, "not_found.html", seen, status=404)
     if form.get("more") == "1":
-        return _panel_page(request, seen, s, values, {}, min(rows + 1, MAX_ROWS))
+        return await _panel_page(request, seen, s, values, {}, min(rows + 1, MAX_ROWS))
     answer = await request.app.state.backend.call(
         "scenarios", "PUT", f"/scenarios/{scenario_id}/panel", token=seen.token,
         lang=seen.lang, json={"experts": experts},
@@ -96,7 +101,7 @@ async def name_panel(request: Request, scenario_id: str, seen: User) -> Response
         ):
             parts[1] = str(sent[int(parts[1])])
         errors[".".join(parts)] = message
-    return _panel_page(request, seen, s, values, errors, rows, status=answer.status_code)
+    return await _panel_page(request, seen, s, values, errors, rows, status=answer.status_code)
 
 
 # -- the expert's sheet: conflicts and scores -------------------------------------------

@@ -116,6 +116,11 @@ def test_the_panel_is_named_by_rows_and_a_refusal_lands_on_its_row(portal: Any) 
     backend.on("scenarios", "PUT", "/scenarios/scn-1/panel", (200, {}))
     saved = client.post("/m/scenarios/scn-1/panel", data=data)
     assert saved.headers["location"] == "/m/scenarios/scn-1/panel?saved=1"
+    backend.on("scenarios", "GET", "/scenarios/scn-1/panel",
+               (200, {"experts": [{"user_id": "u-9", "org_id": "org-u"}]}))  # fmt: skip
+    backend.on("identity", "GET", "/organisations/org-u", (200, {"profile": {"name": "示范大学"}}))
+    again = client.get("/m/scenarios/scn-1/panel?saved=1").text
+    assert 'value="u-9"' in again and "机构：示范大学" in again and "专家组已保存。" in again
 
 
 def test_a_form_without_the_csrf_token_is_refused(portal: Any) -> None:

@@ -41,3 +41,4 @@ Url = Annotated[str, Field(max_length=2000, pattern=r"^https?://\S+$")]
 Cny = Annotated[StrictFloat | StrictInt, Field(ge=0, le=1e13)]  # yuan
 Count = Annotated[StrictInt, Field(ge=0, le=1_000_000)]
 MAX_BODY_BYTES = 1_000_000
+MAX_PATH_SEGMENT_BYTES = 256  # one id in a URL, percent-encoded

@@ -11,6 +11,7 @@ its correlation id) and never sends a traceback to the client.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
@@ -24,11 +25,12 @@ from faststream.specification.asyncapi.site import get_asyncapi_html
 from opentelemetry import trace
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pymongo.errors import AutoReconnect, PyMongoError, ServerSelectionTimeoutError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.db import create_mongo_client, ping_mongo
 from shared.deadletters_api import dead_letter_app
-from shared.errors import DuijieError, TooLarge
-from shared.limits import MAX_BODY_BYTES
+from shared.errors import DuijieError, Problem, TooLarge
+from shared.limits import MAX_BODY_BYTES, MAX_PATH_SEGMENT_BYTES
 from shared.observability import (
     bound_correlation_id,
     context_from_traceparent,
@@ -74,11 +76,21 @@ class _BodyLimit:
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers", []))
+        accept = headers.get(b"accept-language", b"").decode().lower()
+        lang = "en" if accept.startswith("en") else "zh"
+        raw = scope.get("raw_path") or scope.get("path", "").encode()
+        if any(len(part) > MAX_PATH_SEGMENT_BYTES for part in raw.split(b"/")):
+            # ids travel on to the database and the search engine (whose request line
+            # holds 4 KiB): a huge one is refused here, for every route
+            n = MAX_PATH_SEGMENT_BYTES
+            err = TooLarge("path", "path_too_long", zh=f"路径的每一段不能超过 {n} 字节",
+                           en=f"each path segment is at most {n} bytes")  # fmt: skip
+            err.status, err.title_zh, err.title_en = 414, "地址过长", "URI too long"
+            await error_response(err, lang)(scope, receive, send)
+            return
         length = headers.get(b"content-length", b"").decode()
         if length.isdigit() and int(length) > self.max_bytes:
-            accept = headers.get(b"accept-language", b"").decode().lower()
-            response = error_response(self._too_large(), "en" if accept.startswith("en") else "zh")
-            await response(scope, receive, send)
+            await error_response(self._too_large(), lang)(scope, receive, send)
             return
         seen, over = 0, False
 
@@ -98,8 +110,6 @@ class _BodyLimit:
             if not over:
                 await send(message)
             elif message["type"] == "http.response.start":
-                accept = headers.get(b"accept-language", b"").decode().lower()
-                lang = "en" if accept.startswith("en") else "zh"
                 await error_response(self._too_large(), lang)(scope, receive, send)
 
         await self.app(scope, counted, answer)
@@ -170,28 +180,57 @@ async def _duijie_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc, request_language(request))
 
 
+#: what Starlette/FastAPI answer by themselves (no route, wrong method, an unreadable
+#: body such as JSON nested past the parser's recursion limit), as (code, field, zh, en)
+_HTTP_ERRORS: dict[int, tuple[str, str, str, str]] = {
+    400: ("body_unreadable", "body", "请求体无法解析", "the body could not be read"),
+    404: ("not_found", "path", "没有这个地址", "no such address"),
+    405: ("method_not_allowed", "method", "此地址不支持该请求方法", "method not allowed here"),
+}
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    """Starlette's own HTTP errors in the house shape (never ``{"detail": "Not Found"}``)."""
+    assert isinstance(exc, StarletteHTTPException)
+    code, field, zh, en = _HTTP_ERRORS.get(
+        exc.status_code, ("http_error", "request", "请求无法处理", "the request cannot be handled")
+    )
+    return problem_response(
+        exc.status_code, [Problem(field, code, zh, en)], lang=request_language(request),
+        title=(zh, en), code=code, headers=dict(exc.headers or {}),
+    )  # fmt: skip
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     cid = request.scope.get("state", {}).get("correlationid")
     if _database_busy(exc):
         headers = {"Retry-After": "1", **({CORRELATION_HEADER: cid} if cid else {})}
-        return JSONResponse(
-            status_code=503,
-            content={
-                "detail": "数据库繁忙，请稍后重试 / the database is busy, retry shortly",
-                "correlationid": cid,
-            },
-            headers=headers,
-        )
+        zh, en = "数据库繁忙，请稍后重试", "the database is busy, retry shortly"
+        return _with_cid(problem_response(
+            503, [Problem("database", "database_busy", zh, en)],
+            lang=request_language(request), title=("服务暂不可用", "Service unavailable"),
+            code="database_busy", headers=headers,
+        ), cid)  # fmt: skip
     return await _internal_error(request, exc)
 
 
 async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
     cid = request.scope.get("state", {}).get("correlationid")
-    return JSONResponse(
-        status_code=500,
-        content={"detail": "internal server error", "correlationid": cid},
+    zh, en = "服务器内部错误，请稍后重试", "internal server error, retry later"
+    return _with_cid(problem_response(
+        500, [Problem("request", "internal_error", zh, en)], lang=request_language(request),
+        title=("服务器内部错误", "Internal server error"), code="internal_error",
         headers={CORRELATION_HEADER: cid} if cid else None,
-    )
+    ), cid)  # fmt: skip
+
+
+def _with_cid(response: JSONResponse, cid: str | None) -> JSONResponse:
+    """The correlation id as an extension member, to quote to the operators."""
+    body = json.loads(bytes(response.body))
+    body["correlationid"] = cid
+    response.body = response.render(body)
+    response.headers["content-length"] = str(len(response.body))
+    return response
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -199,6 +238,7 @@ def install_error_handlers(app: FastAPI) -> None:
     details, and anything unexpected as a 500 (503 when the database is busy) with no
     traceback sent."""
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(DuijieError, _duijie_error)
     app.add_exception_handler(Exception, _unexpected_error)
 

@@ -144,5 +144,5 @@ async def test_a_busy_database_is_503_with_retry_after(client: httpx.AsyncClient
     response = await client.get("/busy")
     assert response.status_code == 503
     assert response.headers["retry-after"] == "1"
-    assert "busy" in response.json()["detail"]
+    assert response.json()["errors"][0]["code"] == "database_busy"
     assert "SQLITE" not in response.text

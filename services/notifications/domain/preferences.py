@@ -29,6 +29,7 @@ class Category(StrEnum):
     tier = "tier"  # 企业清单
     application = "application"  # 申报与评审
     alert = "alert"  # 监测预警 (reporting's monitoring alerts)
+    account = "account"  # 机构审核 (a self-signed-up organisation verified or rejected)
 
 
 class Channel(StrEnum):

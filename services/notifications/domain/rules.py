@@ -161,6 +161,16 @@ def _panel_experts(data: Data) -> list[Audience]:
     return [Audience(str(o), user_id=str(u)) for u, o in zip(users, orgs_, strict=True)]
 
 
+def admins_of(path: str) -> Callable[[Data], list[Audience]]:
+    """Audience: the admins of the organisation at ``path`` (the person who signed it up)."""
+
+    def audience(data: Data) -> list[Audience]:
+        org = pick(data, path)
+        return [Audience(org, roles=frozenset({"admin"}))] if isinstance(org, str) else []
+
+    return audience
+
+
 def orgs_except(actor: str, *paths: str) -> Callable[[Data], list[Audience]]:
     """Audience: the organisations at ``paths`` other than the one that acted."""
     everyone = orgs(*paths)
@@ -338,6 +348,11 @@ def _rules() -> list[Rule]:
             "roadshows.followup.reported", Category.deal, orgs("enterprise_org_id"),
             subject_of("roadshow_meeting", "meeting_id"), fields("stage"),
         ),
+        # self-sign-up (issue 17): the organisation's admins hear the operator's decision
+        Rule("identity.organisation.verified", Category.account, admins_of("organisation_id"),
+             subject_of("organisation", "organisation_id"), fields("name")),
+        Rule("identity.organisation.rejected", Category.account, admins_of("organisation_id"),
+             subject_of("organisation", "organisation_id"), fields("name", "reason")),
         # monitoring alerts (监测预警): an organisation by id, or operators / a district's
         # government by role (domain/alerts.py)
         Rule(

@@ -58,6 +58,7 @@ LINK_PATHS = {
     "roadshow": "/roadshows/{id}",
     "roadshow_meeting": "/roadshows/meetings/{id}",
     "enterprise": "/enterprises/{id}/tiers",
+    "organisation": "/account",  # its sign-up's outcome: the reader's own account page
     "month": "/compliance",  # a roadshow month at risk
     "district": "/reports?district={id}",  # a district's cultivation list
 }
@@ -239,6 +240,14 @@ TEMPLATES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "roadshows.followup.reported": (
         ("投资进展待确认", "投资机构登记了新的投资进展（{stage}），请核对并确认。"),
         ("Investment step to confirm", "The investor reported a new step ({stage}); please check and confirm it."),
+    ),
+    "identity.organisation.verified": (
+        ("机构审核通过", "贵机构“{name}”已通过平台审核，现在可以发布信息了。请重新登录以启用发布权限。"),
+        ("Your organisation is verified", "“{name}” has been verified by the platform and may now publish. Please sign in again to start publishing."),
+    ),
+    "identity.organisation.rejected": (
+        ("机构审核未通过", "贵机构“{name}”的注册未通过平台审核。原因：{reason}"),
+        ("Your organisation was not verified", "The sign-up of “{name}” was not verified by the platform. Reason: {reason}"),
     ),
     **ALERT_TEMPLATES,
 }  # fmt: skip

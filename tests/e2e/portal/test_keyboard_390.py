@@ -20,7 +20,10 @@ import pytest
 
 from services.portal.pages.render import NAV
 from shared.auth import OrgType
+from tests.e2e.conftest import eventually
 from tests.e2e.portal.conftest import Portal, shoot
+from tests.e2e.portal.setup_api import api, unique
+from tests.support.techtransfer import NEED_FIELDS, OFFER_FIELDS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(900)]  # set-up included
 WIDTH, SLACK = 390, 2
@@ -74,9 +77,23 @@ def _problems_of(page: Any, path: str) -> list[str]:
     return found
 
 
+@pytest.fixture(scope="module")
+def listed(portal: Portal) -> None:
+    """A published offer and need, found by matching's search, so the tech-transfer lists
+    are checked with rows in them (run after the journeys, the market lists have theirs)."""
+    api(portal, "university", "techtransfer", "POST", "/offers",
+        {**OFFER_FIELDS, "title": unique(OFFER_FIELDS["title"]), "publish": True})  # fmt: skip
+    api(portal, "enterprise", "techtransfer", "POST", "/needs",
+        {**NEED_FIELDS, "title": unique(NEED_FIELDS["title"]), "publish": True})  # fmt: skip
+    for kind in ("tech_offer", "tech_need"):  # matching indexes them from techtransfer's events
+        path = f"/search/{kind}"
+        eventually(lambda p=path: api(portal, "operator", "matching", "GET", p)["total"],
+                   timeout=120, what=f"{path} in matching", interval=1.0)  # fmt: skip
+
+
 @pytest.mark.parametrize("key", [t.value for t in NAV])
 def test_each_page_of_a_role_fits_390_px_and_works_by_keyboard(
-    portal: Portal, browser: Any, key: str
+    portal: Portal, browser: Any, listed: None, key: str
 ) -> None:
     context = browser.new_context(locale="zh-CN", viewport={"width": WIDTH, "height": 844})
     page = context.new_page()

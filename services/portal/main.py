@@ -34,6 +34,7 @@ from services.portal.pages import (
     scenario_panel,
     signup,
     techtransfer,
+    verification,
     workbench,
 )
 from services.portal.pages import catalogue as catalogue_pages
@@ -51,7 +52,7 @@ from shared.web import create_service_app
 STATIC = Path(__file__).parent / "static"
 ROUTERS = [
     auth.router, signup.router, workbench.router, inbox.router, matches.router, operator.router,
-    report_pages.router, account.router,
+    report_pages.router, account.router, verification.router,
     # the markets' own pages before the generic /m/{name} ones; the forms' fixed paths
     # (/m/scenarios/new, /m/editions/new) before the pages' /m/scenarios/{id}
     scenario_forms.router, scenario_panel.router, scenario_awards.router, edition_forms.router,

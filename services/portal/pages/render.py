@@ -44,9 +44,10 @@ NAV: dict[OrgType, list[tuple[str, str]]] = {
                        ("融资项目", "/m/pitches"), _MATCH, _INBOX],
     OrgType.headhunter: [_HOME, ("人才需求", "/m/talent"), ("认领记录", "/m/claims"),
                          ("招聘会", "/m/fairs"), _MATCH, _INBOX],
-    OrgType.operator: [_HOME, ("目录审核", "/m/review"), ("目录版本", "/m/editions"),
-                       ("猎头机构", "/m/agencies"), ("应用场景", "/m/scenarios"),
-                       ("路演日历", "/m/roadshows"), ("路演合规", "/compliance"),
+    OrgType.operator: [_HOME, ("待审核机构", "/m/sign-ups"), ("目录审核", "/m/review"),
+                       ("目录版本", "/m/editions"), ("猎头机构", "/m/agencies"),
+                       ("应用场景", "/m/scenarios"), ("路演日历", "/m/roadshows"),
+                       ("路演合规", "/compliance"),
                        ("漏斗统计", "/charts"), ("年度报告", "/reports"), *_TT[:2], _INBOX],
 }  # fmt: skip
 

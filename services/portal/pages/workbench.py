@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from services.portal.pages import verification
 from services.portal.pages.common import User
 from services.portal.pages.render import render
 from shared.auth import OrgType
@@ -35,8 +36,13 @@ async def workbench(request: Request, seen: User) -> HTMLResponse:
     todo: Any = asyncio.sleep(0, result=None)
     if caller.org_type in (OrgType.enterprise, OrgType.university):
         todo = backend.get_json("techtransfer", "/interests", token=token, lang=lang)
-    unread, suggested, interests = await asyncio.gather(
-        _safe(inbox, None), _safe(matches, None), _safe(todo, None)
+    waiting: Any = (  # 待审核机构 N: the self-sign-ups an operator is to verify
+        verification.pending_count(request, seen)
+        if caller.org_type is OrgType.operator
+        else asyncio.sleep(0, result=None)
+    )
+    unread, suggested, interests, sign_ups = await asyncio.gather(
+        _safe(inbox, None), _safe(matches, None), _safe(todo, None), _safe(waiting, None)
     )
     pending = []
     for item in (interests or {}).get("items", interests if isinstance(interests, list) else []):
@@ -45,5 +51,5 @@ async def workbench(request: Request, seen: User) -> HTMLResponse:
     return render(
         request, "workbench.html", seen,
         unread=(unread or {}).get("items", []), unread_count=(unread or {}).get("unread", 0),
-        suggestions=(suggested or {}).get("items", []), pending=pending[:5],
+        suggestions=(suggested or {}).get("items", []), pending=pending[:5], sign_ups=sign_ups,
     )  # fmt: skip

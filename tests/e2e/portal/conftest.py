@@ -9,6 +9,7 @@ go to ``test-artifacts/portal/``.
 from __future__ import annotations
 
 import shutil
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from deploy.local.smtp_sink import MailFolder
 from shared.demo import DEMO_PASSWORD, demo_email
 from tests.e2e.conftest import wait_healthy
 
@@ -36,6 +38,7 @@ MARKETS = ("catalogue", "talent", "roadshows", "scenarios", "reporting")
 class Portal:
     url: str
     services: dict[str, str]
+    mail: Path | None = None  # identity's sign-up mails, one .eml each (this run's sink)
 
     def login(self, page: Any, key: str) -> None:
         """Sign in as the demo organisation ``key``'s admin through the form."""
@@ -57,14 +60,30 @@ class Portal:
 
 
 @pytest.fixture(scope="session")
-def portal(start_service: Any, service_runner: Any, run_cli: Any) -> Portal:
+def mail_sink(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, int]]:
+    """This run's own SMTP sink (folder, port): identity mails the sign-up check there, so
+    a journey reads its link without depending on the local stack's sink."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    folder = tmp_path_factory.mktemp("mail")
+    controller = Controller(MailFolder(folder), hostname="127.0.0.1", port=port)
+    controller.start()
+    yield folder, port
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def portal(start_service: Any, service_runner: Any, run_cli: Any, mail_sink: Any) -> Portal:
     if not Path(CHROMIUM).exists():
         pytest.skip("Chromium is not installed (make test installs it)")
     # seeded before identity starts: its relay's first pass publishes the demo users,
     # which notifications must know before a suggestion can reach them
     run_cli("services.identity.cli", "seed-demo")
     run_cli("services.scenarios.cli", "seed-demo")  # batch 1 with two demo scenarios
-    identity = start_service("identity").url
+    identity = start_service("identity", DUIJIE_IDENTITY_SMTP_PORT=str(mail_sink[1])).url
     jwks = f"{identity}/.well-known/jwks.json"
     names = ("techtransfer", "matching", "notifications", *MARKETS)
     others = {n: service_runner.launch(n, DUIJIE_JWKS_URL=jwks) for n in names}
@@ -73,7 +92,7 @@ def portal(start_service: Any, service_runner: Any, run_cli: Any) -> Portal:
     urls = {"identity": identity, **{n: s.url for n, s in others.items()}}
     env = {f"DUIJIE_PORTAL_{n.upper()}_URL": u for n, u in urls.items()}
     site = start_service("portal", DUIJIE_JWKS_URL=jwks, DUIJIE_PORTAL_INBOX_WAIT_S="5", **env)
-    return Portal(site.url, urls)
+    return Portal(site.url, urls, mail=mail_sink[0])
 
 
 # Package scope, not session: Playwright's sync API keeps an event loop running in the main

@@ -62,10 +62,15 @@ class Backend:
         response.raise_for_status()
         return response.json()
 
-    async def sign_in(self, email: str, password: str, lang: str) -> httpx.Response:
+    async def sign_in(
+        self, email: str, password: str, lang: str, client: str | None = None
+    ) -> httpx.Response:
+        """``client``: the visitor's address, for identity's per-address throttle (without
+        it every visitor's failures would count against the portal's one address)."""
         return await self.call(
             "identity", "POST", "/auth/token", token=None, lang=lang,
             json={"email": email, "password": password},
+            headers={"X-Forwarded-For": client} if client else None,
         )  # fmt: skip
 
     async def refresh(self, refresh_token: str) -> dict[str, Any] | None:

@@ -48,7 +48,8 @@ async def login(
 ) -> Response:
     check_csrf(request, {"csrf": csrf})
     backend = request.app.state.backend
-    answer = await backend.sign_in(email.strip(), password, seen.lang)
+    client = request.client.host if request.client else None
+    answer = await backend.sign_in(email.strip(), password, seen.lang, client)
     if answer.status_code == 200:
         response = redirect(request, _safe_next(next), seen)
         set_tokens(response, answer.json(), secure=request.app.state.settings.secure_cookies)

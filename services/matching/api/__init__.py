@@ -16,6 +16,8 @@ from fastapi.routing import APIRoute
 
 from services.matching.domain.errors import MatchingError
 from services.matching.usecases import Deps
+from shared.problems import error_response
+from shared.web import request_language
 
 
 def get_deps(request: Request) -> Deps:
@@ -30,7 +32,7 @@ def operation_id(route: APIRoute) -> str:
     return f"{route.tags[0]}-{route.name}" if route.tags else route.name
 
 
-async def handle_matching_error(_request: Request, exc: Exception) -> JSONResponse:
+async def handle_matching_error(request: Request, exc: Exception) -> JSONResponse:
+    """The house problem details (a :class:`MatchingError` is a ``DuijieError``)."""
     assert isinstance(exc, MatchingError)
-    body = {"field": exc.field, "reason": exc.reason, "message": exc.message}
-    return JSONResponse({"detail": body}, status_code=exc.status_code)
+    return error_response(exc, request_language(request))

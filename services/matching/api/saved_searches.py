@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, status
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from services.matching.api import DepsDep, operation_id
 from services.matching.domain.browse import BrowseQuery
 from services.matching.usecases import saved_searches as uc
 from shared.auth import CurrentCaller
+from shared.limits import no_control_chars
+from shared.paging import Page, Paging
 
 router = APIRouter(tags=["saved-searches"], generate_unique_id_function=operation_id)
 
 
 class SavedSearchCreate(BaseModel):
-    kind: str = Field(description="record kind to watch", examples=["tech_offer"])
-    name: str = Field("", max_length=80)
+    kind: str = Field(description="record kind to watch", examples=["tech_offer"], max_length=64)
+    name: Annotated[str, AfterValidator(no_control_chars)] = Field("", max_length=80)
     query: BrowseQuery
 
 
@@ -46,11 +48,10 @@ async def create(
 
 
 @router.get("/saved-searches", summary="My saved searches")
-async def mine(caller: CurrentCaller, deps: DepsDep) -> list[SavedSearchPublic]:
-    """Any signed-in user: their own saved searches."""
-    return [
-        SavedSearchPublic.of(d) for d in await deps.repos.saved_searches.of_user(caller.user_id)
-    ]
+async def mine(caller: CurrentCaller, deps: DepsDep, paging: Paging) -> Page[SavedSearchPublic]:
+    """Any signed-in user: their own saved searches (at most 50), as a page."""
+    docs = await deps.repos.saved_searches.of_user(caller.user_id)
+    return Page.slice([SavedSearchPublic.of(d) for d in docs], paging)
 
 
 @router.delete(

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from services.matching.api import DepsDep, operation_id
 from services.matching.domain.browse import BrowseQuery
@@ -75,6 +76,12 @@ async def search(
         }.items()
         if values
     }  # fmt: skip
-    query = BrowseQuery(q=q, filters=filters, trl_min=trl_min, trl_max=trl_max)
+    try:
+        query = BrowseQuery(q=q, filters=filters, trl_min=trl_min, trl_max=trl_max)
+    except ValidationError as exc:  # the query string's own bounds: a 422 naming the parameter
+        raise RequestValidationError(
+            [{**e, "loc": ("query", *e["loc"][1 if e["loc"][0] == "filters" else 0 :])}
+             for e in exc.errors()]
+        ) from None  # fmt: skip
     found = await uc.browse(deps, kind, query, limit=limit, offset=offset)
     return SearchPage.model_validate(found)

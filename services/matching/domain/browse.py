@@ -7,12 +7,15 @@ percolator, a user's saved search, so "what I would see if I searched now" and
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
 
 from services.matching.ranking.projection import PUBLISHED
 from services.matching.ranking.text import segment
+from shared.limits import Keyword, no_control_chars
+
+MAX_FILTER_VALUES = 20  # values of one filter
 
 #: facet fields per kind (keyword or integer fields of the index mapping)
 FACETS: dict[str, tuple[str, ...]] = {
@@ -51,13 +54,18 @@ class BrowseQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    q: str = Field("", max_length=200, description="full text (Chinese or English)")
-    filters: dict[str, list[str]] = Field(
+    q: Annotated[str, AfterValidator(no_control_chars)] = Field(
+        "", max_length=200, description="full text (Chinese or English)"
+    )
+    # bounded like every input (issue 17): a saved search keeps these in the percolator
+    filters: dict[str, Annotated[list[Keyword], Field(max_length=MAX_FILTER_VALUES)]] = Field(
         default_factory=dict,
+        max_length=len(TERM_FILTERS),
         description=f"facet filters; keys: {', '.join(sorted(TERM_FILTERS))}",
     )
-    trl_min: int | None = Field(None, ge=1, le=9, description="lowest TRL (offers)")
-    trl_max: int | None = Field(None, ge=1, le=9, description="highest TRL (offers)")
+    # strict: ``"trl_min": true`` is refused, never read as TRL 1
+    trl_min: StrictInt | None = Field(None, ge=1, le=9, description="lowest TRL (offers)")
+    trl_max: StrictInt | None = Field(None, ge=1, le=9, description="highest TRL (offers)")
 
     def unknown_filters(self) -> list[str]:
         return sorted(set(self.filters) - set(TERM_FILTERS))

@@ -16,13 +16,16 @@ async def browse(
     deps: Deps, kind: str, query: BrowseQuery, *, limit: int, offset: int
 ) -> dict[str, Any]:
     if kind not in ALL_KINDS:
-        raise Invalid("kind", "unknown_kind", f"unknown record kind {kind!r}")
+        raise Invalid("kind", "unknown_kind", f"unknown record kind {kind!r}", "未知的记录类型")
     if unknown := query.unknown_filters():
-        raise Invalid("filters", "unknown_filter", f"unknown filters: {', '.join(unknown)}")
+        raise Invalid("filters", "unknown_filter", f"unknown filters: {', '.join(unknown)}",
+                      f"未知的筛选条件：{'、'.join(unknown)}")  # fmt: skip
     if query.trl_min is not None and query.trl_max is not None and query.trl_min > query.trl_max:
-        raise Invalid("trl_min", "range_inverted", "trl_min must not exceed trl_max")
+        raise Invalid("trl_min", "range_inverted", "trl_min must not exceed trl_max",
+                      "最低成熟度不能高于最高成熟度")  # fmt: skip
     if offset + limit > MAX_WINDOW:
-        raise Invalid("offset", "too_deep", f"at most {MAX_WINDOW} results can be paged through")
+        raise Invalid("offset", "too_deep", f"at most {MAX_WINDOW} results can be paged through",
+                      f"最多只能翻阅前 {MAX_WINDOW} 条结果")  # fmt: skip
     response = await deps.search.search(kind, search_body(kind, query, offset=offset, limit=limit))
     hits = response["hits"]
     return {

@@ -56,16 +56,18 @@ def verdict(
 async def why_not(deps: Deps, caller: Caller, demand_id: str, supply_id: str) -> Doc:
     demand = await _find(deps, demand_id, sorted(PAIRS))
     if demand is None:
-        raise NotFound("demand_id", "not_found", "no such demand")
+        raise NotFound("demand_id", "not_found", "no such demand", "没有这条需求")
     supply = await _find(deps, supply_id, [PAIRS[demand["kind"]]])
     if supply is None:
-        raise NotFound("supply_id", "not_found", f"no {PAIRS[demand['kind']]} with this id")
+        raise NotFound("supply_id", "not_found", f"no {PAIRS[demand['kind']]} with this id",
+                       "没有这条供给记录")  # fmt: skip
     owners = {
         "demand_org_id": demand.get("owner_org_id"),
         "supply_org_id": supply.get("owner_org_id"),
     }
     if not may_see(caller, owners):
-        raise NotFound("demand_id", "not_found", "no such pair for your organisation")
+        raise NotFound("demand_id", "not_found", "no such pair for your organisation",
+                       "本机构没有这对记录")  # fmt: skip
     result = explain(demand, supply)
     top_n = deps.settings.top_n
     score = cutoff = None

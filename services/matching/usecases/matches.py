@@ -49,7 +49,8 @@ async def get_match(deps: Deps, caller: Caller, demand_id: str, supply_id: str) 
     pair = await deps.repos.matches.get(pair_id(demand_id, supply_id))
     if pair is None or not may_see(caller, pair):
         # the same answer for "absent" and "not yours": ids of others' pairs do not leak
-        raise NotFound("match", "not_found", "no such match for your organisation")
+        raise NotFound("match", "not_found", "no such match for your organisation",
+                       "本机构没有这条匹配")  # fmt: skip
     return pair
 
 
@@ -64,7 +65,8 @@ async def give_feedback(
     elif caller.organisation_id == pair["supply_org_id"]:
         side, said, at, gone = "supply", "supply_feedback", "supply_feedback_at", "supply_dismissed"
     else:
-        raise Forbidden("match", "not_a_party", "only the demander or the supplier gives feedback")
+        raise Forbidden("match", "not_a_party", "only the demander or the supplier gives feedback",
+                        "只有需求方或供给方可以反馈")  # fmt: skip
     now = deps.clock()
 
     def mark(current: Doc) -> Doc | None:

@@ -20,14 +20,17 @@ MAX_PER_USER = 50
 
 async def save_search(deps: Deps, caller: Caller, kind: str, name: str, query: BrowseQuery) -> Doc:
     if kind not in ALL_KINDS:
-        raise Invalid("kind", "unknown_kind", f"unknown record kind {kind!r}")
+        raise Invalid("kind", "unknown_kind", f"unknown record kind {kind!r}", "未知的记录类型")
     if unknown := query.unknown_filters():
-        raise Invalid("filters", "unknown_filter", f"unknown filters: {', '.join(unknown)}")
+        raise Invalid("filters", "unknown_filter", f"unknown filters: {', '.join(unknown)}",
+                      f"未知的筛选条件：{'、'.join(unknown)}")  # fmt: skip
     if not query.q.strip() and not any(query.filters.values()) and query.trl_min is None:
-        raise Invalid("q", "empty_search", "a saved search needs text or a filter")
+        raise Invalid("q", "empty_search", "a saved search needs text or a filter",
+                      "保存的搜索需要关键词或筛选条件")  # fmt: skip
     repo = deps.repos.saved_searches
     if len(await repo.of_user(caller.user_id)) >= MAX_PER_USER:
-        raise Invalid("user", "too_many", f"at most {MAX_PER_USER} saved searches per user")
+        raise Invalid("user", "too_many", f"at most {MAX_PER_USER} saved searches per user",
+                      f"每位用户最多保存 {MAX_PER_USER} 个搜索")  # fmt: skip
     search_id = f"ss-{uuid.uuid4().hex[:16]}"
     doc = {
         "_id": search_id,
@@ -59,9 +62,10 @@ async def save_search(deps: Deps, caller: Caller, kind: str, name: str, query: B
 async def own_search(deps: Deps, caller: Caller, search_id: str) -> Doc:
     doc = await deps.repos.saved_searches.get(search_id)
     if doc is None:
-        raise NotFound("search_id", "not_found", "no such saved search")
+        raise NotFound("search_id", "not_found", "no such saved search", "没有这个保存的搜索")
     if doc["user_id"] != caller.user_id:
-        raise Forbidden("search_id", "not_owner", "this saved search belongs to another user")
+        raise Forbidden("search_id", "not_owner", "this saved search belongs to another user",
+                        "这是其他用户保存的搜索")  # fmt: skip
     return doc
 
 

@@ -287,6 +287,22 @@ class MongoAggregateStore(Generic[M]):
             return len(await self.lists.select(*planned, query, []))
         return await self.col.count_documents(dict(query))
 
+    async def page(
+        self,
+        query: Mapping[str, Any],
+        *,
+        sort: list[tuple[str, int]] | None = None,
+        limit: int = 0,
+        skip: int = 0,
+    ) -> tuple[list[Versioned[M]], int]:
+        """:meth:`find` and :meth:`count` at once: a keyed list that answers is read once."""
+        planned = self.lists.plan(query, sort or [("_id", 1)]) if self.lists else None
+        if planned is None or self.lists is None:
+            found = await self.find(query, sort=sort, limit=limit, skip=skip)
+            return found, await self.count(query)
+        entries = await self.lists.select(*planned, query, sort or [("_id", 1)])
+        return await self._fetch(entries, query, limit, skip), len(entries)
+
     async def _find_listed(
         self,
         planned: tuple[ListSpec, list[str]],
@@ -297,6 +313,11 @@ class MongoAggregateStore(Generic[M]):
     ) -> list[Versioned[M]]:
         assert self.lists is not None
         entries = await self.lists.select(*planned, query, sort or [("_id", 1)])
+        return await self._fetch(entries, query, limit, skip)
+
+    async def _fetch(
+        self, entries: list[dict[str, Any]], query: Mapping[str, Any], limit: int, skip: int
+    ) -> list[Versioned[M]]:
         page = entries[skip : skip + limit] if limit else entries[skip:]
         docs = await asyncio.gather(*(self.col.find_one({"_id": e["_id"]}) for e in page))
         # an entry may lag its document (see shared.keyed_lists): the document decides

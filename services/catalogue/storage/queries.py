@@ -24,8 +24,8 @@ async def page(
     offset: int,
     sort: list[tuple[str, int]] | None = None,
 ) -> tuple[list[Any], int]:
-    found = await store.find(query, sort=sort or [("_id", 1)], limit=limit, skip=offset)
-    return [v.state for v in found], await store.count(query)
+    found, total = await store.page(query, sort=sort or [("_id", 1)], limit=limit, skip=offset)
+    return [v.state for v in found], total
 
 
 async def every(store: MongoAggregateStore[Any], query: dict[str, Any]) -> list[Any]:

@@ -192,6 +192,14 @@ class Aggregates(Generic[M]):
     async def count(self, query: Mapping[str, Any]) -> int:
         return await self.store.count(query)
 
+    async def page(
+        self, query: Mapping[str, Any], *, sort: list[tuple[str, int]], offset: int, limit: int
+    ) -> tuple[list[M], int]:
+        """A page and the total (a keyed list that answers is read once for both)."""
+        found, total = await self.store.page(query, sort=sort, limit=limit, skip=offset)
+        raw = [self._raw(v.state.id, v.state, v.version) for v in found]
+        return [self.from_doc(d) for d in raw], total
+
 
 def doc_id(entity: BaseModel) -> str:
     return entity.id  # type: ignore[attr-defined]

@@ -72,8 +72,7 @@ async def list_records(
 ) -> tuple[list[Record], int]:
     query = listing_query(kind, caller, filters)
     store = repo(deps, kind)
-    items = await store.find(query, sort=[("created", -1), ("_id", 1)], offset=offset, limit=limit)
-    return items, await store.count(query)
+    return await store.page(query, sort=[("created", -1), ("_id", 1)], offset=offset, limit=limit)
 
 
 async def load(deps: Deps, kind: Kind, record_id: str) -> tuple[Record, dict[str, Any]]:

@@ -211,7 +211,7 @@ async def reconcile(deps: Deps, e: Launch) -> list[str]:
 
 async def mine(deps: Deps, caller: Caller, event_id: str) -> MyRegistration:
     """The caller's registration, with its waitlist place when it waits (a seat holder's
-    read stays two ``_id`` reads)."""
+    read makes no waitlist read)."""
     rid = domain.registration_id(event_id, caller.organisation_id)
     r = (await deps.repos.registrations.require(rid, REGISTRATION)).state
     place = None

@@ -132,7 +132,7 @@ async def attend(deps: Deps, roadshow_id: str, investor: str) -> Booking:
 
 async def mine(deps: Deps, caller: Caller, roadshow_id: str) -> MyBooking:
     """The caller's booking, with its waitlist place when it waits (a seat holder's read
-    stays two ``_id`` reads)."""
+    makes no waitlist read)."""
     bid = booking_id(roadshow_id, caller.organisation_id)
     b = (await deps.repos.bookings.require(bid, BOOKING)).state
     place = None

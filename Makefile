@@ -104,7 +104,7 @@ bench-relevance: install
 
 bench-matching: install
 	$(LOCAL) up --engines-only
-	$(RUN) python bench/matching.py
+	$(RUN) python bench/matching.py --vector-pool 10000
 
 bench-scheduler: install
 	$(RUN) python bench/scheduler.py

@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from services.portal.vocab import choices
+
 Schema = dict[str, Any]
 
 
@@ -26,6 +28,7 @@ class FormField:
     options: list[str] = field(default_factory=list)
     max_length: int | None = None
     description: str = ""
+    labels: dict[str, str] = field(default_factory=dict)  # option -> catalogue msgid
 
 
 def _resolve(doc: Schema, schema: Schema) -> Schema:
@@ -44,6 +47,16 @@ def _strip_null(doc: Schema, schema: Schema) -> Schema:
 
 
 def _field(doc: Schema, name: str, prop: Schema, required: bool) -> FormField | None:
+    found = _schema_field(doc, name, prop, required)
+    vocab = choices(name)
+    if found is not None and vocab and found.kind in ("text", "textarea", "list", "enum", "multi"):
+        # an open code list (domains, districts): offered as choices with their words
+        found.kind = "multi" if found.kind in ("list", "multi") else "enum"
+        found.options, found.labels = [v for v, _ in vocab], dict(vocab)
+    return found
+
+
+def _schema_field(doc: Schema, name: str, prop: Schema, required: bool) -> FormField | None:
     s = _strip_null(doc, prop)
     kind, options = s.get("type"), [str(o) for o in s.get("enum", [])]
     common = {"required": required, "description": str(s.get("description", ""))[:200]}

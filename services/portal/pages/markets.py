@@ -44,6 +44,15 @@ class Section:
     params: dict[str, str] = field(default_factory=dict)
     links: tuple[tuple[str, str], ...] = ()  # (label, portal path with ``{id}``) per row
 
+    @property
+    def kind(self) -> str:
+        """The record kind of its items (``/agencies`` -> ``agency``), for state labels."""
+        word = self.path.rsplit("/", 1)[-1]
+        for end, singular in (("ies", "y"), ("ches", "ch"), ("s", "")):
+            if word.endswith(end):
+                return word[: -len(end)] + singular
+        return word
+
 
 def _a(label: str, path: str, *who: O, reason: bool = False, after: str = "") -> Action:
     return Action(label, path, frozenset(who), reason, after)
@@ -123,7 +132,7 @@ SECTIONS: dict[str, Section] = {
         "talent",
         "/agencies",
         "猎头机构",
-        ("status", "specialisms"),
+        ("state", "specialisms"),
         actions=(
             _a("核验通过", "/agencies/{id}/verify", O.operator),
             _a("暂停", "/agencies/{id}/suspend", O.operator, reason=True),

@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from services.portal import vocab
 from services.portal.i18n import amount, gettext, when
 from services.portal.session import Visitor, keep
 from shared.auth import OrgType
@@ -64,6 +65,9 @@ def render(
     html = ENV.get_template(template).render(
         _=_, lang=lang, seen=seen, caller=seen.caller, nav=nav, path=request.url.path,
         csrf=seen.csrf, amount=lambda v: amount(v, lang), when=lambda v: when(v, lang),
+        state_label=lambda kind, v: vocab.state_label(kind, v, lang),
+        shown=lambda kind, key, v: vocab.shown(kind, key, v, lang),
+        field_label=lambda ctx, name: vocab.field_label(ctx, name, lang),
         **data,
     )  # fmt: skip
     response = HTMLResponse(html, status_code=status)

@@ -1,0 +1,101 @@
+"""The codes readers meet, in words: choices offered in forms and states shown in lists.
+
+A form field offers choices when its schema has an ``enum`` (or ``items.enum``), or when
+its name is one of the open code lists the services keep as plain strings (domains,
+districts): :data:`FIELD_VOCAB` names those. Each choice is ``(value sent, catalogue
+msgid)``, so zh and en come from the one message catalogue.
+
+States are shown through :func:`state_label`: ``state:<kind>:<value>`` where the same code
+means something else in one record kind (a booking's ``held`` is a seat kept, a
+roadshow's ``held`` took place), else ``state:<value>``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.portal.i18n import amount, catalogue, gettext, when
+from shared.events.contracts._market import DOMAINS
+
+#: identity's district codes (its ``District`` enum) with the Chinese names that market
+#: records carry (``shared/data``: ``海淀区``, or ``全市`` for the whole city)
+DISTRICTS: dict[str, str] = {
+    "dongcheng": "东城区", "xicheng": "西城区", "chaoyang": "朝阳区", "haidian": "海淀区",
+    "fengtai": "丰台区", "shijingshan": "石景山区", "mentougou": "门头沟区",
+    "fangshan": "房山区", "tongzhou": "通州区", "shunyi": "顺义区", "changping": "昌平区",
+    "daxing": "大兴区", "huairou": "怀柔区", "pinggu": "平谷区", "miyun": "密云区",
+    "yanqing": "延庆区", "bda": "北京经济技术开发区",
+}  # fmt: skip
+
+Choice = tuple[str, str]  # (value sent to the service, catalogue msgid of its label)
+
+VOCABS: dict[str, list[Choice]] = {
+    "domain": [(code, f"domain:{code}") for code in DOMAINS],
+    # market records name the district in Chinese; the label still follows the reader
+    "district": [("全市", "全市")] + [(zh, f"district:{c}") for c, zh in DISTRICTS.items()],
+}
+
+#: form fields (by name) whose schema is a plain string but whose values are codes
+FIELD_VOCAB: dict[str, str] = {
+    "domain": "domain",
+    "domains": "domain",
+    "specialisms": "domain",
+    "district": "district",
+}
+
+STATE_KEYS = ("state", "status", "standing")
+#: single-choice fields whose schema enum codes have their own catalogue entries
+ENUM_KEYS = ("category", "kind", "seniority", "claim_mode", "stage", "fund_type", "mode")
+AMOUNT_KEYS = ("price_band",)  # besides every ``*_cny``: yuan, or [min, max] in yuan
+
+
+def choices(field_name: str) -> list[Choice]:
+    return list(VOCABS.get(FIELD_VOCAB.get(field_name, ""), []))
+
+
+def choice_label(field_name: str, value: Any, lang: str) -> str:
+    """A code as its words: the field's vocabulary, else the code's own catalogue entry."""
+    msgid = dict(choices(field_name)).get(str(value), str(value))
+    return gettext(lang, msgid)
+
+
+def state_label(kind: str, value: Any, lang: str) -> str:
+    if value in (None, ""):
+        return "—"
+    known = catalogue(lang)
+    for msgid in (f"state:{kind}:{value}", f"state:{value}"):
+        if msgid in known:
+            return known[msgid]
+    return gettext(lang, str(value))
+
+
+def shown(kind: str, key: str, value: Any, lang: str) -> str:
+    """One field of a record as a reader sees it in a list or on a detail page."""
+    if value in (None, "", [], {}):
+        return "—"
+    if key in STATE_KEYS:
+        return state_label(kind, value, lang)
+    if key.endswith("_cny") or key in AMOUNT_KEYS:
+        if isinstance(value, list | tuple) and len(value) == 2:
+            return f"{amount(value[0], lang)} – {amount(value[1], lang)}"
+        if isinstance(value, int | float):
+            return amount(value, lang)
+    if key.endswith("_at") or key == "deadline":
+        try:
+            return when(value, lang)
+        except (TypeError, ValueError):
+            return str(value)
+    if isinstance(value, list | tuple):
+        return "、".join(choice_label(key, v, lang) for v in value)
+    if isinstance(value, bool):
+        return gettext(lang, "是" if value else "否")
+    if isinstance(value, str) and (key in FIELD_VOCAB or key in ENUM_KEYS):
+        return choice_label(key, value, lang)
+    return str(value)
+
+
+def field_label(context: str, name: str, lang: str) -> str:
+    """A field's label: ``field:<context>.<name>`` where one form means something else
+    by a common name (a candidate's ``name`` is a person's), else ``field:<name>``."""
+    specific = catalogue(lang).get(f"field:{context}.{name}")
+    return specific or gettext(lang, f"field:{name}")

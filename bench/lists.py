@@ -294,7 +294,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     monitoring.register(watch)  # before the apps make their clients
     logging.getLogger("httpx").setLevel(logging.WARNING)
     apps = Apps(settings, TokenMint())
-    console = Console()
+    console = Console(width=220)  # the table's columns stay readable in a log
     try:
         async with apps.running():
             start = time.perf_counter()

@@ -137,3 +137,11 @@ def test_lists_and_details_show_words(portal: Any) -> None:
     detail = client.get("/m/applications/a-1").text
     assert "智能制造与装备" in detail and "8 万元 – 12 万元" in detail
     assert "2026年12月4日 10:00:00" in detail  # Beijing time, not the ISO string
+
+
+def test_templates_show_states_only_through_the_filter() -> None:
+    from services.portal.pages.render import TEMPLATES
+
+    raw = re.compile(r"\{\{\s*_\(\s*[\w.]+\.(state|status|standing)\s*\)")
+    found = [p.name for p in TEMPLATES.rglob("*.html") if raw.search(p.read_text())]
+    assert not found, f"states shown without state_label: {found}"

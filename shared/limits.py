@@ -7,10 +7,11 @@ Use them in pydantic models: ``title: Title``, ``keywords: Codes``, ``trl: Stric
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, StrictFloat, StrictInt
+from pydantic import AfterValidator, AwareDatetime, Field, StrictFloat, StrictInt
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -40,5 +41,25 @@ Keywords = Annotated[list[Keyword], Field(max_length=30)]  # type: ignore[valid-
 Url = Annotated[str, Field(max_length=2000, pattern=r"^https?://\S+$")]
 Cny = Annotated[StrictFloat | StrictInt, Field(ge=0, le=1e13)]  # yuan
 Count = Annotated[StrictInt, Field(ge=0, le=1_000_000)]
+#: moments and days a request may name: the services shift them (a Beijing month, a
+#: cut-off hours before, slots after) and Python's datetime ends at year 9999
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
+_RANGE = "日期须在 2000 年至 2099 年之间 / must be between 2000 and 2099"
+
+
+def plausible_moment(value: dt.datetime) -> dt.datetime:
+    if not EARLIEST <= value.astimezone(dt.UTC).date() <= LATEST:
+        raise ValueError(_RANGE)
+    return value
+
+
+def plausible_day(value: dt.date) -> dt.date:
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError(_RANGE)
+    return value
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(plausible_moment)]  # with its zone
+Day = Annotated[dt.date, AfterValidator(plausible_day)]
 MAX_BODY_BYTES = 1_000_000
 MAX_PATH_SEGMENT_BYTES = 256  # one id in a URL, percent-encoded

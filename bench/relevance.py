@@ -84,7 +84,9 @@ ABLATIONS: dict[str, dict[str, Any]] = {
     "jieba words only": {"cjk": False, "seg_rescore": False},
     "no domain factor": {"domain_factor": 0.0},
     "semantic on all 512 dims": {"semantic_dims": 512},
-    "semantic on 64 dims": {"semantic_dims": 64},
+    "semantic on 128 dims": {"semantic_dims": 128},
+    "semantic on 128 dims, window 100 (before)": {"semantic_dims": 128, "semantic_window": 0},
+    "rescore window 50": {"rescore_window": 50},
     "most_fields": {"multi_match_type": "most_fields"},
 }
 #: the service's relevance floor (``SuggestionPolicy``: >= 2 shared words, or sentence
@@ -324,6 +326,9 @@ def main(
     folds: int = typer.Option(5, help="folds by query, stratified by kind"),
     repeats: int = typer.Option(3, help="fold draws (seeds 0..N-1) averaged"),
     ablate: bool = typer.Option(False, help="also hold out each ablation of the ranking knobs"),
+    ablation: list[str] = typer.Option(
+        [], help="hold out only this ablation (repeatable; a name of ABLATIONS)"
+    ),
 ) -> None:
     docs, queries, qrels = load(data)
     client = OpenSearch(url, timeout=120)
@@ -372,11 +377,8 @@ def main(
         best_all = GRID[
             max(range(len(GRID)), key=lambda i: statistics.fmean(main_scores[i].values()))
         ]
-        variants = (
-            {n: held_out(queries, grid_scores(c), draws) for n, c in ABLATIONS.items()}
-            if ablate
-            else {}
-        )
+        chosen = ABLATIONS if ablate else {n: ABLATIONS[n] for n in ablation}
+        variants = {n: held_out(queries, grid_scores(c), draws) for n, c in chosen.items()}
         floors = {
             name: {
                 **held_out(queries, by_floor[name], draws),

@@ -44,7 +44,8 @@ class RankingParams:
     #: each keyword of the record as a phrase (contiguous bigrams) in the other's text
     keyword_phrase_boost: float = 0.0
     #: text score x (1 + domain_factor x share of the record's domains the other side has)
-    domain_factor: float = 12.0
+    #: (with ``semantic_weight``: the grid point chosen on every query of the dev set)
+    domain_factor: float = 24.0
     #: second-phase window: the costly signals (description bigrams, domain factor) are
     #: computed on the top N hits of the cheap first phase (0: on every hit, slower)
     rescore_window: int = 100
@@ -59,10 +60,14 @@ class RankingParams:
     #: words of the demand's title and keywords the standing query must meet
     standing_min_match: str = "2"
     #: weight of the sentence similarity added (last) to the text x domain score of the
-    #: top ``rescore_window`` hits: linear fusion, weight chosen on held-out folds
-    semantic_weight: float = 256.0
-    #: dimensions of the query vector sent (its largest ones)
-    semantic_dims: int = 128
+    #: top ``semantic_window`` hits: linear fusion, weight chosen on held-out folds
+    semantic_weight: float = 64.0
+    #: dimensions of the query vector sent (its largest ones): 64 of 512 cost a quarter of
+    #: 128's rank_feature work for -0.002 held out (inside the fold spread)
+    semantic_dims: int = 64
+    #: the sentence similarity is added on the top N after the text x domain rescoring
+    #: (0: on the whole ``rescore_window``); its cost is clauses x window
+    semantic_window: int = 50
     #: the standing query also admits a supply whose vector agrees in sign with the
     #: demand's on this share of the demand's ``standing_sign_dims`` largest dimensions
     #: (a similarity test the percolator can run; 0: the word gate alone)
@@ -228,7 +233,7 @@ def with_second_phase(
         # last, so the similarity is added to the text x domain score, not scaled by it
         rescore.append(
             {
-                "window_size": window,
+                "window_size": max(min(p.semantic_window or window, window), body.get("size", 10)),
                 "query": {"rescore_query": {"bool": {"should": similar}}, "score_mode": "total"},
             }
         )

@@ -48,9 +48,13 @@ def _strip_null(doc: Schema, schema: Schema) -> Schema:
 
 def _field(doc: Schema, name: str, prop: Schema, required: bool) -> FormField | None:
     found = _schema_field(doc, name, prop, required)
-    vocab = choices(name)
-    if found is not None and vocab and found.kind in ("text", "textarea", "list", "enum", "multi"):
-        # an open code list (domains, districts): offered as choices with their words
+    return with_choices(found) if found is not None else None
+
+
+def with_choices(found: FormField) -> FormField:
+    """An open code list (domains, districts, qualifications) offered as choices in words."""
+    vocab = choices(found.name)
+    if vocab and found.kind in ("text", "textarea", "list", "enum", "multi"):
         found.kind = "multi" if found.kind in ("list", "multi") else "enum"
         found.options, found.labels = [v for v, _ in vocab], dict(vocab)
     return found

@@ -27,12 +27,21 @@ DISTRICTS: dict[str, str] = {
     "yanqing": "延庆区", "bda": "北京经济技术开发区",
 }  # fmt: skip
 
+#: qualification codes of the matching set (``shared/data/README.md``); a scenario's
+#: hard requirement and an applicant's facts name them
+QUALIFICATIONS = (
+    "hnte", "specialised_sme", "little_giant", "iso9001", "iso27001", "iso13485", "cmmi3",
+    "cmmi5", "itss", "caac_uas", "surveying", "cma", "crypto_cert", "power_install",
+    "nmpa_reg", "construction_smart", "ad_test_permit",
+)  # fmt: skip
+
 Choice = tuple[str, str]  # (value sent to the service, catalogue msgid of its label)
 
 VOCABS: dict[str, list[Choice]] = {
     "domain": [(code, f"domain:{code}") for code in DOMAINS],
     # market records name the district in Chinese; the label still follows the reader
     "district": [("全市", "全市")] + [(zh, f"district:{c}") for c, zh in DISTRICTS.items()],
+    "qualification": [(code, f"qualification:{code}") for code in QUALIFICATIONS],
 }
 
 #: form fields (by name) whose schema is a plain string but whose values are codes
@@ -41,6 +50,10 @@ FIELD_VOCAB: dict[str, str] = {
     "domains": "domain",
     "specialisms": "domain",
     "district": "district",
+    "qualifications": "qualification",
+    "required_qualifications": "qualification",
+    "facts.qualifications": "qualification",
+    "requirements.qualifications": "qualification",
 }
 
 STATE_KEYS = ("state", "status", "standing")

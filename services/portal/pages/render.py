@@ -68,6 +68,7 @@ def render(
         state_label=lambda kind, v: vocab.state_label(kind, v, lang),
         shown=lambda kind, key, v: vocab.shown(kind, key, v, lang),
         field_label=lambda ctx, name: vocab.field_label(ctx, name, lang),
+        choices=lambda name: [(v, gettext(lang, m)) for v, m in vocab.choices(name)],
         **data,
     )  # fmt: skip
     response = HTMLResponse(html, status_code=status)

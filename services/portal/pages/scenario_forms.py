@@ -70,7 +70,7 @@ def scenario_body(form: Any) -> tuple[dict[str, Any], list[int]]:
             row["scale"] = _number(_text(form, f"criteria.{n}.scale"))
         criteria.append(row)
     requirements: dict[str, Any] = {
-        "qualifications": _split(_text(form, "requirements.qualifications")),
+        "qualifications": [str(q) for q in form.getlist("requirements.qualifications")],
         "beijing_registered": form.get("requirements.beijing_registered") == "1",
     }
     if _text(form, "requirements.tier"):
@@ -127,7 +127,8 @@ async def post_form(request: Request, seen: User) -> HTMLResponse:
 async def post_scenario(request: Request, seen: User) -> Response:
     form = await request.form()
     check_csrf(request, form)
-    values = {k: str(form.get(k, "")) for k in form}
+    values: dict[str, Any] = {k: str(form.get(k, "")) for k in form}
+    values["requirements.qualifications"] = form.getlist("requirements.qualifications")
     filled, shown = criteria_rows(form), _text(form, "rows")
     rows = max(int(shown) if shown.isdigit() else MIN_ROWS, (filled[-1] + 1) if filled else 0)
     rows = min(max(rows, MIN_ROWS), MAX_ROWS)

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from services.portal.forms import FormField, request_fields, to_json
+from services.portal.forms import FormField, request_fields, to_json, with_choices
 from services.portal.pages.common import User, field_errors
 from services.portal.pages.orgs import maybe_signed_in, org_names
 from services.portal.pages.render import redirect, render
@@ -25,7 +25,7 @@ router = APIRouter(include_in_schema=False)
 Code = Annotated[str | None, Query(max_length=40, pattern=r"^[a-z0-9_-]*$")]
 APPLY = "/scenarios/{scenario_id}/proposals"
 #: the facts the hard requirements are checked against (a nested object in the API)
-FACTS = [FormField("facts.qualifications", "list"), FormField("facts.trl", "int")]
+FACTS = [with_choices(FormField("facts.qualifications", "list")), FormField("facts.trl", "int")]
 
 
 @router.get("/m/scenarios")
@@ -110,7 +110,7 @@ async def apply(request: Request, scenario_id: str, seen: User) -> Response:
         return redirect(request, f"/m/scenarios/{scenario_id}?applied=1", seen)
     scenario = await _scenario(request, seen, scenario_id) or {"id": scenario_id, "content": {}}
     errors = field_errors(answer.json())
-    values = {k: form.get(k) for k in form}
+    values = {k: form.getlist(k) if len(form.getlist(k)) > 1 else form.get(k) for k in form}
     return render(request, "scenarios/apply.html", seen, status=answer.status_code,
                   s=scenario, fields=fields, values=values, errors=errors)  # fmt: skip
 

@@ -145,3 +145,18 @@ def test_templates_show_states_only_through_the_filter() -> None:
     raw = re.compile(r"\{\{\s*_\(\s*[\w.]+\.(state|status|standing)\s*\)")
     found = [p.name for p in TEMPLATES.rglob("*.html") if raw.search(p.read_text())]
     assert not found, f"states shown without state_label: {found}"
+
+
+def test_scenario_forms_offer_districts_and_qualifications_in_words(portal: Any) -> None:
+    from tests.unit.portal.test_scenario_forms import SCENARIO
+
+    client, backend, _ = portal
+    page = client.get("/m/scenarios/new").text
+    assert '<option value="海淀区" >海淀区</option>' in page
+    assert 'value="little_giant" > 专精特新“小巨人”企业</label>' in page
+    backend.on("scenarios", "POST", "/scenarios", (201, {"id": "scn-1"}))
+    form = {**SCENARIO, "district": "海淀区", "requirements.qualifications": ["hnte", "cmmi3"]}
+    assert client.post("/m/scenarios/new", data=form).status_code == 303
+    (body,) = backend.posted("/scenarios")
+    assert body["district"] == "海淀区"
+    assert body["requirements"]["qualifications"] == ["hnte", "cmmi3"]

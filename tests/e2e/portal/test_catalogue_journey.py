@@ -54,7 +54,8 @@ def test_apply_review_list_and_wait_for_a_launch_seat(portal: Portal, browser: A
     enterprise.get_by_label("详细描述").fill(
         "轨道式巡检机器人，红外测温与局放检测，适配 10kV 配电房。"
     )
-    enterprise.get_by_label("领域").fill("manufacturing")  # the schema's domain codes
+    enterprise.get_by_label("智能制造与装备").check()  # domains in words; the code is sent
+    enterprise.get_by_label("区", exact=True).select_option(label="海淀区")
     enterprise.get_by_label("关键词").fill("巡检机器人，红外测温")
     assert serious_violations(enterprise) == []
     enterprise.get_by_role("button", name="提交").click()
@@ -62,7 +63,7 @@ def test_apply_review_list_and_wait_for_a_launch_seat(portal: Portal, browser: A
     row = enterprise.get_by_role("row").filter(has_text=title)
     row.get_by_role("button", name="提交审核").click()
     enterprise.wait_for_url(f"{portal.url}/m/applications")
-    assert "submitted" in enterprise.get_by_role("row").filter(has_text=title).inner_text()
+    assert "已提交待审核" in enterprise.get_by_role("row").filter(has_text=title).inner_text()
     assert serious_violations(enterprise) == []
 
     operator = _new_page(browser)

@@ -34,9 +34,9 @@ def test_demand_claim_candidate_cv_and_shortlist(
     enterprise = _new_page(browser)
     portal.login(enterprise, "enterprise")
     enterprise.goto(f"{portal.url}/m/talent/new")
-    enterprise.get_by_label("标题").fill(title)
-    enterprise.get_by_label("详细描述").fill("负责 SiC 功率器件的可靠性试验与失效分析。")
-    enterprise.get_by_label("领域").fill("ic")  # the schema's domain codes
+    enterprise.get_by_label("岗位名称").fill(title)
+    enterprise.get_by_label("岗位职责与要求").fill("负责 SiC 功率器件的可靠性试验与失效分析。")
+    enterprise.get_by_label("集成电路").check()  # domains in words; the code is sent
     enterprise.get_by_label("职级").select_option("senior")
     enterprise.get_by_label("人数").fill("1")
     deadline = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))) + dt.timedelta(days=20)
@@ -57,9 +57,9 @@ def test_demand_claim_candidate_cv_and_shortlist(
     headhunter.get_by_role("row").filter(has_text=title).get_by_role("link", name="候选人").click()
     headhunter.wait_for_url(f"{portal.url}/m/talent/*/candidates")
     demand_id = headhunter.url.split("/")[-2]
-    headhunter.get_by_label("名称").fill(PERSON)
+    headhunter.get_by_label("姓名").fill(PERSON)
     headhunter.get_by_label("手机号").fill("13912345678")
-    headhunter.get_by_label("简介").fill("8 年 SiC MOSFET 可靠性经验。")
+    headhunter.get_by_label("个人简介").fill("8 年 SiC MOSFET 可靠性经验。")
     headhunter.get_by_label("简历").set_input_files(
         {"name": "cv.pdf", "mimeType": "application/pdf", "buffer": CV}
     )

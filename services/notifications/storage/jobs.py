@@ -7,6 +7,11 @@ atomic; the unique insert is exact). The claim is that version: the holder recor
 outcome by saving from it, so a worker whose lease ran out and whose job was retaken
 loses its write (a :class:`~shared.store.Conflict`). Ids come from what is delivered, so
 adding a job twice is harmless.
+
+The workers' poll for due jobs and the digest's held jobs read keyed lists by ``_id``
+(``shared/keyed_lists.py``): the due queue holds pending and sending jobs only, so a
+poll no longer reads every job ever queued (a filter on ``status`` scans the whole
+collection on the local engine).
 """
 
 from __future__ import annotations
@@ -18,9 +23,15 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.notifications.domain.records import DeliveryJob, JobKind, JobStatus
+from shared.keyed_lists import ListSpec
 from shared.store import Conflict, MongoAggregateStore, Versioned
 
 CANDIDATES = 20
+LISTS = (
+    ListSpec("due", ("status",), ("next_attempt_at", "lease_until"),
+             (("status", ("pending", "sending")),), buckets=4),
+    ListSpec("held", ("user_id", "status"), ("digest_at", "kind"), (("status", ("held",)),)),
+)  # fmt: skip
 
 
 def _claimable(job: DeliveryJob, now: dt.datetime) -> bool:
@@ -41,11 +52,12 @@ class MongoDeliveryJobRepository:
 
     def __init__(self, db: AsyncDatabase) -> None:
         self._store = MongoAggregateStore(
-            db, "delivery_job", DeliveryJob, collection=self.collection_name
+            db, "delivery_job", DeliveryJob, collection=self.collection_name, lists=LISTS
         )
         self._col = self._store.col
 
     async def ensure_indexes(self) -> None:
+        await self._store.ensure_indexes()  # the keyed lists of a database from before them
         await self._col.create_index([("status", ASCENDING), ("next_attempt_at", ASCENDING)])
         await self._col.create_index([("organisation_id", ASCENDING), ("kind", ASCENDING)])
         await self._col.create_index([("user_id", ASCENDING), ("digest_at", ASCENDING)])
@@ -67,16 +79,18 @@ class MongoDeliveryJobRepository:
 
     async def claim(self, now: dt.datetime, lease_until: dt.datetime) -> Claimed | None:
         """Take one due job exclusively until ``lease_until``; None when nothing is due."""
-        candidates = await self._store.find(
-            {
-                "$or": [
-                    {"status": JobStatus.pending.value, "next_attempt_at": {"$lte": now}},
-                    {"status": JobStatus.sending.value, "lease_until": {"$lte": now}},
-                ]
-            },
+        # two reads of the due queue (each pins a status, so each is a keyed list)
+        due = await self._store.find(
+            {"status": JobStatus.pending.value, "next_attempt_at": {"$lte": now}},
             sort=[("next_attempt_at", ASCENDING)],
             limit=CANDIDATES,
         )
+        stale = await self._store.find(
+            {"status": JobStatus.sending.value, "lease_until": {"$lte": now}},
+            sort=[("next_attempt_at", ASCENDING)],
+            limit=CANDIDATES,
+        )
+        candidates = sorted([*due, *stale], key=lambda f: f.state.next_attempt_at)[:CANDIDATES]
         for found in candidates:
             if not _claimable(found.state, now):
                 continue
@@ -180,10 +194,10 @@ class MongoDeliveryJobRepository:
         return await self._change(job_id, requeue)
 
     async def next_due(self) -> dt.datetime | None:
-        doc = await self._col.find_one(
-            {"status": JobStatus.pending.value}, sort=[("next_attempt_at", ASCENDING)]
+        found = await self._store.find(
+            {"status": JobStatus.pending.value}, sort=[("next_attempt_at", ASCENDING)], limit=1
         )
-        return doc["next_attempt_at"] if doc else None
+        return found[0].state.next_attempt_at if found else None
 
     async def purge_finished_before(self, cutoff: dt.datetime) -> int:
         found = await self._store.find(

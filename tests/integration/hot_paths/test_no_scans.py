@@ -4,9 +4,9 @@ On the local engine (FerretDB 1.x) only ``{_id: <value>}`` is answered from an i
 every other filter reads the whole collection (``shared/scans.py`` has the figures). Each
 test runs one service's hot path use cases — publishing and listing records
 (techtransfer), applying, reviewing and the review queue (catalogue), an event told to an
-organisation's members and their inbox (notifications) — with a PyMongo command listener
-on, and fails on any read or write whose filter is not keyed, unless the allow-list below
-names it with the reason it is not on a hot path.
+organisation's members, their inbox and the delivery workers' poll (notifications) — with
+a PyMongo command listener on, and fails on any read or write whose filter is not keyed,
+unless the allow-list below names it with the reason it is not on a hot path.
 
 Not covered here: matching's hot path (its own tests count its commands:
 ``tests/integration/matching_service/test_stored_state.py``).
@@ -27,7 +27,12 @@ from pymongo import AsyncMongoClient, monitoring
 from services.catalogue.main import create_app as catalogue_app
 from services.catalogue.settings import CatalogueSettings
 from services.notifications.channels.webhook import WebhookSender
-from services.notifications.domain.records import Recipient, WebhookEndpoint
+from services.notifications.domain.records import (
+    DeliveryJob,
+    JobKind,
+    Recipient,
+    WebhookEndpoint,
+)
 from services.notifications.main import mailer_from
 from services.notifications.settings import NotificationsSettings
 from services.notifications.storage import Repositories
@@ -56,8 +61,6 @@ ALLOWED = {
     ("recent_notices", "find"): "a user learned from identity (registered, or moved to "
     "another organisation) is told the notices of the last late_joiner_hours: once per user "
     "learned, not per event (a keyed list here would add writes to every event instead)",
-    ("delivery_jobs", "find"): "the delivery workers' poll for due jobs (periodic, not per "
-    "event; not started in these tests, listed so a worker in the process does not fail them)",
 }
 
 
@@ -186,9 +189,26 @@ async def test_notifications_tell_an_organisation_and_serve_inboxes_by_id(
         unread = await inbox.unread_count(deps, users[0])
         marked = await inbox.mark_all_read(deps, users[1])
         left = await inbox.unread_count(deps, users[1])
+        await repos.jobs.add(
+            DeliveryJob(
+                id=uuid.uuid4().hex,
+                kind=JobKind.webhook,
+                organisation_id=org,
+                endpoint_id="e1",
+                event_id=events[0].id,
+                event_type=events[0].type,
+                body="{}",
+                next_attempt_at=now,
+                created_at=now,
+                updated_at=now,
+            )
+        )  # fmt: skip  (preferences default to in-app: queue one delivery for the poll)
+        due = await repos.jobs.next_due()  # the delivery worker's poll
+        claimed = await repos.jobs.claim(dt.datetime.now(dt.UTC), now + dt.timedelta(minutes=1))
         watch.on = False
     await client.close()
     assert len(page.items) == 2 and len(rest.items) == 1 and page.unread == 3
     assert {m.event_id for m in [*page.items, *rest.items]} == {e.id for e in events}
     assert (unread, marked, left) == (2, 3, 0)
+    assert due is not None and claimed is not None and claimed.job.kind.value == "webhook"
     assert hot(watch) == {}

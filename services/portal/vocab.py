@@ -107,6 +107,23 @@ def shown(kind: str, key: str, value: Any, lang: str) -> str:
     return str(value)
 
 
+#: what the owner entered sits in one of these; its fields are shown as the record's own
+INNER = ("spec", "content", "profile")
+#: bookkeeping a reader has no use for (ids are shown as names where a page resolves them)
+HIDDEN = ("id", "version", "digest", "history", "rounds", "documents", "deck", "presenters",
+          "units_freed", "reminded")  # fmt: skip
+
+
+def facts(item: dict[str, Any]) -> list[tuple[str, Any]]:
+    """A record's fields for its detail page: the entered ones first, no ids or internals."""
+    inner = [
+        (k, v) for key in INNER if isinstance(item.get(key), dict) for k, v in item[key].items()
+    ]
+    rows = inner + [(k, v) for k, v in item.items() if k not in INNER]
+    return [(k, v) for k, v in rows if v not in (None, "", [], {}) and k not in HIDDEN
+            and not k.endswith(("_id", "_ids"))]  # fmt: skip
+
+
 def field_label(context: str, name: str, lang: str) -> str:
     """A field's label: ``field:<context>.<name>`` where one form means something else
     by a common name (a candidate's ``name`` is a person's), else ``field:<name>``."""

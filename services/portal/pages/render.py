@@ -69,6 +69,7 @@ def render(
         shown=lambda kind, key, v: vocab.shown(kind, key, v, lang),
         field_label=lambda ctx, name: vocab.field_label(ctx, name, lang),
         choices=lambda name: [(v, gettext(lang, m)) for v, m in vocab.choices(name)],
+        facts=vocab.facts,
         **data,
     )  # fmt: skip
     response = HTMLResponse(html, status_code=status)

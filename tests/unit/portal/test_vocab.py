@@ -160,3 +160,45 @@ def test_scenario_forms_offer_districts_and_qualifications_in_words(portal: Any)
     (body,) = backend.posted("/scenarios")
     assert body["district"] == "海淀区"
     assert body["requirements"]["qualifications"] == ["hnte", "cmmi3"]
+
+
+def _schema(doc: dict[str, Any], s: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in s:
+        s = doc["components"]["schemas"][s["$ref"].rsplit("/", 1)[-1]]
+    refs = [o for o in s.get("anyOf", []) if "$ref" in o]
+    return _schema(doc, refs[0]) if refs else s
+
+
+def test_every_field_a_detail_page_shows_has_a_label(docs: dict[str, Any]) -> None:
+    from services.portal.vocab import HIDDEN, INNER
+
+    zh, en = catalogue("zh"), catalogue("en")
+    unlabelled = set()
+    for name, section in SECTIONS.items():
+        doc = docs[section.service]
+        path = next(p for p in doc["paths"] if p.startswith(f"{section.path}/{{"))
+        answer = doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+        keys: list[tuple[str, dict[str, Any]]] = []
+        for key, prop in _schema(doc, answer["schema"])["properties"].items():
+            inner = _schema(doc, prop)
+            keys += [(k, _schema(doc, v)) for k, v in inner.get("properties", {}).items()] if (
+                key in INNER) else [(key, inner)]  # fmt: skip
+        keys += [kv for k, v in keys if k not in HIDDEN for kv in v.get("properties", {}).items()]
+        for key, _ in keys:
+            if key in HIDDEN or key.endswith(("_id", "_ids")):
+                continue
+            for lang, known in (("zh", zh), ("en", en)):
+                if field_label(name, key, lang) not in known.values():
+                    unlabelled.add((name, key, lang))
+    assert not unlabelled, sorted(unlabelled)
+
+
+def test_a_detail_page_shows_what_was_entered_without_internals(portal: Any) -> None:
+    client, backend, verifier = portal
+    verifier.caller = as_org(OrgType.enterprise)
+    item = {"id": "d-1", "version": 3, "owner_org_id": "org-9", "state": "filled",
+            "content": {"title": "功率器件可靠性工程师", "seniority": "senior"}}  # fmt: skip
+    backend.on("talent", "GET", "/demands/d-1", (200, item))
+    html = client.get("/m/talent/d-1").text
+    assert "<dt>职级</dt>" in html and "<dd>高级</dd>" in html and "<dd>已招满</dd>" in html
+    assert "org-9" not in html and "<dt>version</dt>" not in html

@@ -82,6 +82,9 @@ def test_every_generic_form_field_has_a_label(docs: dict[str, Any]) -> None:
             for lang, known in (("zh", zh), ("en", en)):
                 label = field_label(name, f.name, lang)
                 assert label in known.values(), f"{name}.{f.name} has no {lang} label"
+            for option in f.options:  # every choice in words, in both languages
+                msgid = f.labels.get(option, option)
+                assert msgid in en and (msgid in zh or CJK.search(msgid)), (name, f.name, option)
     assert field_label("talent", "title", "zh") == "岗位名称"
     assert field_label("candidate", "name", "zh") == "姓名"
     assert field_label("applications", "title", "zh") == "标题"

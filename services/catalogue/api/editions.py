@@ -4,12 +4,12 @@ published editions and their diffs are readable by every signed-in organisation.
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, status
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict
 
 from services.catalogue.api import AnySignedIn, DepsDep, Operator, Reason, operation_id
 from services.catalogue.domain.editions import Diff, Edition, EditionIn
 from services.catalogue.usecases import editions as uc
-from shared.limits import Code
+from shared.limits import Code, Moment
 from shared.paging import Page, Paging
 
 router = APIRouter(prefix="/editions", tags=["editions"], generate_unique_id_function=operation_id)
@@ -19,7 +19,7 @@ class EntryIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     application_id: Code  # type: ignore[valid-type]
-    expires_at: AwareDatetime | None = None
+    expires_at: Moment | None = None  # type: ignore[valid-type]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Open an edition (operator)")

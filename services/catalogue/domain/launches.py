@@ -11,7 +11,6 @@ from enum import StrEnum
 from typing import Literal
 
 from pydantic import (
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -22,7 +21,7 @@ from pydantic import (
 
 from services.catalogue.domain.common import DomainCode
 from shared.errors import ConflictError, InvalidInput
-from shared.limits import Code, ShortText, Text, Title
+from shared.limits import Code, Moment, ShortText, Text, Title
 from shared.transitions import Transition, step
 
 
@@ -34,8 +33,8 @@ class LaunchIn(BaseModel):
     format: Literal["release", "roadshow", "docking"] = "release"
     domain: DomainCode
     venue: ShortText  # type: ignore[valid-type]
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Moment  # type: ignore[valid-type]
+    ends_at: Moment  # type: ignore[valid-type]
     capacity: StrictInt = Field(ge=1, le=10_000)
     product_ids: list[Code] = Field(min_length=1, max_length=30)  # type: ignore[valid-type]
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.catalogue.domain.common import Band, DomainCode, Parameter
 from shared.errors import InvalidInput
-from shared.limits import Keyword, ShortText, Text, Title
+from shared.limits import Keyword, Moment, ShortText, Text, Title
 from shared.transitions import Transition, step
 
 
@@ -26,7 +26,7 @@ class NeedSpec(BaseModel):
     budget_cny: Band | None = None
     theme: ShortText = ""  # type: ignore[valid-type]
     district: ShortText | None = None  # type: ignore[valid-type]
-    deadline: AwareDatetime
+    deadline: Moment  # type: ignore[valid-type]
 
 
 class NeedState(StrEnum):

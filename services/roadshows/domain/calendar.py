@@ -14,11 +14,11 @@ from enum import StrEnum
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 from services.roadshows.domain.records import DomainCode
 from shared.errors import ConflictError, InvalidInput
-from shared.limits import ShortText, Text, Title, Url
+from shared.limits import Moment, ShortText, Text, Title, Url
 from shared.transitions import Transition, step
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -34,8 +34,8 @@ class RoadshowIn(BaseModel):
     domain: DomainCode
     topic: ShortText = ""  # type: ignore[valid-type]
     description: Text = ""  # type: ignore[valid-type]
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Moment  # type: ignore[valid-type]
+    ends_at: Moment  # type: ignore[valid-type]
     venue: ShortText | None = None  # type: ignore[valid-type]
     online_url: Url | None = None
     pitch_slots: StrictInt = Field(ge=1, le=50)

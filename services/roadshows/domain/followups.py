@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from services.roadshows.domain.meetings import Meeting, MeetingState
 from shared.errors import ConflictError, InvalidInput
-from shared.limits import ShortText
+from shared.limits import Day, ShortText
 from shared.transitions import Transition
 
 Stage = Literal["met", "due_diligence", "term_sheet", "invested", "passed"]
@@ -30,7 +30,9 @@ class StepReport(BaseModel):
 
     stage: Stage
     amount_cny: StrictInt | None = Field(None, ge=1, le=10**13, description="invested only")
-    invested_on: dt.date | None = Field(None, description="invested only")
+    invested_on: Day | None = Field(  # type: ignore[valid-type]
+        None, description="invested only"
+    )
     reason: ShortText | None = Field(None, description="passed only")  # type: ignore[valid-type]
 
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from services.scenarios.domain.common import CodeStr, TrlLevel, Yuan
 from services.scenarios.domain.scenarios import Requirements, Scenario, Tier
 from shared.errors import ConflictError, InvalidInput
-from shared.limits import ShortText, Text, Title
+from shared.limits import Day, ShortText, Text, Title
 from shared.transitions import Transition, step
 
 
@@ -71,7 +71,7 @@ class MilestoneIn(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
     title: Title  # type: ignore[valid-type]
-    due_on: dt.date
+    due_on: Day  # type: ignore[valid-type]
 
 
 class Milestone(MilestoneIn):

@@ -24,7 +24,7 @@ from pydantic import (
 
 from services.scenarios.domain.common import CodeStr, DomainCode, TrlLevel, Yuan
 from shared.errors import InvalidInput
-from shared.limits import Keywords, ShortText, Text, Title
+from shared.limits import Day, Keywords, Moment, ShortText, Text, Title
 from shared.transitions import Transition, step
 
 Tier = Literal["cultivation", "small_to_scale", "scale_to_strong"]
@@ -74,8 +74,8 @@ class Criterion(BaseModel):
 class Timeline(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    starts_on: dt.date
-    ends_on: dt.date
+    starts_on: Day  # type: ignore[valid-type]
+    ends_on: Day  # type: ignore[valid-type]
 
     @model_validator(mode="after")
     def _ordered(self) -> Timeline:
@@ -100,7 +100,9 @@ class ScenarioIn(BaseModel):
     timeline: Timeline
     requirements: Requirements = Field(default_factory=Requirements)
     criteria: list[Criterion] = Field(min_length=1, max_length=10)
-    deadline: dt.datetime = Field(description="applications close at (timezone required)")
+    deadline: Moment = Field(  # type: ignore[valid-type]
+        description="applications close at (timezone required)"
+    )
     award_slots: StrictInt = Field(1, ge=1, le=10, description="how many enterprises win")
     shortlist_size: StrictInt = Field(3, ge=1, le=50)
 

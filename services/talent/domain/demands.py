@@ -12,12 +12,12 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
 from services.talent.domain.text import ShortText, Text, Title
 from shared.errors import ConflictError, ForbiddenError, InvalidInput
 from shared.events.contracts._market import Seniority
-from shared.limits import Keywords
+from shared.limits import Keywords, Moment
 from shared.transitions import Transition, step
 
 DomainCode = Annotated[str, Field(pattern=r"^[a-z0-9_]+$", min_length=1, max_length=40)]
@@ -60,7 +60,9 @@ class DemandContent(BaseModel):
     )
     city: ShortText = "北京"
     district: ShortText | None = None
-    deadline: AwareDatetime = Field(description="the demand closes at this time")
+    deadline: Moment = Field(  # type: ignore[valid-type]
+        description="the demand closes at this time"
+    )
     claim_mode: ClaimMode
     open_k: StrictInt | None = Field(None, ge=1, le=20, description="open mode: agencies at once")
     exclusive_days: StrictInt | None = Field(

@@ -7,12 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 from services.talent.domain.demands import DomainCode
 from services.talent.domain.text import ShortText, Text, Title
 from shared.errors import ConflictError, InvalidInput
-from shared.limits import Code
+from shared.limits import Code, Moment
 from shared.transitions import Transition, step
 
 
@@ -23,8 +23,8 @@ class FairIn(BaseModel):
     description: Text = ""
     domains: list[DomainCode] = Field(min_length=1, max_length=10)
     venue: ShortText
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Moment  # type: ignore[valid-type]
+    ends_at: Moment  # type: ignore[valid-type]
     capacity: StrictInt = Field(ge=1, le=10_000, description="exhibitor places")
     co_organiser_org_ids: list[Code] = Field(default_factory=list, max_length=20)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.techtransfer.api import DepsDep, Page, Paging, operation_id
 from services.techtransfer.api.records import TechNeedPublic, need_public, record_filters
@@ -22,7 +22,7 @@ from services.techtransfer.domain.records import (
 from services.techtransfer.usecases import records as uc
 from services.techtransfer.usecases.records import Filters
 from shared.auth import VERIFIED, CurrentCaller, ensure_verified
-from shared.limits import Keyword, Title
+from shared.limits import Keyword, Moment, Title
 
 router = APIRouter(prefix="/needs", tags=["needs"], generate_unique_id_function=operation_id)
 KIND = "tech_need"
@@ -44,7 +44,7 @@ class NeedUpdate(BaseModel):
     domains: Annotated[list[DomainCode], Field(max_length=MAX_DOMAINS)] | None = None
     keywords: Annotated[list[Keyword], Field(max_length=MAX_KEYWORDS)] | None = None
     cooperation_modes: Annotated[list[CooperationMode], Field(max_length=4)] | None = None
-    deadline: AwareDatetime | None = None
+    deadline: Moment | None = None  # type: ignore[valid-type]
     min_trl: Trl | None = None
     budget_cny: tuple[Yuan, Yuan] | None = None
 

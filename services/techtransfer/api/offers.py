@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from services.techtransfer.api import DepsDep, Page, Paging, operation_id
 from services.techtransfer.api.records import TechOfferPublic, offer_public, record_filters
@@ -24,7 +24,7 @@ from services.techtransfer.domain.records import (
 from services.techtransfer.usecases import records as uc
 from services.techtransfer.usecases.records import Filters
 from shared.auth import VERIFIED, CurrentCaller, ensure_verified
-from shared.limits import Keyword, Title
+from shared.limits import Keyword, Moment, Title
 
 router = APIRouter(prefix="/offers", tags=["offers"], generate_unique_id_function=operation_id)
 KIND = "tech_offer"
@@ -46,7 +46,7 @@ class OfferUpdate(BaseModel):
     domains: Annotated[list[DomainCode], Field(max_length=MAX_DOMAINS)] | None = None
     keywords: Annotated[list[Keyword], Field(max_length=MAX_KEYWORDS)] | None = None
     cooperation_modes: Annotated[list[CooperationMode], Field(max_length=4)] | None = None
-    deadline: AwareDatetime | None = None
+    deadline: Moment | None = None  # type: ignore[valid-type]
     trl: Trl | None = None
     ip: Annotated[StrictInt, Field(ge=0, le=100_000)] | None = None
     patents: Annotated[list[Patent], Field(max_length=MAX_PATENTS)] | None = None

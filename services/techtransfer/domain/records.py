@@ -24,7 +24,7 @@ from pydantic import (
     field_validator,
 )
 
-from shared.limits import Keyword, Title, no_control_chars
+from shared.limits import Keyword, Moment, Title, no_control_chars
 
 from .errors import Forbidden, Invalid, invalid_from_validation, zh
 from .parties import RESEARCH_KINDS, OrgKind, Party
@@ -85,7 +85,9 @@ class _Content(BaseModel):
     )
     keywords: list[Keyword] = Field(default_factory=list, max_length=MAX_KEYWORDS)
     cooperation_modes: list[CooperationMode] = Field(min_length=1, max_length=4)
-    deadline: AwareDatetime | None = Field(None, description="open until; none = no deadline")
+    deadline: Moment | None = Field(  # type: ignore[valid-type]
+        None, description="open until; none = no deadline"
+    )
 
     _dedupe = field_validator("domains", "keywords", "cooperation_modes")(_unique)
 

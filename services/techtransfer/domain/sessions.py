@@ -25,7 +25,7 @@ from pydantic import (
     field_validator,
 )
 
-from shared.limits import Title, no_control_chars
+from shared.limits import Day, Moment, Title, no_control_chars
 from shared.scheduling import ScheduleResult, schedule
 
 from .errors import Conflict, Forbidden, Invalid, InvalidTransition, NotFound
@@ -45,7 +45,7 @@ class SessionSpec(BaseModel):
         min_length=1, max_length=40, pattern=r"^[a-z0-9_]+$", description="domain code, e.g. ai"
     )
     topic: Annotated[str, AfterValidator(no_control_chars)] | None = Field(None, max_length=200)
-    day: date
+    day: Day  # type: ignore[valid-type]
     start_time: time = Field(description="first slot starts, Beijing time")
     slot_minutes: StrictInt = Field(ge=5, le=240)
     slot_count: StrictInt = Field(ge=1, le=48)
@@ -54,7 +54,7 @@ class SessionSpec(BaseModel):
     venue: Annotated[str, AfterValidator(no_control_chars)] | None = Field(
         None, max_length=300, description="required unless online"
     )
-    registration_deadline: AwareDatetime
+    registration_deadline: Moment  # type: ignore[valid-type]
 
     @field_validator("venue")
     @classmethod

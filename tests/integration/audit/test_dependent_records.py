@@ -91,3 +91,34 @@ async def test_an_organisations_people_are_its_own(services: dict[str, Service])
             if r.status_code == 200 and any(s in r.text for s in (email, "password", "hash")):
                 faults.append(f"{stranger.org_type} {path} shows personal data: {r.text[:200]}")
     assert not faults, "\n".join(faults)
+
+
+async def test_an_inbox_message_is_its_readers_only(services: dict[str, Service]) -> None:
+    import datetime as dt
+    import uuid
+
+    from services.notifications.domain.preferences import Category
+    from services.notifications.domain.records import Message
+
+    notes = services["notifications"]
+    reader = make_caller(OrgType.enterprise)
+    message = Message(
+        id=f"msg-{uuid.uuid4().hex[:12]}", user_id=reader.user_id,
+        organisation_id=reader.organisation_id, event_id=uuid.uuid4().hex,
+        event_type="matching.match.suggested", category=Category.match, title="新的匹配",
+        body="有一条新的匹配", link="/matches", subject_kind="tech_need", subject_id="n-1",
+        language="zh", created_at=dt.datetime.now(dt.UTC),
+    )  # fmt: skip
+    await notes.app.state.deps.repos.messages.add(message)
+    colleague = make_caller(OrgType.enterprise, org_id=reader.organisation_id)
+    faults: list[str] = []
+    for stranger in [colleague, *[make_caller(t) for t in STRANGERS]]:
+        marked = await notes.call(stranger, "POST", f"/inbox/{message.id}/read")
+        if marked.status_code != 404:
+            faults.append(f"{stranger.org_type} marks it read: {marked.status_code}")
+        listed = await notes.call(stranger, "GET", "/inbox")
+        if message.id in listed.text or "新的匹配" in listed.text:
+            faults.append(f"{stranger.org_type} lists it")
+    count = await notes.ok(reader, "GET", "/inbox/unread-count")
+    assert not faults and message.id in (await notes.call(reader, "GET", "/inbox")).text, faults
+    assert count == {"unread": 1}, count  # nobody else's mark reached it

@@ -342,9 +342,65 @@ def create_service_app(
         return HTMLResponse(get_asyncapi_html(asyncapi_document(app)))
 
     app.include_router(ops)
+    document_problems(app)
     # Operators list and replay this service's dead letters (shared/deadletters_api.py).
     app.mount("/ops", dead_letter_app(name, settings, app))
     return app
+
+
+PROBLEM_SCHEMAS: dict[str, Any] = {
+    "ProblemError": {
+        "type": "object",
+        "required": ["field", "code", "message"],
+        "properties": {
+            "field": {"type": "string", "description": "JSON path into the request"},
+            "code": {"type": "string", "description": "stable machine code"},
+            "message": {"type": "string", "description": "zh-CN, or English by Accept-Language"},
+        },
+    },
+    "Problem": {
+        "type": "object",
+        "description": "RFC 9457 problem details, the one error body of every service",
+        "required": ["type", "title", "status", "detail", "errors"],
+        "properties": {
+            "type": {"type": "string"},
+            "title": {"type": "string"},
+            "status": {"type": "integer"},
+            "detail": {"type": "string"},
+            "errors": {"type": "array", "items": {"$ref": "#/components/schemas/ProblemError"}},
+            "correlationid": {"type": "string", "description": "on a 5xx: quote it"},
+        },
+    },
+}
+
+
+def document_problems(app: FastAPI) -> None:
+    """The OpenAPI document names the error body the app really sends: every operation's
+    4xx (FastAPI's own 422 ``HTTPValidationError`` included) is ``application/problem+json``
+    with the ``Problem`` schema."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        doc = build()
+        ref = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        for operations in doc.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for code, response in responses.items():
+                    if code.startswith("4"):
+                        response["content"] = ref
+                responses.setdefault("4XX", {"description": "问题详情 / problem details",
+                                             "content": ref})  # fmt: skip
+        schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+        for unused in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(unused, None)
+        schemas.update(PROBLEM_SCHEMAS)
+        app.openapi_schema = doc
+        return doc
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def asyncapi_document(app: FastAPI) -> Any:

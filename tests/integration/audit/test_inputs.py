@@ -156,3 +156,15 @@ async def test_every_operation_refuses_hostile_input_cleanly(
         if fault := problem_fault(r):
             faults.append(f"{method} {path}: {fault}")
     assert not faults, f"{len(faults)} faults:\n" + "\n".join(faults)
+
+
+@pytest.mark.parametrize("name", SERVICES)
+async def test_the_openapi_document_names_the_problem_body(
+    services: dict[str, Service], name: str
+) -> None:
+    doc = (await services[name].client.get("/openapi.json")).json()
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for op in operations(doc):
+        responses = doc["paths"][op.path][op.method.lower()]["responses"]
+        assert responses.get("4XX", {}).get("content") == problem, op
+        assert all(r["content"] == problem for c, r in responses.items() if c.startswith("4")), op

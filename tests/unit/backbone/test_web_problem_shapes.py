@@ -104,3 +104,20 @@ async def test_a_huge_path_segment_is_a_414_problem(client: httpx.AsyncClient) -
     _problem(await client.get("/widgets/" + "x" * 257), 414, "path_too_long")
     # bytes, not characters: 100 emoji are 1,200 bytes once percent-encoded
     _problem(await client.get("/widgets/" + "😀" * 100), 414, "path_too_long")
+
+
+def test_the_openapi_document_describes_the_problem_shape() -> None:
+    app = create_service_app("widgets", routers=[router], checks={})
+    doc = app.openapi()
+    problem = doc["components"]["schemas"]["Problem"]
+    assert {"type", "title", "status", "detail", "errors"} <= set(problem["properties"])
+    item = doc["components"]["schemas"]["ProblemError"]
+    assert set(item["properties"]) == {"field", "code", "message"}
+    for path, operations in doc["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            assert "4XX" in responses, (method, path)
+            for code, response in responses.items():
+                if code.startswith("4"):
+                    assert list(response["content"]) == ["application/problem+json"], code
+    assert "HTTPValidationError" not in doc["components"]["schemas"]

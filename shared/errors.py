@@ -9,6 +9,7 @@ message}]``, the message in Simplified Chinese by default and English by
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -97,3 +98,16 @@ class Unavailable(DuijieError):
 
     status = 503
     title_zh, title_en = "服务暂不可用", "Service unavailable"
+
+
+def not_found(field: str, what: str) -> Callable[[], NotFoundError]:
+    """A factory of 404s naming ``what`` — ``"中文 / English"`` — in each language
+    (未找到路演 / no such roadshow), for ``require(id, not_found(...))``."""
+    zh, sep, en = what.partition(" / ")
+
+    def make() -> NotFoundError:
+        return NotFoundError(
+            field, "not_found", zh=f"未找到{zh}", en=f"no such {en if sep else zh}"
+        )
+
+    return make

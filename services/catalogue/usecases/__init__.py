@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from services.catalogue.settings import CatalogueSettings
 from services.catalogue.storage import Repositories
-from shared.errors import NotFoundError
+from shared.errors import not_found as not_found  # the shared factory, re-exported
 
 
 def utc_now() -> dt.datetime:
@@ -29,10 +29,3 @@ class Deps:
 
     def now(self) -> dt.datetime:
         return self.clock()
-
-
-def not_found(field_name: str, what: str) -> Callable[[], NotFoundError]:
-    def make() -> NotFoundError:
-        return NotFoundError(field_name, "not_found", zh=f"未找到{what}", en=f"no such {what}")
-
-    return make

@@ -14,7 +14,8 @@ from shared.auth import Caller
 from shared.clock import utc_now
 
 __all__ = ["Deps", "new_id", "not_found", "require_owner", "utc_now"]
-from shared.errors import ForbiddenError, NotFoundError
+from shared.errors import ForbiddenError
+from shared.errors import not_found as not_found  # the shared factory, re-exported
 
 
 def new_id(prefix: str) -> str:
@@ -29,13 +30,6 @@ class Deps:
 
     def now(self) -> dt.datetime:
         return self.clock()
-
-
-def not_found(field_name: str, what: str) -> Callable[[], NotFoundError]:
-    def make() -> NotFoundError:
-        return NotFoundError(field_name, "not_found", zh=f"未找到{what}", en=f"no such {what}")
-
-    return make
 
 
 def require_owner(caller: Caller, org_id: str, field_name: str = "id") -> None:

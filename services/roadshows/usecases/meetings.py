@@ -102,7 +102,11 @@ async def confirm(deps: Deps, caller: Caller, meeting_id: str, agree: bool) -> F
 
 
 async def followup(deps: Deps, caller: Caller, meeting_id: str) -> Followup:
-    f = (await deps.repos.followups.require(meeting_id, not_found("meeting_id", "跟进记录"))).state
+    f = (
+        await deps.repos.followups.require(
+            meeting_id, not_found("meeting_id", "跟进记录 / follow-up")
+        )
+    ).state
     if not caller.is_operator and caller.organisation_id not in (
         f.investor_org_id,
         f.enterprise_org_id,

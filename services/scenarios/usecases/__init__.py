@@ -13,7 +13,8 @@ from services.scenarios.settings import ScenariosSettings
 from services.scenarios.storage import Repositories
 from shared.auth import Caller
 from shared.clock import utc_now
-from shared.errors import ForbiddenError, NotFoundError
+from shared.errors import ForbiddenError
+from shared.errors import not_found as not_found  # the shared factory, re-exported
 
 __all__ = ["Deps", "new_id", "not_found", "require_owner", "utc_now"]
 
@@ -42,13 +43,6 @@ class Deps:
             for k in [k for k, v in self._locks.items() if not v.locked() and k != key]:
                 del self._locks[k]
         return found
-
-
-def not_found(field_name: str, what: str) -> Callable[[], NotFoundError]:
-    def make() -> NotFoundError:
-        return NotFoundError(field_name, "not_found", zh=f"未找到{what}", en=f"no such {what}")
-
-    return make
 
 
 def require_owner(caller: Caller, org_id: str, field_name: str = "id") -> None:

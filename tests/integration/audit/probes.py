@@ -97,7 +97,7 @@ def minimal_body(doc: dict, schema: dict[str, Any] | None) -> Any:
         return False
     return {"email": "a@example.cn", "date-time": "2030-01-01T00:00:00+08:00",
             "date": "2030-01-01", "uri": "https://example.cn"}.get(
-        schema.get("format", ""), "测试一下")  # fmt: skip
+        schema.get("format", ""), "audit-1")  # fmt: skip
 
 
 def caller_of(org_type: OrgType) -> Caller:

@@ -114,6 +114,14 @@ async def _ids(svc: Service, doc: dict, op: Operation, faults: list[str]) -> Non
         r = await svc.call(caller, op.method, url(doc, op, **{free[0]: value}), {})
         if r.status_code >= 500 or (r.status_code < 400 and op.method != "GET"):
             faults.append(f"{op} {label}: {r.status_code} {r.text[:200]}")
+    # an unknown id, as every org type: the refusal (403/404/409/422) in each language
+    for org_type in CALLERS:
+        for lang, headers in (("en", EN), ("zh", {})):
+            r = await svc.call(caller_of(org_type), op.method, url(doc, op),
+                               minimal_body(doc, op.body) if op.body else None,
+                               headers=headers)  # fmt: skip
+            if r.status_code >= 400 and (fault := problem_fault(r, lang)):
+                faults.append(f"{op} as {org_type} ({lang}): {fault}")
 
 
 async def _auth(svc: Service, doc: dict, op: Operation, faults: list[str]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
@@ -17,8 +18,29 @@ from shared.paging import Page, Paging
 router = APIRouter(tags=["webhooks"], generate_unique_id_function=operation_id)
 
 
+def _outside(url: AnyHttpUrl) -> AnyHttpUrl:
+    """Not an address inside the platform: a webhook to 127.0.0.1:9200 or the metadata
+    address would have notifications POST signed events into them. The URL is already
+    normalised (``http://2130706433`` and ``http://0x7f.1`` read as 127.0.0.1). A name
+    that resolves to a private address is not caught here (checked at registration
+    only; the delivery worker does not re-resolve)."""
+    host = (url.host or "").strip("[]").lower().rstrip(".")
+    try:
+        internal = not ipaddress.ip_address(host).is_global
+    except ValueError:
+        internal = host == "localhost" or host.endswith((".localhost", ".internal"))
+    if internal:
+        raise ValueError(
+            "接收地址不能是本机、内网或保留地址 / the URL must not point at a loopback, "
+            "private or reserved address"
+        )
+    return url
+
+
 class EndpointCreate(BaseModel):
-    url: AnyHttpUrl = Field(max_length=2000, examples=["https://erp.example.cn/duijie/webhook"])
+    url: Annotated[AnyHttpUrl, AfterValidator(_outside)] = Field(
+        max_length=2000, examples=["https://erp.example.cn/duijie/webhook"]
+    )
     description: Annotated[str, AfterValidator(no_control_chars)] = Field("", max_length=200)
 
 

@@ -10,6 +10,7 @@ its sentence encoder once (seconds); its indices on the fuzz prefix are deleted 
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import itertools
 import uuid
@@ -46,6 +47,17 @@ def _app(service: str) -> Any:
         kwargs["verifier"] = MINT.verifier()
     app = module.create_app(settings, **kwargs)
     install_verifier(app, MINT.verifier())
+    # and again once started: a service whose start installs its own verifier (identity
+    # trusts its key store) would otherwise answer every test token 401
+    started = app.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(a: Any) -> Any:
+        async with started(a) as state:
+            install_verifier(a, MINT.verifier())
+            yield state
+
+    app.router.lifespan_context = lifespan
     return app
 
 

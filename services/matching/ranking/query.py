@@ -124,6 +124,24 @@ def _dedupe(text: str) -> str:
     return " ".join(dict.fromkeys(text.split()))
 
 
+# A query's text is bounded: OpenSearch refuses a query of more than 1,024 clauses in all
+# (one per analysed token and field: a long description's CJK bigrams alone pass that),
+# and a long query is slow. The first words say what a record is about; the bounds are
+# far above the titles and descriptions the relevance set holds (<= 32 and 142 chars).
+HEAD_CHARS, BODY_CHARS = 100, 160  # raw text, analysed into CJK bigrams per field
+HEAD_WORDS, BODY_WORDS = 50, 80  # distinct segmented words
+MAX_KEYWORDS = 20
+
+
+def _chars(text: str, limit: int) -> str:
+    return text[:limit]
+
+
+def _words(text: str, limit: int) -> str:
+    """The first ``limit`` distinct words of a segmented text."""
+    return " ".join(list(dict.fromkeys(text.split()))[:limit])
+
+
 def text_clauses(doc: Doc, p: RankingParams = DEFAULT_PARAMS) -> list[dict[str, Any]]:
     """Every scoring clause, first and second phase together (see ``split_clauses``)."""
     first, second = split_clauses(doc, p)
@@ -144,12 +162,12 @@ def split_clauses(
     out: list[dict[str, Any]] = []
     later: list[dict[str, Any]] = []
     parts = [
-        (head_text(doc), head_seg(doc), p.head_weight, False),
-        (doc.get("description", ""), doc.get("description_seg", ""), p.body_weight, True),
-    ]
-    for raw, seg, weight, is_body in parts:
-        if p.dedupe_words:
-            seg = _dedupe(seg)
+        (_chars(head_text(doc), HEAD_CHARS), head_seg(doc), HEAD_WORDS, p.head_weight, False),
+        (_chars(doc.get("description", ""), BODY_CHARS), doc.get("description_seg", ""),
+         BODY_WORDS, p.body_weight, True),
+    ]  # fmt: skip
+    for raw, seg, words, weight, is_body in parts:
+        seg = _words(seg, words) if p.dedupe_words else " ".join(seg.split()[:words])
         target = later if is_body and p.body_rescore and p.rescore_window else out
         if p.cjk and raw.strip() and weight:
             fields = _fields(p, "")
@@ -160,12 +178,13 @@ def split_clauses(
             if p.seg_rescore and p.rescore_window:
                 target = later
             target.append(_mm(seg, _fields(p, "_seg"), p, p.seg_weight * weight))
-    if p.keyword_phrase_boost and doc.get("keywords"):
-        for kw in doc["keywords"]:
+    keywords = list(doc.get("keywords") or [])[:MAX_KEYWORDS]
+    if p.keyword_phrase_boost and keywords:
+        for kw in keywords:
             out.append(
                 {
                     "multi_match": {
-                        "query": kw,
+                        "query": _chars(kw, HEAD_CHARS),
                         "fields": ["title", "keywords", "description"],
                         "type": "phrase",
                         "boost": p.keyword_phrase_boost,
@@ -176,8 +195,8 @@ def split_clauses(
         out.append({"terms": {"domains": doc["domains"], "boost": p.domain_boost}})
         if doc.get("specialisms"):
             out.append({"terms": {"domains": doc["specialisms"], "boost": p.domain_boost}})
-    if p.exact_keyword_boost and doc.get("keywords"):
-        kws = [k.lower() for k in doc["keywords"]]
+    if p.exact_keyword_boost and keywords:
+        kws = [k.lower() for k in keywords]
         out.append({"terms": {"keywords_exact": kws, "boost": p.exact_keyword_boost}})
     return out, later
 
@@ -327,7 +346,8 @@ def standing_query(demand: Doc, params: RankingParams = DEFAULT_PARAMS) -> dict[
     field, so the vector test here is sign agreement on plain terms.)
     """
     d = as_doc(demand)
-    gate_text = " ".join(x for x in (d.get("title_seg"), d.get("keywords_seg")) if x)
+    gate_text = _words(" ".join(x for x in (d.get("title_seg"), d.get("keywords_seg")) if x),
+                       HEAD_WORDS)  # fmt: skip
     filters: list[dict[str, Any]] = [{"term": {"kind": PAIRS[d["kind"]]}}, *forward_filters(d)]
     gates: list[dict[str, Any]] = []
     if gate_text:

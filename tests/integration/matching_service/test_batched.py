@@ -33,7 +33,7 @@ pytestmark = pytest.mark.integration
 
 async def test_concurrent_changes_share_round_trips_and_fail_alone(deps: Deps) -> None:
     offers = [record("tech_offer", f"org-{i}") for i in range(6)]
-    hostile = record("tech_offer", "org-bad", keywords=["储能" * 6000])
+    hostile = record("tech_offer", "org-bad", attributes={"trl": "九级"})  # not an integer
     needs = [record("tech_need", f"org-n{i}") for i in range(4)]
     applied = await asyncio.gather(*(apply_change(deps, change(r)) for r in [*offers, hostile]))
     assert [a.outcome for a in applied] == [WriteOutcome.applied] * 6 + [WriteOutcome.rejected]

@@ -1,7 +1,8 @@
 """A published record the index refuses is never silently lost: its owner is told (once
 per version, through the store's outbox), operators can list it, and matching goes on.
-On the real OpenSearch: a 12,000-character keyword is an immense term for the exact
-keyword field, which OpenSearch rejects with a 400."""
+On the real OpenSearch: a TRL that is words where the index holds an integer (a producer's
+bug) makes OpenSearch refuse the document with a 400. Records at every input bound still
+project and rank: no query of theirs passes OpenSearch's 1,024-clause limit."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.integration
 
 
 async def test_an_index_hostile_record_is_told_to_its_owner_once(deps: Deps) -> None:
-    hostile = record("tech_offer", "org-owner", keywords=["储能" * 6000])
+    hostile = record("tech_offer", "org-owner", attributes={"trl": "九级储能储能"})
     applied = await apply_change(deps, change(hostile))
     if applied.outcome is not WriteOutcome.rejected:
         pytest.fail("the index accepted the immense keyword: pick another hostile record")
@@ -29,9 +30,22 @@ async def test_an_index_hostile_record_is_told_to_its_owner_once(deps: Deps) -> 
     assert (data["record_id"], data["owner_org_id"], data["record_version"]) == (
         hostile.id, "org-owner", 1,
     )  # fmt: skip
-    assert "储能储能" not in data["reason"]  # the reason names the fault, not the content
+    assert "九级储能" not in data["reason"]  # the reason names the fault, not the content
     listed = await deps.repos.failures.latest(10)
     assert [f.record_id for f in listed] == [hostile.id]
     # the rest of matching carries on: a normal record still projects and matches
     fine = await apply_change(deps, change(record("tech_offer", "org-owner")))
     assert fine.outcome is WriteOutcome.applied
+
+
+# ~2,900 distinct characters of running Chinese text, so every bigram and word differs
+_TEXT = "".join(chr(0x4E00 + (i * 7919) % 20_000) for i in range(6_000))
+
+
+@pytest.mark.parametrize("kind", ["tech_need", "tech_offer"])
+async def test_a_record_at_every_input_bound_projects_and_ranks(deps: Deps, kind: str) -> None:
+    # techtransfer's bounds: title 200, description 5,000, 20 keywords of 50 characters
+    big = record(kind, "org-owner", title=_TEXT[:200], description=_TEXT[:5000],
+                 keywords=[_TEXT[i * 50 : (i + 1) * 50] for i in range(20)])  # fmt: skip
+    applied = await apply_change(deps, change(big))
+    assert applied.outcome is WriteOutcome.applied

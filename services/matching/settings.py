@@ -27,7 +27,7 @@ class MatchingSettings(BaseSettings):
         2, ge=1, description="words a hit must share with the demand to be ranked at all"
     )
     min_similarity: float | None = Field(
-        0.25,
+        None,
         ge=-1.0,
         le=1.0,
         description="... unless its sentence vector's cosine with the demand's reaches this"

@@ -25,11 +25,14 @@ class SuggestionPolicy:
     #: engine still scores it on stray bigrams); the percolator's text gate uses 2 too
     min_shared_terms: int = 2
     #: ... unless the two records' sentence vectors are at least this similar (cosine):
-    #: a paraphrase, the same need in other words (None: the word floor alone). USE
-    #: multilingual gives paraphrases sharing no word ~0.3-0.4, unrelated records of the
-    #: same pair of kinds ~0.19 (median; 0.30 at the 90th percentile) on the dev set
-    #: (measured: bench/relevance.py's floor table, held out)
-    min_similarity: float | None = 0.25
+    #: a paraphrase, the same need in other words (None, the default: the word floor
+    #: alone). Off by default because no threshold separates the two: paraphrases sharing
+    #: no word score ~0.33-0.38, but unrelated records ~0.23 at the median, 0.33 at the
+    #: 90th percentile and 0.41 at the 99th (bench-pipeline's records), so any threshold
+    #: that admits the paraphrase admits a fixed share of the whole market: at 0.25 a
+    #: record of a few hundred published ones was paired with 20-30 unrelated ones (the
+    #: pipeline's records went from 1 pair to 19-29 each) and suggested to up to 10
+    min_similarity: float | None = None
     #: a stored pair whose rank is the same and whose score moved less than this share is
     #: not rewritten
     score_tolerance: float = 0.05

@@ -51,14 +51,19 @@ def _projected(kind: str, **text: object) -> dict:
     return to_index_doc(record(kind, "org", **text).as_record(), with_standing_query=False)
 
 
-def test_the_service_floor_admits_the_paraphrase_and_not_the_unrelated_record() -> None:
-    settings = MatchingSettings()
-    policy = SuggestionPolicy(
-        min_shared_terms=settings.min_shared_terms, min_similarity=settings.min_similarity
-    )
+def test_the_similarity_floor_admits_the_paraphrase_and_not_the_unrelated_record() -> None:
+    policy = SuggestionPolicy(min_shared_terms=2, min_similarity=0.3)
     need = _projected("procurement_need")
     para, cow = _projected("product", **PARAPHRASE), _projected("product", **UNRELATED)
     assert len(shared_terms(need, para)) < policy.min_shared_terms  # the word floor drops it
     assert relevant(policy, need, para)
     assert len(shared_terms(need, cow)) < policy.min_shared_terms
     assert not relevant(policy, need, cow)
+
+
+def test_the_service_default_is_the_word_floor_alone() -> None:
+    # a cosine threshold admits a share of every unrelated record in the market (flooding)
+    assert MatchingSettings().min_similarity is None
+    need = _projected("procurement_need")
+    policy = SuggestionPolicy(min_shared_terms=MatchingSettings().min_shared_terms)
+    assert not relevant(policy, need, _projected("product", **PARAPHRASE))

@@ -5,7 +5,6 @@ databases, topics and indices are dropped."""
 
 from __future__ import annotations
 
-import importlib
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
@@ -20,28 +19,17 @@ from pymongo import AsyncMongoClient
 from shared.auth import Caller, install_verifier
 from shared.settings import Settings
 from tests.support.auth import TokenMint, bearer
+from tests.support.service_apps import SERVICES, service_app
 
-SERVICES = ["identity", "techtransfer", "matching", "notifications", "catalogue", "talent",
-            "scenarios", "roadshows", "reporting"]  # fmt: skip
-NO_BACKGROUND = {"sweeper": False, "consume": False, "workers": False}
+__all__ = ["SERVICES"]  # the audit modules import it from here
+
 MINT = TokenMint()
 RUN = uuid.uuid4().hex[:8]
 
 
 def build_app(service: str) -> Any:
     """The service's app on throw-away prefixes (as tests/integration/fuzz builds it)."""
-    module = importlib.import_module(f"services.{service}.main")
-    prefix = f"au{RUN}{service[:4]}"
-    settings = Settings(db_prefix=prefix, topic_prefix=f"{prefix}.", group_prefix=prefix,
-                        index_prefix=prefix)  # fmt: skip
-    code = module.create_app.__code__
-    accepted = set(code.co_varnames[: code.co_argcount + code.co_kwonlyargcount])
-    kwargs = {k: v for k, v in NO_BACKGROUND.items() if k in accepted}
-    if "verifier" in accepted:
-        kwargs["verifier"] = MINT.verifier()
-    app = module.create_app(settings, **kwargs)
-    install_verifier(app, MINT.verifier())
-    return app
+    return service_app(service, f"au{RUN}{service[:4]}", MINT)
 
 
 class Service:

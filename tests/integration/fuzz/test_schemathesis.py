@@ -10,8 +10,6 @@ its sentence encoder once (seconds); its indices on the fuzz prefix are deleted 
 
 from __future__ import annotations
 
-import contextlib
-import importlib
 import itertools
 import uuid
 from typing import Any
@@ -22,43 +20,19 @@ from hypothesis import HealthCheck, Phase, settings
 from opensearchpy import OpenSearch
 from pymongo import MongoClient
 
-from shared.auth import OrgType, Role, install_verifier
+from shared.auth import OrgType, Role
 from shared.settings import Settings
 from tests.support.auth import TokenMint, bearer, make_caller
+from tests.support.service_apps import SERVICES, service_app
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-SERVICES = ["identity", "techtransfer", "matching", "notifications", "catalogue", "talent",
-            "scenarios", "roadshows", "reporting"]  # fmt: skip
-NO_BACKGROUND = {"sweeper": False, "consume": False, "workers": False}
 MINT = TokenMint()
 RUN = uuid.uuid4().hex[:8]
 
 
 def _app(service: str) -> Any:
     """The service's app on throw-away prefixes, trusting the test mint's tokens."""
-    module = importlib.import_module(f"services.{service}.main")
-    prefix = f"fz{RUN}{service[:4]}"
-    settings = Settings(db_prefix=prefix, topic_prefix=f"{prefix}.", group_prefix=prefix,
-                        index_prefix=prefix)  # fmt: skip
-    code = module.create_app.__code__
-    accepted = set(code.co_varnames[: code.co_argcount + code.co_kwonlyargcount])
-    kwargs = {k: v for k, v in NO_BACKGROUND.items() if k in accepted}
-    if "verifier" in accepted:
-        kwargs["verifier"] = MINT.verifier()
-    app = module.create_app(settings, **kwargs)
-    install_verifier(app, MINT.verifier())
-    # and again once started: a service whose start installs its own verifier (identity
-    # trusts its key store) would otherwise answer every test token 401
-    started = app.router.lifespan_context
-
-    @contextlib.asynccontextmanager
-    async def lifespan(a: Any) -> Any:
-        async with started(a) as state:
-            install_verifier(a, MINT.verifier())
-            yield state
-
-    app.router.lifespan_context = lifespan
-    return app
+    return service_app(service, f"fz{RUN}{service[:4]}", MINT)
 
 
 TOKENS = itertools.cycle(

@@ -51,7 +51,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from shared.listquery import Unsupported, matches, referenced, sort_docs
+from shared.listquery import Unsupported, matches, path_get, referenced, sort_docs
 
 log = logging.getLogger(__name__)
 COLLECTION = "keyed_lists"
@@ -122,15 +122,6 @@ def _op_bson(op: Op) -> dict[str, Any]:
 
 def _op_of(raw: Mapping[str, Any]) -> Op:
     return raw["m"], int(raw["v"]), None if raw["r"] is None else _unwrap(raw["r"])
-
-
-def path_get(doc: Mapping[str, Any], path: str) -> Any:
-    node: Any = doc
-    for part in path.split("."):
-        if not isinstance(node, Mapping):
-            return None
-        node = node.get(part)
-    return node
 
 
 def _path_set(doc: dict[str, Any], path: str, value: Any) -> None:

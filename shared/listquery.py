@@ -24,7 +24,8 @@ COMPARE = {
 }
 
 
-def _get(doc: Mapping[str, Any], path: str) -> Any:
+def path_get(doc: Mapping[str, Any], path: str) -> Any:
+    """The value at a dotted ``path`` (``None`` when any step is missing)."""
     node: Any = doc
     for part in path.split("."):
         if not isinstance(node, Mapping):
@@ -95,7 +96,7 @@ def matches(query: Mapping[str, Any], doc: Mapping[str, Any]) -> bool:
         elif key.startswith("$"):
             raise Unsupported(key)
         else:
-            ok = _test(_get(doc, key), cond)
+            ok = _test(path_get(doc, key), cond)
         if not ok:
             return False
     return True
@@ -142,7 +143,7 @@ def sort_docs(docs: list[dict[str, Any]], sort: Sequence[tuple[str, int]]) -> li
     for path, direction in reversed(list(sort)):
 
         def key(doc: dict[str, Any], path: str = path) -> tuple[int, Any]:
-            return _sort_key(_get(doc, path))
+            return _sort_key(path_get(doc, path))
 
         ordered.sort(key=key, reverse=direction < 0)
     return ordered

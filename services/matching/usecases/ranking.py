@@ -88,6 +88,8 @@ def relevant(policy: SuggestionPolicy, demand: Doc, supply: Doc) -> bool:
     terms = shared_terms(demand, supply)
     if relevant_enough(policy, terms):
         return True
+    if policy.min_similarity is None:  # the floor is off (the default): no cosine to take
+        return False
     return relevant_enough(policy, terms, semantic.similarity(demand, supply))
 
 

@@ -61,6 +61,21 @@ def test_the_similarity_floor_admits_the_paraphrase_and_not_the_unrelated_record
     assert not relevant(policy, need, cow)
 
 
+def test_without_a_floor_no_cosine_is_taken(monkeypatch: pytest.MonkeyPatch) -> None:
+    # every ranked hit short of shared words passes here: decoding two vectors per hit
+    # for a threshold that is off is work on the hot path for nothing
+    import services.matching.usecases.ranking as ranking
+
+    def refuse(*_: object) -> float:
+        raise AssertionError("cosine taken with the similarity floor off")
+
+    monkeypatch.setattr(ranking.semantic, "similarity", refuse)
+    need = _projected("procurement_need")
+    assert not relevant(
+        SuggestionPolicy(min_similarity=None), need, _projected("product", **UNRELATED)
+    )
+
+
 def test_the_service_default_is_the_word_floor_alone() -> None:
     # a cosine threshold admits a share of every unrelated record in the market (flooding)
     assert MatchingSettings().min_similarity is None

@@ -120,10 +120,6 @@ def _mm(query: str, fields: list[str], p: RankingParams, boost: float) -> dict[s
     return {"multi_match": {**mm, "boost": boost}}
 
 
-def _dedupe(text: str) -> str:
-    return " ".join(dict.fromkeys(text.split()))
-
-
 # A query's text is bounded: OpenSearch refuses a query of more than 1,024 clauses in all
 # (one per analysed token and field: a long description's CJK bigrams alone pass that),
 # and a long query is slow. The first words say what a record is about; the bounds are

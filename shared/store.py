@@ -271,10 +271,11 @@ class MongoAggregateStore(Generic[M]):
     ) -> list[Versioned[M]]:
         """Documents matching ``query`` as stored (lists; a roll-forward pending on one of
         them shows on its next :meth:`get`). From a keyed list when one answers it."""
-        planned = self.lists.plan(query, sort or [("_id", 1)]) if self.lists else None
-        if planned is not None:
-            return await self._find_listed(planned, query, sort, limit, skip)
-        cursor = self.col.find(dict(query)).sort(sort or [("_id", 1)])
+        sort = sort or [("_id", 1)]
+        entries = await self._listed(query, sort)
+        if entries is not None:
+            return await self._fetch(entries, query, limit, skip)
+        cursor = self.col.find(dict(query)).sort(sort)
         if skip:
             cursor = cursor.skip(skip)
         if limit:
@@ -282,9 +283,9 @@ class MongoAggregateStore(Generic[M]):
         return [Versioned(self.from_doc(d), int(d.get("version", 0))) async for d in cursor]
 
     async def count(self, query: Mapping[str, Any]) -> int:
-        planned = self.lists.plan(query, []) if self.lists else None
-        if planned is not None and self.lists is not None:
-            return len(await self.lists.select(*planned, query, []))
+        entries = await self._listed(query, [])
+        if entries is not None:
+            return len(entries)
         return await self.col.count_documents(dict(query))
 
     async def page(
@@ -296,24 +297,21 @@ class MongoAggregateStore(Generic[M]):
         skip: int = 0,
     ) -> tuple[list[Versioned[M]], int]:
         """:meth:`find` and :meth:`count` at once: a keyed list that answers is read once."""
-        planned = self.lists.plan(query, sort or [("_id", 1)]) if self.lists else None
-        if planned is None or self.lists is None:
+        entries = await self._listed(query, sort or [("_id", 1)])
+        if entries is None:
             found = await self.find(query, sort=sort, limit=limit, skip=skip)
-            return found, await self.count(query)
-        entries = await self.lists.select(*planned, query, sort or [("_id", 1)])
+            return found, await self.col.count_documents(dict(query))
         return await self._fetch(entries, query, limit, skip), len(entries)
 
-    async def _find_listed(
-        self,
-        planned: tuple[ListSpec, list[str]],
-        query: Mapping[str, Any],
-        sort: list[tuple[str, int]] | None,
-        limit: int,
-        skip: int,
-    ) -> list[Versioned[M]]:
-        assert self.lists is not None
-        entries = await self.lists.select(*planned, query, sort or [("_id", 1)])
-        return await self._fetch(entries, query, limit, skip)
+    async def _listed(
+        self, query: Mapping[str, Any], sort: list[tuple[str, int]]
+    ) -> list[dict[str, Any]] | None:
+        """The entries matching ``query`` in ``sort`` order of the keyed list that answers
+        it, or ``None`` when none does (the caller reads the collection)."""
+        planned = self.lists.plan(query, sort) if self.lists else None
+        if planned is None or self.lists is None:
+            return None
+        return await self.lists.select(*planned, query, sort)
 
     async def _fetch(
         self, entries: list[dict[str, Any]], query: Mapping[str, Any], limit: int, skip: int

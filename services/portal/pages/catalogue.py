@@ -8,16 +8,17 @@ review is the service's rule (operators only), the portal just shows its answer.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from services.portal.pages.common import User, field_errors
+from services.portal.pages.common import User, field_errors, reader
 from services.portal.pages.render import redirect, render
 from services.portal.session import check_csrf
 
 router = APIRouter(include_in_schema=False)
+_get = reader("catalogue")
 Id = Annotated[str | None, Query(max_length=32, pattern=r"^[A-Za-z0-9_-]*$")]
 #: the fields of an application (ProductSpec) a reviewer may object to, in form order
 SPEC_FIELDS = (
@@ -25,12 +26,6 @@ SPEC_FIELDS = (
     "certifications", "price_band", "district", "first_of_kind", "demonstration_evidence",
 )  # fmt: skip
 DECISIONS = ("approve", "return", "reject")
-
-
-async def _get(request: Request, seen: Any, path: str, **params: Any) -> Any:
-    return await request.app.state.backend.get_json(
-        "catalogue", path, token=seen.token, lang=seen.lang, params=params or None
-    )
 
 
 @router.get("/m/review")

@@ -1,14 +1,29 @@
-"""What every signed-in page shares: the visitor dependency and problem-detail reading."""
+"""What every signed-in page shares: the visitor dependency, reading a service with the
+reader's token, and problem-detail reading."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
 from services.portal.session import Visitor, signed_in
 
 User = Annotated[Visitor, Depends(signed_in)]
+Reader = Callable[..., Awaitable[Any]]
+
+
+def reader(service: str) -> Reader:
+    """``get(request, seen, path, **params)``: a GET on ``service`` with the reader's token
+    and language, its JSON or None when the record is not there or not theirs (404/403)."""
+
+    async def get(request: Request, seen: Visitor, path: str, **params: Any) -> Any:
+        return await request.app.state.backend.get_json(
+            service, path, token=seen.token, lang=seen.lang, params=params or None
+        )
+
+    return get
 
 
 def field_errors(body: Any) -> dict[str, str]:

@@ -15,17 +15,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from services.portal.i18n import gettext
-from services.portal.pages.common import User, field_errors
+from services.portal.pages.common import User, field_errors, reader
 from services.portal.pages.render import redirect, render
 from services.portal.session import check_csrf
 
 router = APIRouter(include_in_schema=False)
-
-
-async def _get(request: Request, seen: Any, path: str, **params: Any) -> Any:
-    return await request.app.state.backend.get_json(
-        "catalogue", path, token=seen.token, lang=seen.lang, params=params or None
-    )
+_get = reader("catalogue")
 
 
 async def _call(request: Request, seen: Any, path: str, body: Any = None) -> Any:

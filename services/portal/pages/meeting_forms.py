@@ -13,24 +13,20 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from services.portal.pages.common import User, field_errors
+from services.portal.pages.common import User, field_errors, reader
 from services.portal.pages.orgs import org_names
 from services.portal.pages.render import redirect, render
 from services.portal.session import check_csrf
 
 router = APIRouter(include_in_schema=False)
+_get = reader("roadshows")
 
 
 async def _form(request: Request, seen: Any, roadshow_id: str, **data: Any) -> HTMLResponse:
-    backend = request.app.state.backend
-    show = await backend.get_json(
-        "roadshows", f"/roadshows/{roadshow_id}", token=seen.token, lang=seen.lang
-    )
+    show = await _get(request, seen, f"/roadshows/{roadshow_id}")
     if not show:
         return render(request, "not_found.html", seen, status=404)
-    page = await backend.get_json(
-        "roadshows", "/pitches", token=seen.token, lang=seen.lang, params={"limit": 100}
-    ) or {}  # fmt: skip
+    page = await _get(request, seen, "/pitches", limit=100) or {}
     domain = show["content"]["domain"]
     pitches = [p for p in page.get("items", []) if domain in p["content"].get("domains", [])]
     names = await org_names(request, seen, (p["owner_org_id"] for p in pitches))

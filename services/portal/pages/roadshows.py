@@ -13,22 +13,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from services.portal.pages.common import User, field_errors
+from services.portal.pages.common import User, field_errors, reader
 from services.portal.pages.render import redirect, render
 from services.portal.pages.techtransfer import DOMAINS
 from services.portal.session import check_csrf
 from shared.auth import OrgType
 
 router = APIRouter(include_in_schema=False)
+_get = reader("roadshows")
 Month = Annotated[str | None, Query(pattern=r"^(\d{4}-(0[1-9]|1[0-2]))?$")]
 Code = Annotated[str | None, Query(max_length=40, pattern=r"^[a-z0-9_]*$")]
 STEPS = ("met", "due_diligence", "term_sheet", "invested", "passed")
-
-
-async def _get(request: Request, seen: Any, path: str, **params: Any) -> Any:
-    return await request.app.state.backend.get_json(
-        "roadshows", path, token=seen.token, lang=seen.lang, params=params or None
-    )
 
 
 @router.get("/m/roadshows")

@@ -14,18 +14,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from services.portal.pages.common import User, field_errors
+from services.portal.pages.common import User, field_errors, reader
 from services.portal.pages.orgs import org_names
 from services.portal.pages.render import redirect, render
 from services.portal.session import check_csrf
 
 router = APIRouter(include_in_schema=False)
-
-
-async def _get(request: Request, seen: Any, path: str, **params: Any) -> Any:
-    return await request.app.state.backend.get_json(
-        "scenarios", path, token=seen.token, lang=seen.lang, params=params or None
-    )
+_get = reader("scenarios")
 
 
 async def _selection(request: Request, seen: Any, scenario_id: str, **data: Any) -> HTMLResponse:

@@ -14,20 +14,15 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from services.portal.pages.common import User, field_errors
+from services.portal.pages.common import User, field_errors, reader
 from services.portal.pages.orgs import org_names
 from services.portal.pages.render import redirect, render
 from services.portal.session import check_csrf
 
 router = APIRouter(include_in_schema=False)
+_get = reader("scenarios")
 MIN_ROWS, MAX_ROWS = 3, 30  # the service takes 1..30 experts
 INTEGER = re.compile(r"-?\d{1,6}")
-
-
-async def _get(request: Request, seen: Any, path: str, **params: Any) -> Any:
-    return await request.app.state.backend.get_json(
-        "scenarios", path, token=seen.token, lang=seen.lang, params=params or None
-    )
 
 
 # -- naming the panel (the publisher) ---------------------------------------------------

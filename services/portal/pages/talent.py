@@ -14,11 +14,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from services.portal.pages.common import User, field_errors
+from services.portal.pages.common import User, field_errors, reader
 from services.portal.pages.render import redirect, render
 from services.portal.session import check_csrf
 
 router = APIRouter(include_in_schema=False)
+_get = reader("talent")
 CV_MAX_BYTES = 2_000_000  # talent's default cv_max_bytes
 PDF, DOCX = (
     "application/pdf",
@@ -37,12 +38,6 @@ def cv_kind(filename: str, data: bytes) -> str | None:
     if name.endswith(".docx") and data.startswith(b"PK\x03\x04"):
         return DOCX
     return None
-
-
-async def _get(request: Request, seen: Any, path: str, **params: Any) -> Any:
-    return await request.app.state.backend.get_json(
-        "talent", path, token=seen.token, lang=seen.lang, params=params or None
-    )
 
 
 async def _page(request: Request, seen: Any, demand_id: str, **data: Any) -> HTMLResponse:

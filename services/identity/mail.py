@@ -2,20 +2,19 @@
 
 It cannot go through notifications: notifications learns from events, and the link's
 secret must never be in an event (nor in a log). So identity speaks SMTP directly, to the
-same server notifications uses (locally the SMTP sink of ``deploy.local``), with aiosmtplib.
+same server notifications uses (locally the SMTP sink of ``deploy.local``), through the
+shared SMTP piece (``shared.mail``).
 """
 
 from __future__ import annotations
 
 import logging
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 from typing import Protocol
 from urllib.parse import quote
 
-import aiosmtplib
-
 from services.identity.settings import IdentitySettings
+from shared.mail import SEND_ERRORS, SmtpServer, compose
 
 log = logging.getLogger(__name__)
 
@@ -29,17 +28,12 @@ class SmtpMailer:
     message) when the server cannot take it, so the caller can offer a resend."""
 
     def __init__(self, settings: IdentitySettings) -> None:
-        self.settings = settings
+        self.server = SmtpServer.of(settings)
 
     async def send(self, message: EmailMessage) -> bool:
-        s = self.settings
         try:
-            await aiosmtplib.send(
-                message, hostname=s.smtp_host, port=s.smtp_port, timeout=s.smtp_timeout_seconds,
-                start_tls=s.smtp_starttls, use_tls=s.smtp_use_tls,
-                username=s.smtp_username, password=s.smtp_password,
-            )  # fmt: skip
-        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+            await self.server.deliver(message)
+        except SEND_ERRORS as exc:
             log.warning("sign-up mail not sent: %s", type(exc).__name__)
             return False
         return True
@@ -55,13 +49,8 @@ def email_check_message(
     """The mail with the confirmation link, Chinese first, English below."""
     link = confirm_link(settings, token)
     hours = settings.email_check_seconds // 3600
-    message = EmailMessage()
-    message["From"] = settings.mail_from
-    message["To"] = to
-    message["Subject"] = "请验证邮箱以完成机构注册 / Confirm your e-mail to finish signing up"
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="duijie.local")
-    message.set_content(
+    subject = "请验证邮箱以完成机构注册 / Confirm your e-mail to finish signing up"
+    text = (
         f"{person}，您好：\n\n"
         f"您正在为「{organisation}」注册对接平台。请在 {hours} 小时内打开以下链接验证邮箱：\n\n"
         f"{link}\n\n"
@@ -72,7 +61,6 @@ def email_check_message(
         f"You are signing up {organisation} on Duijie. Open this link within {hours} hours "
         f"to confirm your e-mail:\n\n{link}\n\n"
         "An operator then verifies the organisation; until then you can save drafts but "
-        "not publish. If this was not you, ignore this mail.\n",
-        charset="utf-8",
+        "not publish. If this was not you, ignore this mail.\n"
     )
-    return message
+    return compose(settings.mail_from, to, subject, text)

@@ -6,12 +6,13 @@ import datetime as dt
 from functools import lru_cache
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
 from services.identity.domain.throttle import ThrottlePolicy
+from shared.mail import SmtpSettings
 
 
-class IdentitySettings(BaseSettings):
+class IdentitySettings(SmtpSettings):
     """Ports, token lifetimes, sign-in and sign-up throttling, the sign-up mail."""
 
     model_config = SettingsConfigDict(env_prefix="DUIJIE_IDENTITY_", extra="ignore")
@@ -38,16 +39,9 @@ class IdentitySettings(BaseSettings):
     portal_url: str = Field(
         "http://127.0.0.1:8000", description="base URL of the portal, for the link in the mail"
     )
-    smtp_host: str = Field("127.0.0.1", description="SMTP server for the sign-up mail")
-    smtp_port: int = Field(1025, description="SMTP server port")
-    smtp_starttls: bool = Field(False, description="upgrade the connection with STARTTLS")
-    smtp_use_tls: bool = Field(False, description="implicit TLS (SMTPS)")
-    smtp_username: str | None = Field(None, description="SMTP user, when the server wants one")
-    smtp_password: str | None = Field(None, repr=False, description="SMTP password")
+    # the sign-up mail's server: shared.mail.SmtpSettings; its timeout is shorter than
+    # notifications' (a visitor waits on this one)
     smtp_timeout_seconds: float = Field(10.0, gt=0, description="per-mail SMTP timeout")
-    mail_from: str = Field(
-        "对接平台 Duijie <noreply@duijie.local>", description="From: header of the mail"
-    )
 
     @property
     def access_ttl(self) -> dt.timedelta:

@@ -39,16 +39,7 @@ def database_name(settings: Settings, notifications: NotificationsSettings) -> s
 
 
 def mailer_from(settings: NotificationsSettings) -> SmtpMailer:
-    return SmtpMailer(
-        settings.smtp_host,
-        settings.smtp_port,
-        sender=settings.mail_from,
-        timeout=settings.smtp_timeout_seconds,
-        start_tls=settings.smtp_starttls,
-        use_tls=settings.smtp_use_tls,
-        username=settings.smtp_username,
-        password=settings.smtp_password,
-    )
+    return SmtpMailer.of(settings)
 
 
 def webhook_sender_stub() -> WebhookSender:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from functools import lru_cache
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
 from services.notifications.domain.backoff import BackoffPolicy
+from shared.mail import SmtpSettings
 
 
-class NotificationsSettings(BaseSettings):
-    """SMTP server, webhook retry limits, worker pacing, links and retention."""
+class NotificationsSettings(SmtpSettings):
+    """SMTP server (``shared.mail``), webhook retry limits, worker pacing, links and retention."""
 
     model_config = SettingsConfigDict(env_prefix="DUIJIE_NOTIFICATIONS_", extra="ignore")
 
@@ -20,17 +21,6 @@ class NotificationsSettings(BaseSettings):
     database: str = Field("notifications", description="database name, after the db_prefix")
     portal_url: str = Field(
         "http://127.0.0.1:8000", description="base URL of the portal, for links in messages"
-    )
-
-    smtp_host: str = Field("127.0.0.1", description="SMTP server host")
-    smtp_port: int = Field(1025, description="SMTP server port")
-    smtp_starttls: bool = Field(False, description="upgrade the connection with STARTTLS")
-    smtp_use_tls: bool = Field(False, description="implicit TLS (SMTPS, usually port 465)")
-    smtp_username: str | None = Field(None, description="SMTP user, when the server wants one")
-    smtp_password: str | None = Field(None, repr=False, description="SMTP password")
-    smtp_timeout_seconds: float = Field(15.0, gt=0, description="per-mail SMTP timeout")
-    mail_from: str = Field(
-        "对接平台 Duijie <noreply@duijie.local>", description="From: header of every mail"
     )
 
     webhook_timeout_seconds: float = Field(10.0, gt=0, description="per-attempt HTTP timeout")

@@ -47,7 +47,7 @@ async def review_form(request: Request, application_id: str, seen: User) -> HTML
     if not found:
         return render(request, "not_found.html", seen, status=404)
     return render(request, "catalogue/review.html", seen, a=found, fields=SPEC_FIELDS,
-                  decisions=DECISIONS, values={}, errors={})  # fmt: skip
+                  decisions=DECISIONS)  # fmt: skip
 
 
 @router.post("/m/review/{application_id}")

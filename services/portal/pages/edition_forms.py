@@ -31,7 +31,7 @@ async def _call(request: Request, seen: Any, path: str, body: Any = None) -> Any
 
 @router.get("/m/editions/new")
 async def open_form(request: Request, seen: User) -> HTMLResponse:
-    return render(request, "catalogue/edition_new.html", seen, values={}, errors={})
+    return render(request, "catalogue/edition_new.html", seen)
 
 
 @router.post("/m/editions/new")
@@ -53,8 +53,6 @@ async def _entries(request: Request, seen: Any, edition_id: str, **data: Any) ->
     page = await _get(request, seen, "/applications", state="approved", limit=100) or {}
     listed = {e.get("application_id") for e in (edition.get("entries") or {}).values()}
     candidates = [a for a in page.get("items", []) if a["id"] not in listed]
-    data.setdefault("errors", {})
-    data.setdefault("values", {})
     q = request.query_params
     return render(request, "catalogue/entries.html", seen, e=edition, candidates=candidates,
                   added=q.get("added", ""), done=q.get("done", ""), **data)  # fmt: skip

@@ -235,7 +235,7 @@ async def new_item(request: Request, name: str, seen: User) -> HTMLResponse:
         return render(request, "not_found.html", seen, status=404)
     fields = await _form_fields(request, section)
     return render(request, "market/section_form.html", seen, name=name, section=section,
-                  fields=fields, values={}, errors={})  # fmt: skip
+                  fields=fields)  # fmt: skip
 
 
 @router.post("/m/{name}/new")

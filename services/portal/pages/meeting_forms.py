@@ -30,8 +30,6 @@ async def _form(request: Request, seen: Any, roadshow_id: str, **data: Any) -> H
     domain = show["content"]["domain"]
     pitches = [p for p in page.get("items", []) if domain in p["content"].get("domains", [])]
     names = await org_names(request, seen, (p["owner_org_id"] for p in pitches))
-    data.setdefault("errors", {})
-    data.setdefault("values", {})
     return render(request, "roadshows/request.html", seen, show=show, pitches=pitches,
                   names=names, **data)  # fmt: skip
 

@@ -62,6 +62,8 @@ def render(
         return gettext(lang, text, **params)
 
     nav = NAV.get(seen.caller.org_type, []) if seen.caller else []
+    # a form page opens with nothing typed and nothing refused
+    data = {"errors": {}, "values": {}, **data}
     html = ENV.get_template(template).render(
         _=_, lang=lang, seen=seen, caller=seen.caller, nav=nav, path=request.url.path,
         csrf=seen.csrf, amount=lambda v: amount(v, lang), when=lambda v: when(v, lang),

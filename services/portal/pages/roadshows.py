@@ -74,7 +74,6 @@ async def _meetings(request: Request, seen: Any, roadshow_id: str, **data: Any) 
     followups = {}
     for m in meetings:  # a meeting's funnel step (none before the first report)
         followups[m["id"]] = await _get(request, seen, f"/meetings/{m['id']}/followup")
-    data.setdefault("errors", {})
     return render(request, "roadshows/meetings.html", seen, show=show, meetings=meetings,
                   followups=followups, steps=STEPS, **data)  # fmt: skip
 

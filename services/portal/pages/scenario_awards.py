@@ -32,8 +32,6 @@ async def _selection(request: Request, seen: Any, scenario_id: str, **data: Any)
     proposals = {p["id"]: p for p in found.get("items", [])}
     ranking = (panel or {}).get("ranking", [])
     names = await org_names(request, seen, (p["enterprise_org_id"] for p in proposals.values()))
-    data.setdefault("errors", {})
-    data.setdefault("values", {})
     return render(request, "scenarios/selection.html", seen, s=s, panel=panel,
                   ranking=ranking, proposals=proposals, names=names,
                   done=request.query_params.get("done", ""), **data)  # fmt: skip

@@ -117,7 +117,6 @@ async def _sheet(request: Request, seen: Any, scenario_id: str, **data: Any) -> 
     values = data.pop("values", None) or {
         f"score.{pid}.{code}": str(v) for pid, scores in cards.items() for code, v in scores.items()
     }
-    data.setdefault("errors", {})
     return render(request, "scenarios/sheet.html", seen, s=s, proposals=proposals, cards=cards,
                   conflicts=conflicts, names=names, values=values,
                   on_panel=bool(panel), open=panel.get("state", "open") == "open",

@@ -86,7 +86,7 @@ async def apply_form(request: Request, scenario_id: str, seen: User) -> HTMLResp
     if scenario is None:
         return render(request, "not_found.html", seen, status=404)
     return render(request, "scenarios/apply.html", seen, s=scenario,
-                  fields=await _apply_fields(request), values={}, errors={})  # fmt: skip
+                  fields=await _apply_fields(request))  # fmt: skip
 
 
 def _with_facts(fields: list[FormField], form: Any) -> dict[str, Any]:

@@ -45,8 +45,6 @@ async def _page(request: Request, seen: Any, demand_id: str, **data: Any) -> HTM
     if not demand:
         return render(request, "not_found.html", seen, status=404)
     found = await _get(request, seen, f"/demands/{demand_id}/candidates", limit=100) or {}
-    data.setdefault("values", {})
-    data.setdefault("errors", {})
     return render(request, "talent/candidates.html", seen, demand=demand,
                   items=found.get("items", []), next_step=NEXT, **data)  # fmt: skip
 

@@ -54,7 +54,7 @@ async def records(
 
 
 async def new_record(request: Request, kind: Kind, seen: User) -> HTMLResponse:
-    return render(request, "market/record_form.html", seen, kind=kind, values={}, errors={},
+    return render(request, "market/record_form.html", seen, kind=kind,
                   domains=DOMAINS, modes=MODES)  # fmt: skip
 
 

@@ -63,7 +63,7 @@ async def _queue_page(
     if answer.status_code != 200:  # not an operator: identity's own words
         return render(request, "verification/queue.html", seen, status=answer.status_code,
                       denied=field_errors(answer.json()), rows=[], total=0, offset=offset,
-                      errors={}, values={}, done="", page=PAGE, listed=set())  # fmt: skip
+                      done="", page=PAGE, listed=set())  # fmt: skip
     body = answer.json()
     items = body.get("items", [])
     admins = await asyncio.gather(*(_admin(request, seen, o["id"]) for o in items))

@@ -368,6 +368,15 @@ class KeyedLists:
         return sort_docs(found, sort)
 
 
+async def documents(
+    source: AsyncCollection[Any], entries: Sequence[Mapping[str, Any]], query: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """The documents of ``entries`` (one ``_id`` read each, at once) in their order, those
+    that still match ``query``: an entry may lag its document, and the document decides."""
+    docs = await asyncio.gather(*(source.find_one({"_id": e["_id"]}) for e in entries))
+    return [d for d in docs if d is not None and matches(query, d)]
+
+
 def _pinned(query: Mapping[str, Any]) -> dict[str, Any]:
     """Fields the query fixes to one scalar value in its top-level conjunction."""
     parts: list[Mapping[str, Any]] = [query]

@@ -40,8 +40,7 @@ from pymongo.errors import BulkWriteError
 
 from shared.errors import ConflictError
 from shared.events import Envelope
-from shared.keyed_lists import KeyedLists, ListSpec
-from shared.listquery import matches
+from shared.keyed_lists import KeyedLists, ListSpec, documents
 
 log = logging.getLogger(__name__)
 
@@ -317,13 +316,8 @@ class MongoAggregateStore(Generic[M]):
         self, entries: list[dict[str, Any]], query: Mapping[str, Any], limit: int, skip: int
     ) -> list[Versioned[M]]:
         page = entries[skip : skip + limit] if limit else entries[skip:]
-        docs = await asyncio.gather(*(self.col.find_one({"_id": e["_id"]}) for e in page))
-        # an entry may lag its document (see shared.keyed_lists): the document decides
-        return [
-            Versioned(self.from_doc(d), int(d.get("version", 0)))
-            for d in docs
-            if d is not None and matches(query, d)
-        ]
+        docs = await documents(self.col, page, query)
+        return [Versioned(self.from_doc(d), int(d.get("version", 0))) for d in docs]
 
     # -- writing ---------------------------------------------------------------------
 

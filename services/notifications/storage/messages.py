@@ -18,8 +18,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from services.notifications.domain.records import Message
-from shared.keyed_lists import KeyedLists, ListSpec
-from shared.listquery import matches
+from shared.keyed_lists import KeyedLists, ListSpec, documents
 
 INBOX = ListSpec("inbox", ("user_id",), ("created_at", "read_at"), buckets=4)
 NEWEST_FIRST = [("created_at", DESCENDING), ("_id", DESCENDING)]
@@ -126,11 +125,7 @@ class MongoMessageRepository:
     async def _listed(self, user_id: str, query: dict[str, Any], limit: int) -> list[Message]:
         assert self.lists is not None
         entries = await self.lists.select(INBOX, [user_id], query, NEWEST_FIRST)
-        docs = await asyncio.gather(
-            *(self._col.find_one({"_id": e["_id"]}) for e in entries[:limit])
-        )
-        # an entry may lag its message (shared.keyed_lists): the message decides
-        return [_from_doc(d) for d in docs if d is not None and matches(query, d)]
+        return [_from_doc(d) for d in await documents(self._col, entries[:limit], query)]
 
     async def unread_count(self, user_id: str) -> int:
         query = {"user_id": user_id, "read_at": None}

@@ -7,15 +7,13 @@ from a filter on ``organisation_id``, which reads the whole collection on the lo
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from services.notifications.domain.records import Recipient
-from shared.keyed_lists import KeyedLists, ListSpec
-from shared.listquery import matches
+from shared.keyed_lists import KeyedLists, ListSpec, documents
 
 BY_ORGANISATION = ListSpec("organisation", ("organisation_id",), ("disabled",))
 
@@ -63,5 +61,4 @@ class MongoRecipientRepository:
     async def in_organisation(self, organisation_id: str) -> list[Recipient]:
         query = {"organisation_id": organisation_id, "disabled": False}
         entries = await self.lists.select(BY_ORGANISATION, [organisation_id], query, [("_id", 1)])
-        docs = await asyncio.gather(*(self._col.find_one({"_id": e["_id"]}) for e in entries))
-        return [_from_doc(d) for d in docs if d is not None and matches(query, d)]
+        return [_from_doc(d) for d in await documents(self._col, entries, query)]

@@ -8,14 +8,12 @@ engine). Entry versions: 1 added, 2 deactivated.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.notifications.domain.records import WebhookEndpoint
-from shared.keyed_lists import KeyedLists, ListSpec
-from shared.listquery import matches
+from shared.keyed_lists import KeyedLists, ListSpec, documents
 
 BY_ORGANISATION = ListSpec("organisation", ("organisation_id",), ("active", "created_at"))
 
@@ -51,8 +49,7 @@ class MongoWebhookEndpointRepository:
         entries = await self.lists.select(
             BY_ORGANISATION, [organisation_id], query, [("created_at", 1), ("_id", 1)]
         )
-        docs = await asyncio.gather(*(self._col.find_one({"_id": e["_id"]}) for e in entries))
-        return [_from_doc(d) for d in docs if d is not None and matches(query, d)]
+        return [_from_doc(d) for d in await documents(self._col, entries, query)]
 
     async def deactivate(self, organisation_id: str, endpoint_id: str) -> bool:
         result = await self._col.update_one(

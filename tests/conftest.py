@@ -92,13 +92,6 @@ async def search_client(unique_settings: Settings, search_available: None) -> As
 @pytest.fixture
 async def clean_topics(unique_settings: Settings, kafka_available: None) -> AsyncIterator[None]:
     yield
-    from aiokafka.admin import AIOKafkaAdminClient
+    from tests.support.topics import drop_topics_under
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=unique_settings.kafka_bootstrap)
-    await admin.start()
-    try:
-        mine = [t for t in await admin.list_topics() if t.startswith(unique_settings.topic_prefix)]
-        if mine:
-            await admin.delete_topics(mine)
-    finally:
-        await admin.close()
+    await drop_topics_under(unique_settings)

@@ -19,7 +19,6 @@ from typing import Any, ClassVar
 
 import httpx
 from aiokafka import AIOKafkaConsumer
-from aiokafka.admin import AIOKafkaAdminClient
 from asgi_lifespan import LifespanManager
 from pymongo import AsyncMongoClient
 
@@ -27,6 +26,7 @@ from shared.auth import Caller
 from shared.db import database_name
 from shared.settings import Settings
 from tests.support.auth import TokenMint, bearer
+from tests.support.topics import drop_topics_under
 
 
 class ShiftableClock:
@@ -150,14 +150,7 @@ async def _drop(service: str, settings: Settings) -> None:
     mongo: AsyncMongoClient = AsyncMongoClient(settings.mongo_url)
     await mongo.drop_database(database_name(service, settings))
     await mongo.close()
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
-    await admin.start()
-    try:
-        mine = [t for t in await admin.list_topics() if t.startswith(settings.topic_prefix)]
-        if mine:
-            await admin.delete_topics(mine)
-    finally:
-        await admin.close()
+    await drop_topics_under(settings)
 
 
 async def publish(market: MarketApp, payload: Any, subject: str, source: str) -> None:

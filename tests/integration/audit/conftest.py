@@ -20,6 +20,7 @@ from shared.auth import Caller, install_verifier
 from shared.settings import Settings
 from tests.support.auth import TokenMint, bearer
 from tests.support.service_apps import SERVICES, service_app
+from tests.support.topics import drop_topics_under
 
 __all__ = ["SERVICES"]  # the audit modules import it from here
 
@@ -83,13 +84,4 @@ async def _drop() -> None:
     search = AsyncOpenSearch(settings.opensearch_url, timeout=30)
     await search.indices.delete(index=f"au{RUN}*", ignore_unavailable=True)
     await search.close()
-    from aiokafka.admin import AIOKafkaAdminClient
-
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
-    await admin.start()
-    try:
-        mine = [t for t in await admin.list_topics() if t.startswith(f"au{RUN}")]
-        if mine:
-            await admin.delete_topics(mine)
-    finally:
-        await admin.close()
+    await drop_topics_under(settings, f"au{RUN}")

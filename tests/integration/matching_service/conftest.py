@@ -7,7 +7,6 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-from aiokafka.admin import AIOKafkaAdminClient
 from opensearchpy import AsyncOpenSearch
 from pymongo import AsyncMongoClient
 
@@ -16,6 +15,7 @@ from services.matching.storage import Repositories
 from services.matching.storage.search import SearchProjection
 from services.matching.usecases import Deps
 from shared.settings import Settings
+from tests.support.topics import drop_topics_under
 
 
 @pytest.fixture
@@ -33,14 +33,7 @@ def settings() -> Settings:
 async def _drop_topics(settings: Settings) -> AsyncIterator[None]:
     """Topics a test created under its own prefix are deleted afterwards."""
     yield
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
-    await admin.start()
-    try:
-        mine = [t for t in await admin.list_topics() if t.startswith(settings.topic_prefix)]
-        if mine:
-            await admin.delete_topics(mine)
-    finally:
-        await admin.close()
+    await drop_topics_under(settings)
 
 
 @pytest.fixture

@@ -21,13 +21,14 @@ from services.reporting.main import create_app
 from services.reporting.settings import ReportingSettings
 from services.reporting.usecases.queries import Deps
 from shared.auth import Caller, OrgType
-from shared.broker import delete_topics, ensure_topics
+from shared.broker import ensure_topics
 from shared.db import create_mongo_client, database_name
 from shared.events import topic_for, topic_name
 from shared.settings import Settings
 from tests.conftest import _reachable
 from tests.support.auth import TokenMint, bearer, make_caller
 from tests.support.reporting import known_events
+from tests.support.topics import drop_topics_under
 
 POISON = b'{"specversion": "1.0", "id": "poison-1", "type": "techtransfer.need.published"'
 
@@ -102,15 +103,7 @@ async def rp() -> AsyncIterator[RP]:
         client = create_mongo_client(settings)
         await client.drop_database(database_name("reporting", settings))
         await client.close()
-        from aiokafka.admin import AIOKafkaAdminClient
-
-        admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
-        await admin.start()
-        try:
-            mine = [t for t in await admin.list_topics() if t.startswith(settings.topic_prefix)]
-        finally:
-            await admin.close()
-        await delete_topics(mine, settings)
+        await drop_topics_under(settings)
 
 
 OPERATOR_ID = "op-1"

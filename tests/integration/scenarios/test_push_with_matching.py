@@ -11,7 +11,6 @@ from typing import Any
 
 import httpx
 import pytest
-from aiokafka.admin import AIOKafkaAdminClient
 from asgi_lifespan import LifespanManager
 from pymongo import AsyncMongoClient
 
@@ -28,6 +27,7 @@ from tests.integration.scenarios.conftest import (
     scenario_body,
 )
 from tests.support.auth import TokenMint, bearer, make_caller
+from tests.support.topics import drop_topics_under
 
 pytestmark = pytest.mark.integration
 
@@ -55,14 +55,7 @@ async def both() -> AsyncIterator[tuple[httpx.AsyncClient, TokenMint]]:
         await search.indices.delete(index=f"{settings.index_prefix}-*",
                                     ignore_unavailable=True, expand_wildcards="all")  # fmt: skip
         await search.close()
-        admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
-        await admin.start()
-        try:
-            mine = [t for t in await admin.list_topics() if t.startswith(settings.topic_prefix)]
-            if mine:
-                await admin.delete_topics(mine)
-        finally:
-            await admin.close()
+        await drop_topics_under(settings)
 
 
 async def test_a_published_scenario_is_pushed_to_the_capable_enterprise(both: Any) -> None:

@@ -18,7 +18,6 @@ from typing import Any
 import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer
-from aiokafka.admin import AIOKafkaAdminClient
 from asgi_lifespan import LifespanManager
 from pymongo import AsyncMongoClient
 
@@ -29,6 +28,7 @@ from shared.auth import Caller, OrgType, Role
 from shared.settings import Settings
 from tests.support.auth import TokenMint, bearer, make_caller
 from tests.support.techtransfer import NEED_FIELDS, OFFER_FIELDS
+from tests.support.topics import drop_topics_under
 
 TOPICS = ("offer", "need", "interest", "deal", "session", "meeting")
 
@@ -178,12 +178,4 @@ async def tt() -> AsyncIterator[TT]:
     mongo: AsyncMongoClient = AsyncMongoClient(settings.mongo_url)
     await mongo.drop_database(database_name(settings, tts))
     await mongo.close()
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
-    await admin.start()
-    try:
-        existing = set(await admin.list_topics())
-        mine = [t for t in existing if t.startswith(settings.topic_prefix)]
-        if mine:
-            await admin.delete_topics(mine)
-    finally:
-        await admin.close()
+    await drop_topics_under(settings)

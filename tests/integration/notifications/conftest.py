@@ -2,7 +2,9 @@
 webhook receiver on free ports, and the service's own delivery workers.
 
 ``Harness`` gives the use cases the same wiring ``main.py`` uses; ``wait_for`` polls a
-condition with a deadline (no sleeps as synchronisation).
+condition with a deadline (no sleeps as synchronisation). The over-Kafka modules run the
+whole app with ``running_service`` on throw-away prefixes, put events on its topics with
+``publish`` and read inboxes with ``inbox`` / ``arrives``.
 """
 
 from __future__ import annotations
@@ -24,8 +26,11 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 import uvicorn
+from aiokafka import AIOKafkaProducer
 from aiosmtpd.controller import Controller
+from asgi_lifespan import LifespanManager
 from fastapi import FastAPI, Request, Response
+from pydantic import BaseModel
 from pymongo import AsyncMongoClient
 
 from deploy.local.smtp_sink import MailFolder
@@ -34,11 +39,17 @@ from services.notifications.channels.webhook import WebhookSender
 from services.notifications.domain.records import Recipient
 from services.notifications.domain.rules import IncomingEvent
 from services.notifications.domain.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
+from services.notifications.handlers import consumed_topics
+from services.notifications.main import create_app, database_name
 from services.notifications.settings import NotificationsSettings
 from services.notifications.storage import Repositories
 from services.notifications.usecases import Deps, utc_now
 from services.notifications.usecases.delivery import run_worker
-from shared.settings import get_settings
+from shared.broker import delete_topics
+from shared.db import create_mongo_client
+from shared.events import Envelope, new_event, topic_for
+from shared.settings import Settings, get_settings
+from tests.support.auth import bearer
 
 T = TypeVar("T")
 
@@ -226,3 +237,61 @@ async def harness(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Har
                     await asyncio.gather(*workers, return_exceptions=True)
             await mongo.drop_database(settings.database)
             await mongo.close()
+
+
+@contextlib.asynccontextmanager
+async def running_service(
+    notifications: NotificationsSettings, verifier: Any
+) -> AsyncIterator[tuple[httpx.AsyncClient, Settings, Deps]]:
+    """The whole app (consumers, workers) on throw-away prefixes, an HTTP client on it;
+    afterwards its topics and database dropped."""
+    suffix = uuid.uuid4().hex[:10]
+    settings = Settings(
+        db_prefix=f"test_{suffix}", topic_prefix=f"test_{suffix}.", group_prefix=f"test_{suffix}"
+    )
+    app = create_app(settings, notifications, verifier=verifier)
+    try:
+        async with LifespanManager(app, startup_timeout=60, shutdown_timeout=30):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://n") as client:
+                yield client, settings, app.state.deps
+    finally:
+        await delete_topics(consumed_topics(settings), settings)
+        mongo = create_mongo_client(settings)
+        await mongo.drop_database(database_name(settings, notifications))
+        await mongo.close()
+
+
+async def publish(settings: Settings, *events: Envelope | tuple[BaseModel, str]) -> None:
+    """Put events on their (prefixed) topics in order: envelopes as they are, or
+    ``(payload, subject)`` pairs as version 1 from a test producer."""
+    producer = AIOKafkaProducer(
+        bootstrap_servers=settings.kafka_bootstrap, acks="all", enable_idempotence=True
+    )
+    await producer.start()
+    try:
+        for item in events:
+            env = item if isinstance(item, Envelope) else new_event(
+                item[0], subject=item[1], version=1, source="test"
+            )  # fmt: skip
+            await producer.send_and_wait(
+                topic_for(env.type, settings), env.to_json_bytes(), key=env.kafka_key()
+            )
+    finally:
+        await producer.stop()
+
+
+async def inbox(client: httpx.AsyncClient, token: str) -> list[dict]:
+    response = await client.get("/inbox?limit=50", headers=bearer(token))
+    assert response.status_code == 200, response.text
+    return response.json()["items"]
+
+
+async def arrives(client: httpx.AsyncClient, token: str, count: int = 1) -> list[dict]:
+    """The inbox once it holds at least ``count`` messages (deadline 90 s)."""
+
+    async def seen() -> list[dict] | None:
+        items = await inbox(client, token)
+        return items if len(items) >= count else None
+
+    return await wait_for(seen, timeout=90)

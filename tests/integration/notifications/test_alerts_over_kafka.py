@@ -12,23 +12,22 @@ from typing import Any
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaProducer
-from asgi_lifespan import LifespanManager
 from pydantic import BaseModel
 
-from services.notifications.handlers import consumed_topics
-from services.notifications.main import create_app, database_name
 from services.notifications.settings import NotificationsSettings
 from services.notifications.usecases import Deps
 from shared.auth import OrgType
-from shared.broker import delete_topics
-from shared.db import create_mongo_client
-from shared.events import Envelope, new_event, topic_for
 from shared.events.contracts.identity import OrganisationRegistered, UserRegistered
 from shared.events.contracts.reporting import AlertRaised
 from shared.settings import Settings
-from tests.integration.notifications.conftest import wait_for
-from tests.support.auth import TokenMint, bearer, make_caller
+from tests.integration.notifications.conftest import (
+    arrives,
+    inbox,
+    publish,
+    running_service,
+    wait_for,
+)
+from tests.support.auth import TokenMint, make_caller
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 MINT = TokenMint()
@@ -37,37 +36,9 @@ NOW = dt.datetime.now(dt.UTC)
 
 @pytest.fixture(scope="module")
 async def service() -> AsyncIterator[tuple[httpx.AsyncClient, Settings, Deps]]:
-    suffix = uuid.uuid4().hex[:10]
-    settings = Settings(
-        db_prefix=f"test_{suffix}", topic_prefix=f"test_{suffix}.", group_prefix=f"test_{suffix}"
-    )
     notifications = NotificationsSettings(poll_seconds=0.1, workers=1)
-    app = create_app(settings, notifications, verifier=MINT.verifier())
-    try:
-        async with LifespanManager(app, startup_timeout=60, shutdown_timeout=30):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://n") as client:
-                yield client, settings, app.state.deps
-    finally:
-        await delete_topics(consumed_topics(settings), settings)
-        mongo = create_mongo_client(settings)
-        await mongo.drop_database(database_name(settings, notifications))
-        await mongo.close()
-
-
-async def publish(settings: Settings, *payloads: tuple[BaseModel, str]) -> None:
-    producer = AIOKafkaProducer(
-        bootstrap_servers=settings.kafka_bootstrap, acks="all", enable_idempotence=True
-    )
-    await producer.start()
-    try:
-        for payload, subject in payloads:
-            env: Envelope = new_event(payload, subject=subject, version=1, source="test")
-            await producer.send_and_wait(
-                topic_for(env.type, settings), env.to_json_bytes(), key=env.kafka_key()
-            )
-    finally:
-        await producer.stop()
+    async with running_service(notifications, MINT.verifier()) as running:
+        yield running
 
 
 def organisation(org_type: str, district: str | None = None) -> tuple[BaseModel, str]:
@@ -95,20 +66,6 @@ def alert(kind: str, audience: str, subject: str, **extra: Any) -> tuple[BaseMod
 def stale(district: str) -> tuple[BaseModel, str]:
     return alert("cultivation_stale", "district", district, district=district,
                  subject_kind="district", detail={"days": "90"})  # fmt: skip
-
-
-async def inbox(client: httpx.AsyncClient, token: str) -> list[dict]:
-    response = await client.get("/inbox?limit=50", headers=bearer(token))
-    assert response.status_code == 200, response.text
-    return response.json()["items"]
-
-
-async def arrives(client: httpx.AsyncClient, token: str, count: int = 1) -> list[dict]:
-    async def seen() -> list[dict] | None:
-        items = await inbox(client, token)
-        return items if len(items) >= count else None
-
-    return await wait_for(seen, timeout=90)
 
 
 async def test_each_audience_finds_the_alert_in_its_inbox(service) -> None:

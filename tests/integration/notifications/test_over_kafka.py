@@ -12,20 +12,21 @@ from pathlib import Path
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaProducer
-from asgi_lifespan import LifespanManager
 from pydantic import BaseModel
 
-from services.notifications.main import create_app, database_name
 from services.notifications.settings import NotificationsSettings
 from shared.auth import OrgType, Role
-from shared.broker import delete_topics
-from shared.db import create_mongo_client
-from shared.events import Envelope, new_event, topic_for
+from shared.events import Envelope, new_event
 from shared.events.contracts.identity import UserRegistered
 from shared.events.contracts.matching import MatchSuggested
 from shared.settings import Settings
-from tests.integration.notifications.conftest import smtp_sink, wait_for
+from tests.integration.notifications.conftest import (
+    inbox,
+    publish,
+    running_service,
+    smtp_sink,
+    wait_for,
+)
 from tests.support.auth import TokenMint, bearer, make_caller
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -39,39 +40,10 @@ def mail_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 async def service(mail_folder: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Settings]]:
-    suffix = uuid.uuid4().hex[:10]
-    settings = Settings(
-        db_prefix=f"test_{suffix}", topic_prefix=f"test_{suffix}.", group_prefix=f"test_{suffix}"
-    )
     with smtp_sink(mail_folder) as smtp_port:
         notifications = NotificationsSettings(smtp_port=smtp_port, poll_seconds=0.1, workers=2)
-        app = create_app(settings, notifications, verifier=MINT.verifier())
-        try:
-            async with LifespanManager(app, startup_timeout=60, shutdown_timeout=30):
-                transport = httpx.ASGITransport(app=app)
-                async with httpx.AsyncClient(transport=transport, base_url="http://n") as client:
-                    yield client, settings
-        finally:
-            from services.notifications.handlers import consumed_topics
-
-            await delete_topics(consumed_topics(settings), settings)
-            mongo = create_mongo_client(settings)
-            await mongo.drop_database(database_name(settings, notifications))
-            await mongo.close()
-
-
-async def publish(settings: Settings, *envelopes: Envelope) -> None:
-    producer = AIOKafkaProducer(
-        bootstrap_servers=settings.kafka_bootstrap, acks="all", enable_idempotence=True
-    )
-    await producer.start()
-    try:
-        for env in envelopes:
-            await producer.send_and_wait(
-                topic_for(env.type, settings), env.to_json_bytes(), key=env.kafka_key()
-            )
-    finally:
-        await producer.stop()
+        async with running_service(notifications, MINT.verifier()) as (client, settings, _):
+            yield client, settings
 
 
 def event(payload: BaseModel, subject: str, version: int = 1) -> Envelope:
@@ -85,12 +57,6 @@ def match(org: str, supply_id: str) -> MatchSuggested:
         supply_id=supply_id, supply_kind="tech_offer", supply_org_id="org-supply", score=4.2,
         rank=1, summary="entered the top results at #1; matched: 储能",
     )  # fmt: skip
-
-
-async def inbox(client: httpx.AsyncClient, token: str) -> list[dict]:
-    response = await client.get("/inbox?limit=50", headers=bearer(token))
-    assert response.status_code == 200, response.text
-    return response.json()["items"]
 
 
 async def test_a_match_delivered_twice_gives_each_recipient_one_message(service) -> None:

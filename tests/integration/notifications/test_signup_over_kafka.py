@@ -12,16 +12,11 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from pydantic import BaseModel
 
-from services.notifications.handlers import consumed_topics
-from services.notifications.main import create_app, database_name
 from services.notifications.settings import NotificationsSettings
 from services.notifications.usecases import Deps
 from shared.auth import OrgType, Role
-from shared.broker import delete_topics
-from shared.db import create_mongo_client
 from shared.events.contracts.identity import (
     OrganisationRegistered,
     OrganisationRejected,
@@ -29,8 +24,13 @@ from shared.events.contracts.identity import (
     UserRegistered,
 )
 from shared.settings import Settings
-from tests.integration.notifications.conftest import wait_for
-from tests.integration.notifications.test_alerts_over_kafka import arrives, inbox, publish
+from tests.integration.notifications.conftest import (
+    arrives,
+    inbox,
+    publish,
+    running_service,
+    wait_for,
+)
 from tests.support.auth import TokenMint, make_caller
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -40,22 +40,9 @@ OPERATOR = uuid.uuid4().hex
 
 @pytest.fixture(scope="module")
 async def service() -> AsyncIterator[tuple[httpx.AsyncClient, Settings, Deps]]:
-    suffix = uuid.uuid4().hex[:10]
-    settings = Settings(
-        db_prefix=f"test_{suffix}", topic_prefix=f"test_{suffix}.", group_prefix=f"test_{suffix}"
-    )
     notifications = NotificationsSettings(poll_seconds=0.1, workers=1)
-    app = create_app(settings, notifications, verifier=MINT.verifier())
-    try:
-        async with LifespanManager(app, startup_timeout=60, shutdown_timeout=30):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://n") as client:
-                yield client, settings, app.state.deps
-    finally:
-        await delete_topics(consumed_topics(settings), settings)
-        mongo = create_mongo_client(settings)
-        await mongo.drop_database(database_name(settings, notifications))
-        await mongo.close()
+    async with running_service(notifications, MINT.verifier()) as running:
+        yield running
 
 
 def person(org_id: str, role: Role, language: str = "zh-CN") -> tuple[tuple[BaseModel, str], str]:

@@ -8,6 +8,7 @@ service's rule, the portal shows its answer beside the form.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -71,9 +72,12 @@ async def _meetings(request: Request, seen: Any, roadshow_id: str, **data: Any) 
         return render(request, "not_found.html", seen, status=404)
     page = await _get(request, seen, f"/roadshows/{roadshow_id}/meetings", limit=100) or {}
     meetings = page.get("items", [])
-    followups = {}
-    for m in meetings:  # a meeting's funnel step (none before the first report)
-        followups[m["id"]] = await _get(request, seen, f"/meetings/{m['id']}/followup")
+    # a meeting's funnel step: roadshows has no batch read, so one call per meeting, all at
+    # once, and only for meetings that were scheduled (a report needs a slot; an unplaced
+    # one is accepted again and keeps its funnel): requested and declined ones have none
+    placed = [m["id"] for m in meetings if m.get("state") in ("scheduled", "accepted")]
+    steps = await asyncio.gather(*(_get(request, seen, f"/meetings/{i}/followup") for i in placed))
+    followups = dict(zip(placed, steps, strict=True))
     return render(request, "roadshows/meetings.html", seen, show=show, meetings=meetings,
                   followups=followups, steps=STEPS, **data)  # fmt: skip
 

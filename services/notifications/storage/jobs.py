@@ -16,6 +16,7 @@ collection on the local engine).
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Any, NamedTuple
 
@@ -79,16 +80,18 @@ class MongoDeliveryJobRepository:
 
     async def claim(self, now: dt.datetime, lease_until: dt.datetime) -> Claimed | None:
         """Take one due job exclusively until ``lease_until``; None when nothing is due."""
-        # two reads of the due queue (each pins a status, so each is a keyed list)
-        due = await self._store.find(
-            {"status": JobStatus.pending.value, "next_attempt_at": {"$lte": now}},
-            sort=[("next_attempt_at", ASCENDING)],
-            limit=CANDIDATES,
-        )
-        stale = await self._store.find(
-            {"status": JobStatus.sending.value, "lease_until": {"$lte": now}},
-            sort=[("next_attempt_at", ASCENDING)],
-            limit=CANDIDATES,
+        # two reads of the due queue at once (each pins a status, so each is a keyed list)
+        due, stale = await asyncio.gather(
+            self._store.find(
+                {"status": JobStatus.pending.value, "next_attempt_at": {"$lte": now}},
+                sort=[("next_attempt_at", ASCENDING)],
+                limit=CANDIDATES,
+            ),
+            self._store.find(
+                {"status": JobStatus.sending.value, "lease_until": {"$lte": now}},
+                sort=[("next_attempt_at", ASCENDING)],
+                limit=CANDIDATES,
+            ),
         )
         candidates = sorted([*due, *stale], key=lambda f: f.state.next_attempt_at)[:CANDIDATES]
         for found in candidates:
@@ -171,10 +174,10 @@ class MongoDeliveryJobRepository:
         query: dict[str, Any] = {"organisation_id": organisation_id, "kind": kind.value}
         if status is not None:
             query["status"] = status.value
-        found = await self._store.find(
+        found, total = await self._store.page(
             query, sort=[("created_at", DESCENDING)], limit=limit, skip=offset
         )
-        return [f.state for f in found], await self._store.count(query)
+        return [f.state for f in found], total
 
     async def retry(self, organisation_id: str, job_id: str, now: dt.datetime) -> bool:
         """A failed job of this organisation goes back to the queue with fresh attempts."""

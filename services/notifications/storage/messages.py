@@ -40,10 +40,13 @@ class MongoMessageRepository:
         )
 
     async def _track(self, docs: list[dict[str, Any]], version: int, old: bool = False) -> None:
+        """Put ``docs`` in their inboxes at ``version`` (``old``: take them out), all at
+        once: writes to one inbox bucket queued together go in one write."""
         if self.lists is not None:
-            for doc in docs:
-                before, after = (doc, {}) if old else (None, doc)
-                await self.lists.track(doc["_id"], version, before, after)
+            lists = self.lists
+            await asyncio.gather(
+                *(lists.track(d["_id"], version, *((d, {}) if old else (None, d))) for d in docs)
+            )
 
     async def ensure_indexes(self) -> None:
         # The _id is already unique; this one states the domain rule in its own terms.
@@ -81,13 +84,8 @@ class MongoMessageRepository:
             existing = {e["index"] for e in errors}
         # Every message, the duplicates too: a redelivery after a crash between the insert
         # and the list write mends the entry (last writer by version: never un-reads one).
-        await self._track_many(docs)
+        await self._track(docs, STORED)
         return [i not in existing for i in range(len(docs))]
-
-    async def _track_many(self, docs: list[dict[str, Any]]) -> None:
-        if self.lists is not None:
-            lists = self.lists
-            await asyncio.gather(*(lists.track(d["_id"], STORED, None, d) for d in docs))
 
     async def get(self, message_id: str) -> Message | None:
         doc = await self._col.find_one({"_id": message_id})

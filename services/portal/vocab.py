@@ -15,17 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.portal.i18n import amount, catalogue, gettext, when
-from shared.events.contracts._market import DOMAINS
-
-#: identity's district codes (its ``District`` enum) with the Chinese names that market
-#: records carry (``shared/data``: ``海淀区``, or ``全市`` for the whole city)
-DISTRICTS: dict[str, str] = {
-    "dongcheng": "东城区", "xicheng": "西城区", "chaoyang": "朝阳区", "haidian": "海淀区",
-    "fengtai": "丰台区", "shijingshan": "石景山区", "mentougou": "门头沟区",
-    "fangshan": "房山区", "tongzhou": "通州区", "shunyi": "顺义区", "changping": "昌平区",
-    "daxing": "大兴区", "huairou": "怀柔区", "pinggu": "平谷区", "miyun": "密云区",
-    "yanqing": "延庆区", "bda": "北京经济技术开发区",
-}  # fmt: skip
+from shared.events.contracts._market import DISTRICTS, DOMAINS
 
 #: qualification codes of the matching set (``shared/data/README.md``); a scenario's
 #: hard requirement and an applicant's facts name them

@@ -23,17 +23,12 @@ from services.portal.i18n import gettext
 from services.portal.pages.common import User, field_errors
 from services.portal.pages.render import redirect, render
 from services.portal.pages.report_charts import funnel_overview
+from shared.events.contracts._market import DISTRICTS
 
 router = APIRouter(include_in_schema=False)
 BEIJING = ZoneInfo("Asia/Shanghai")
 YEARS_SHOWN = 6
 REPORT_SECONDS = 120.0  # a city report over a year of events takes seconds to build
-# identity's district codes (16 districts and the development area), in its order
-DISTRICTS = (
-    "dongcheng", "xicheng", "chaoyang", "haidian", "fengtai", "shijingshan", "mentougou",
-    "fangshan", "tongzhou", "shunyi", "changping", "daxing", "huairou", "pinggu", "miyun",
-    "yanqing", "bda",
-)  # fmt: skip
 TIERS = {"cultivation": "培育清单", "small_to_scale": "“小升规”清单",
          "scale_to_strong": "“规升强”清单"}  # fmt: skip
 

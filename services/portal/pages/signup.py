@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse
 from services.portal.pages.render import render
 from services.portal.session import Visitor, check_csrf, visitor
 from shared.auth import PUBLIC
+from shared.events.contracts._market import DISTRICTS
 
 router = APIRouter(include_in_schema=False)
 Seen = Annotated[Visitor, Depends(visitor)]
@@ -25,13 +26,6 @@ Seen = Annotated[Visitor, Depends(visitor)]
 TYPES = {
     "enterprise": "企业", "university": "高校院所", "soe": "市属国有企业",
     "investor": "投资机构", "headhunter": "猎头机构",
-}  # fmt: skip
-DISTRICTS = {
-    "dongcheng": "东城区", "xicheng": "西城区", "chaoyang": "朝阳区", "haidian": "海淀区",
-    "fengtai": "丰台区", "shijingshan": "石景山区", "mentougou": "门头沟区", "fangshan": "房山区",
-    "tongzhou": "通州区", "shunyi": "顺义区", "changping": "昌平区", "daxing": "大兴区",
-    "huairou": "怀柔区", "pinggu": "平谷区", "miyun": "密云区", "yanqing": "延庆区",
-    "bda": "北京经济技术开发区",
 }  # fmt: skip
 KINDS = {
     "university": "高校", "research_institute": "科研院所", "new_rnd_institution": "新型研发机构"

@@ -6,13 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
-DISTRICT_NAMES_ZH = {
-    "dongcheng": "东城区", "xicheng": "西城区", "chaoyang": "朝阳区", "haidian": "海淀区",
-    "fengtai": "丰台区", "shijingshan": "石景山区", "mentougou": "门头沟区",
-    "fangshan": "房山区", "tongzhou": "通州区", "shunyi": "顺义区", "changping": "昌平区",
-    "daxing": "大兴区", "huairou": "怀柔区", "pinggu": "平谷区", "miyun": "密云区",
-    "yanqing": "延庆区", "bda": "北京经济技术开发区",
-}  # fmt: skip
+from shared.events.contracts._market import DISTRICTS as DISTRICT_NAMES_ZH
+
 DISTRICTS = tuple(DISTRICT_NAMES_ZH)
 CITY = "city"  # 全市: a record for the whole city
 UNKNOWN = "unknown"

@@ -31,6 +31,16 @@ DOMAINS: dict[str, str] = {
     "fintech": "数字金融",
 }
 
+#: identity's district codes (16 districts and bda, the development area) and the Chinese
+#: names market records carry in ``district`` (``海淀区``; ``全市`` for the whole city)
+DISTRICTS: dict[str, str] = {
+    "dongcheng": "东城区", "xicheng": "西城区", "chaoyang": "朝阳区", "haidian": "海淀区",
+    "fengtai": "丰台区", "shijingshan": "石景山区", "mentougou": "门头沟区",
+    "fangshan": "房山区", "tongzhou": "通州区", "shunyi": "顺义区", "changping": "昌平区",
+    "daxing": "大兴区", "huairou": "怀柔区", "pinggu": "平谷区", "miyun": "密云区",
+    "yanqing": "延庆区", "bda": "北京经济技术开发区",
+}  # fmt: skip
+
 CooperationMode = Literal["transfer", "license", "equity", "joint_dev"]
 Stage = Literal["angel", "pre_a", "a", "b", "c_plus"]
 Seniority = Literal["junior", "mid", "senior", "executive"]

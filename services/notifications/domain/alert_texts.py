@@ -8,6 +8,8 @@ Fields come from ``alerts.alert_params``; ``texts`` adds ``record_kind_name`` an
 # ruff: noqa: E501  (one template per line reads better than wrapped strings)
 from __future__ import annotations
 
+from shared.events.contracts._market import DISTRICTS
+
 # What a published demand waits for, by its kind (reporting's "no interest").
 ANSWER_NAMES: dict[str, tuple[str, str]] = {
     "tech_need": ("合作意向", "expression of interest"),
@@ -15,24 +17,20 @@ ANSWER_NAMES: dict[str, tuple[str, str]] = {
     "scenario": ("揭榜申请", "application"),
 }
 
+# A district's names: the Chinese from the shared district table (the names market records
+# carry), the English here.
+_DISTRICT_NAMES_EN: dict[str, str] = {
+    "dongcheng": "Dongcheng District", "xicheng": "Xicheng District",
+    "chaoyang": "Chaoyang District", "haidian": "Haidian District",
+    "fengtai": "Fengtai District", "shijingshan": "Shijingshan District",
+    "mentougou": "Mentougou District", "fangshan": "Fangshan District",
+    "tongzhou": "Tongzhou District", "shunyi": "Shunyi District",
+    "changping": "Changping District", "daxing": "Daxing District",
+    "huairou": "Huairou District", "pinggu": "Pinggu District", "miyun": "Miyun District",
+    "yanqing": "Yanqing District", "bda": "Beijing Economic-Technological Development Area",
+}  # fmt: skip
 DISTRICT_NAMES: dict[str, tuple[str, str]] = {
-    "dongcheng": ("东城区", "Dongcheng District"),
-    "xicheng": ("西城区", "Xicheng District"),
-    "chaoyang": ("朝阳区", "Chaoyang District"),
-    "haidian": ("海淀区", "Haidian District"),
-    "fengtai": ("丰台区", "Fengtai District"),
-    "shijingshan": ("石景山区", "Shijingshan District"),
-    "mentougou": ("门头沟区", "Mentougou District"),
-    "fangshan": ("房山区", "Fangshan District"),
-    "tongzhou": ("通州区", "Tongzhou District"),
-    "shunyi": ("顺义区", "Shunyi District"),
-    "changping": ("昌平区", "Changping District"),
-    "daxing": ("大兴区", "Daxing District"),
-    "huairou": ("怀柔区", "Huairou District"),
-    "pinggu": ("平谷区", "Pinggu District"),
-    "miyun": ("密云区", "Miyun District"),
-    "yanqing": ("延庆区", "Yanqing District"),
-    "bda": ("北京经济技术开发区", "Beijing Economic-Technological Development Area"),
+    code: (zh, _DISTRICT_NAMES_EN.get(code, code)) for code, zh in DISTRICTS.items()
 }
 
 # template key -> ((zh title, zh body), (en title, en body))

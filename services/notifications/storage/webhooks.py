@@ -52,11 +52,14 @@ class MongoWebhookEndpointRepository:
         return [_from_doc(d) for d in await documents(self._col, entries, query)]
 
     async def deactivate(self, organisation_id: str, endpoint_id: str) -> bool:
-        result = await self._col.update_one(
-            {"_id": endpoint_id, "organisation_id": organisation_id, "active": True},
-            {"$set": {"active": False}},
-        )
+        """Deactivate the organisation's active endpoint; False when it is not theirs or
+        already inactive."""
+        # read, then a keyed write (no guarded update_one, no re-read of what was written):
+        # two removals racing both deactivate it, and either answer is true
         doc = await self._col.find_one({"_id": endpoint_id})
-        if doc is not None and doc.get("organisation_id") == organisation_id:
-            await self.lists.track(endpoint_id, 2, None, doc)
-        return result.modified_count == 1
+        if doc is None or doc.get("organisation_id") != organisation_id:
+            return False
+        if doc.get("active", True):
+            await self._col.update_one({"_id": endpoint_id}, {"$set": {"active": False}})
+        await self.lists.track(endpoint_id, 2, None, {**doc, "active": False})
+        return bool(doc.get("active", True))

@@ -31,19 +31,21 @@ class Backend:
         token: str | None,
         lang: str = "zh",
         json: Any = None,
+        content: bytes | None = None,
         params: Any = None,
         seconds: float | None = None,
         headers: dict[str, str] | None = None,
     ) -> httpx.Response:
-        """One call; a 401 means the session is gone (sign in again). ``headers``: extra
-        ones (the visitor's address for a throttled public call)."""
+        """One call; a 401 means the session is gone (sign in again). ``content``: a raw
+        body instead of JSON (a CV upload); ``headers``: extra ones (its Content-Type, the
+        visitor's address for a throttled public call)."""
         headers = {**(headers or {}), "Accept-Language": "en" if lang == "en" else "zh-CN"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         try:
             response = await self.client.request(
-                method, self.settings.url(service) + path, json=json, params=params,
-                headers=headers, timeout=seconds or self.settings.timeout_s,
+                method, self.settings.url(service) + path, json=json, content=content,
+                params=params, headers=headers, timeout=seconds or self.settings.timeout_s,
             )  # fmt: skip
         except httpx.HTTPError as exc:
             raise ServiceUnavailable(service) from exc

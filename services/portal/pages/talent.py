@@ -80,10 +80,9 @@ async def submit(request: Request, demand_id: str, seen: User) -> Response:
                            errors=field_errors(answer.json()))  # fmt: skip
     if data and kind:
         candidate_id = answer.json()["id"]
-        uploaded = await backend.client.put(
-            backend.settings.url("talent") + f"/candidates/{candidate_id}/cv", content=data,
-            headers={"Content-Type": kind, "Authorization": f"Bearer {seen.token}",
-                     "Accept-Language": "en" if seen.lang == "en" else "zh-CN"},
+        uploaded = await backend.call(
+            "talent", "PUT", f"/candidates/{candidate_id}/cv", token=seen.token,
+            lang=seen.lang, content=data, headers={"Content-Type": kind},
         )  # fmt: skip
         if uploaded.status_code != 200:
             return await _page(request, seen, demand_id, status=uploaded.status_code,

@@ -77,13 +77,13 @@ async def test_interest_accept_deal_confirm_eligibility(tt: TT) -> None:
     assert did in {r["deal_id"] for r in records["items"]}
 
     interest_events = await wait_for_events(
-        tt, "interest", lambda es: bool(of_type(es, "techtransfer.interest.accepted", iid))
+        tt, ["interest"], lambda es: bool(of_type(es, "techtransfer.interest.accepted", iid))
     )
     expressed = of_type(interest_events, "techtransfer.interest.expressed", iid)[0]["data"]
     assert expressed["owner_org_id"] == uni.organisation_id
     assert expressed["interested_org_id"] == ent.organisation_id
     deal_events = await wait_for_events(
-        tt, "deal", lambda es: bool(of_type(es, "techtransfer.deal.confirmed", did))
+        tt, ["deal"], lambda es: bool(of_type(es, "techtransfer.deal.confirmed", did))
     )
     data = of_type(deal_events, "techtransfer.deal.confirmed", did)[0]["data"]
     assert data["support_eligible"] is True and data["policy_clause"] == "9(4)"
@@ -144,7 +144,7 @@ async def test_unanswered_interest_expires_and_both_sides_are_told(tt: TT) -> No
     finally:
         tt.clock.offset = dt.timedelta()
     events = await wait_for_events(
-        tt, "interest", lambda es: bool(of_type(es, "techtransfer.interest.expired", iid))
+        tt, ["interest"], lambda es: bool(of_type(es, "techtransfer.interest.expired", iid))
     )
     data = of_type(events, "techtransfer.interest.expired", iid)[0]["data"]
     assert data["owner_org_id"] == uni.organisation_id
@@ -196,7 +196,7 @@ async def test_concurrent_answers_have_exactly_one_winner(tt: TT) -> None:
     assert stored["interest"]["version"] == 2
     events = await wait_for_events(
         tt,
-        "interest",
+        ["interest"],
         lambda es: bool(
             of_type(es, "techtransfer.interest.accepted", iid)
             or of_type(es, "techtransfer.interest.declined", iid)

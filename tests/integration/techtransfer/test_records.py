@@ -44,7 +44,7 @@ async def test_offer_lifecycle_publishes_contract_events(tt: TT) -> None:
     assert (await tt.call(ent, "GET", f"/offers/{oid}")).status_code == 404
 
     events = await wait_for_events(
-        tt, "offer", lambda es: bool(of_type(es, "techtransfer.offer.withdrawn", oid))
+        tt, ["offer"], lambda es: bool(of_type(es, "techtransfer.offer.withdrawn", oid))
     )
     types = [e["type"] for e in events if e.get("subject") == oid]
     assert types == [
@@ -68,7 +68,7 @@ async def test_need_events_and_close(tt: TT) -> None:
     assert closed["state"] == "closed"
     assert (await tt.call(ent, "POST", f"/needs/{nid}/publish")).status_code == 409
     events = await wait_for_events(
-        tt, "need", lambda es: bool(of_type(es, "techtransfer.need.closed", nid))
+        tt, ["need"], lambda es: bool(of_type(es, "techtransfer.need.closed", nid))
     )
     published = of_type(events, "techtransfer.need.published", nid)[0]["data"]
     assert published["district"] == "chaoyang"

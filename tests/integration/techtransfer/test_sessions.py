@@ -148,7 +148,7 @@ async def test_session_from_registration_to_rating(tt: TT) -> None:
             and of_type(events, "techtransfer.meeting.scheduled", placed)
         )
 
-    meeting_events = await wait_for_events(tt, "meeting", complete)
+    meeting_events = await wait_for_events(tt, ["meeting"], complete)
     slot_data = of_type(meeting_events, "techtransfer.meeting.scheduled", placed)[0]["data"]
     assert slot_data["slot"] == 2 and slot_data["starts_at"]
     assert of_type(meeting_events, "techtransfer.meeting.locked", m1["id"])
@@ -157,7 +157,7 @@ async def test_session_from_registration_to_rating(tt: TT) -> None:
     assert requested["invitee_org_id"] == ent1.organisation_id
     session_events = await wait_for_events(
         tt,
-        "session",
+        ["session"],
         lambda es: bool(
             of_type(es, "techtransfer.session.scheduled", sid)
             and len(of_type(es, "techtransfer.session.registered", sid)) == 3
@@ -190,7 +190,7 @@ async def test_deadline_expires_requests_and_schedules(tt: TT) -> None:
     stored = await tt.ok(ent, "GET", f"/sessions/{sid}")
     assert stored["scheduled_at"] is not None
     events = await wait_for_events(
-        tt, "meeting", lambda es: bool(of_type(es, "techtransfer.meeting.expired", pending["id"]))
+        tt, ["meeting"], lambda es: bool(of_type(es, "techtransfer.meeting.expired", pending["id"]))
     )
     assert of_type(events, "techtransfer.meeting.expired", pending["id"])
 

@@ -3,34 +3,27 @@ tight sign-up throttle) and techtransfer trusting identity's real JWKS, on throw
 databases and topic prefixes of the real engines.
 
 Each call can come from its own client address, so the per-IP throttle is met only where
-a test means to meet it. ``wait_for`` polls with a deadline (no sleeps).
+a test means to meet it. The SMTP sink and the waits with a deadline are ``tests/support``'s.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import email
-import email.policy
 import random
 import re
-import socket
-import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from email.message import EmailMessage
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import unquote
 
 import httpx
 import pytest
-from aiokafka.admin import AIOKafkaAdminClient
-from aiosmtpd.controller import Controller
 from asgi_lifespan import LifespanManager
 from pymongo import AsyncMongoClient
 
-from deploy.local.smtp_sink import MailFolder
 from services.identity.cli import CLI_CALLER
 from services.identity.domain.credit_code import ALPHABET, check_character
 from services.identity.domain.organisations import OperatorProfile
@@ -42,23 +35,13 @@ from services.techtransfer.main import create_app as create_techtransfer
 from services.techtransfer.main import database_name as techtransfer_db
 from services.techtransfer.settings import TechtransferSettings
 from shared.auth import JWKSCache, TokenVerifier
-from shared.broker import delete_topics
 from shared.settings import Settings
 from tests.integration.identity.conftest import PASSWORD, ShiftableClock
+from tests.support.mail import mails, smtp_sink
+from tests.support.market import eventually
+from tests.support.topics import drop_topics_under
 
-T = TypeVar("T")
 IP_LIMIT, EMAIL_LIMIT = 3, 2
-
-
-async def wait_for(probe: Callable[[], Awaitable[T]], timeout: float = 20.0) -> T:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = await probe()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met before the deadline")
-        await asyncio.sleep(0.05)
 
 
 def credit_code() -> str:
@@ -76,12 +59,6 @@ def enterprise(**overrides: Any) -> dict[str, Any]:
         "credit_code": credit_code(), "district": "haidian", "founding_date": "2024-06-01",
         "domains": ["ai"], **overrides,
     }  # fmt: skip
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -112,13 +89,8 @@ class World:
         }
         return await self.call("POST", "/sign-up", json=body, ip=ip)
 
-    def mails_to(self, address: str) -> list[email.message.EmailMessage]:
-        found = []
-        for path in sorted(self.mail_folder.glob("*.eml")):
-            mail = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-            if mail["To"] == address:
-                found.append(mail)
-        return found
+    def mails_to(self, address: str) -> list[EmailMessage]:
+        return mails(self.mail_folder, to=address)
 
     async def link_token(self, address: str, *, besides: tuple[str, ...] = ()) -> str:
         """The token of a mail to ``address`` other than ``besides``, once one has arrived
@@ -128,7 +100,7 @@ class World:
             found = (re.search(r"token=(\S+)", m.get_content()) for m in self.mails_to(address))
             return [t for t in (unquote(f.group(1)) for f in found if f) if t not in besides]
 
-        return (await wait_for(arrived))[0]
+        return (await eventually(arrived))[0]
 
     async def token(self, email_address: str, password: str = PASSWORD) -> httpx.Response:
         return await self.call(
@@ -150,37 +122,29 @@ async def running_world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterat
         db_prefix=f"test_{suffix}", topic_prefix=f"test_{suffix}.", group_prefix=f"test_{suffix}"
     )
     folder = tmp_path_factory.mktemp("signup-mail")
-    controller = Controller(MailFolder(folder), hostname="127.0.0.1", port=free_port())
-    controller.start()
-    identity_settings = IdentitySettings(
-        tier_sweep_seconds=3600, smtp_port=controller.port, portal_url="http://portal.test",
-        signup_ip_max_attempts=IP_LIMIT, signup_email_max_attempts=EMAIL_LIMIT,
-    )  # fmt: skip
-    clock = ShiftableClock()
-    identity = create_identity(settings, identity_settings, clock=clock)
-    # techtransfer trusts identity's published keys, fetched over (in-process) HTTP
-    transport = httpx.ASGITransport(app=identity)
+    with smtp_sink(folder) as smtp_port:
+        identity_settings = IdentitySettings(
+            tier_sweep_seconds=3600, smtp_port=smtp_port, portal_url="http://portal.test",
+            signup_ip_max_attempts=IP_LIMIT, signup_email_max_attempts=EMAIL_LIMIT,
+        )  # fmt: skip
+        clock = ShiftableClock()
+        identity = create_identity(settings, identity_settings, clock=clock)
+        # techtransfer trusts identity's published keys, fetched over (in-process) HTTP
+        transport = httpx.ASGITransport(app=identity)
 
-    async def jwks() -> dict[str, Any]:
-        async with httpx.AsyncClient(transport=transport, base_url="http://identity") as c:
-            return (await c.get("/.well-known/jwks.json")).json()
+        async def jwks() -> dict[str, Any]:
+            async with httpx.AsyncClient(transport=transport, base_url="http://identity") as c:
+                return (await c.get("/.well-known/jwks.json")).json()
 
-    verifier = TokenVerifier(JWKSCache(jwks, min_refresh_interval=0.0))
-    tts = TechtransferSettings(sweep_seconds=3600)
-    techtransfer = create_techtransfer(settings, tts, verifier=verifier, sweeper=False)
-    try:
-        async with LifespanManager(identity), LifespanManager(techtransfer):
-            yield World(identity, techtransfer, clock, folder, settings)
-    finally:
-        controller.stop()
-        mongo: AsyncMongoClient = AsyncMongoClient(settings.mongo_url)
-        await mongo.drop_database(identity_db(settings, identity_settings))
-        await mongo.drop_database(techtransfer_db(settings, tts))
-        await mongo.close()
-        admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
-        await admin.start()
+        verifier = TokenVerifier(JWKSCache(jwks, min_refresh_interval=0.0))
+        tts = TechtransferSettings(sweep_seconds=3600)
+        techtransfer = create_techtransfer(settings, tts, verifier=verifier, sweeper=False)
         try:
-            mine = [t for t in await admin.list_topics() if t.startswith(settings.topic_prefix)]
+            async with LifespanManager(identity), LifespanManager(techtransfer):
+                yield World(identity, techtransfer, clock, folder, settings)
         finally:
-            await admin.close()
-        await delete_topics(mine, settings)
+            mongo: AsyncMongoClient = AsyncMongoClient(settings.mongo_url)
+            await mongo.drop_database(identity_db(settings, identity_settings))
+            await mongo.drop_database(techtransfer_db(settings, tts))
+            await mongo.close()
+            await drop_topics_under(settings)

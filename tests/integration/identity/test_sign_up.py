@@ -25,6 +25,7 @@ from tests.integration.identity.signup_world import (
     new_email,
     running_world,
 )
+from tests.support.market import decode
 from tests.support.problems import code_of, field_of
 from tests.support.techtransfer import OFFER_FIELDS
 
@@ -55,13 +56,7 @@ async def organisation_events(w: World, predicate, timeout: float = 30.0) -> lis
         async with asyncio.timeout(timeout):
             while not predicate(seen):
                 for records in (await consumer.getmany(timeout_ms=500)).values():
-                    for record in records:
-                        body = json.loads(record.value) if record.value else {}
-                        headers = {k: v.decode() for k, v in (record.headers or ())}
-                        if "type" not in body:  # binary mode: attributes in headers
-                            body = {"type": headers.get("ce_type"), "data": body,
-                                    "subject": headers.get("ce_subject")}  # fmt: skip
-                        seen.append(body)
+                    seen.extend(map(decode, records))  # structured or binary mode
     finally:
         await consumer.stop()
     return seen

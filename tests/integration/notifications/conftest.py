@@ -12,14 +12,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import email
-import email.policy
 import json
-import socket
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,13 +25,11 @@ import httpx
 import pytest
 import uvicorn
 from aiokafka import AIOKafkaProducer
-from aiosmtpd.controller import Controller
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI, Request, Response
 from pydantic import BaseModel
 from pymongo import AsyncMongoClient
 
-from deploy.local.smtp_sink import MailFolder
 from services.notifications.channels.email import SmtpMailer
 from services.notifications.channels.webhook import WebhookSender
 from services.notifications.domain.records import Recipient
@@ -50,14 +46,9 @@ from shared.db import create_mongo_client
 from shared.events import Envelope, new_event, topic_for
 from shared.settings import Settings, get_settings
 from tests.support.auth import bearer
+from tests.support.mail import free_port, mails, smtp_sink
 
 T = TypeVar("T")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 async def wait_for(
@@ -146,11 +137,8 @@ class Harness:
         )  # fmt: skip
         return user_id
 
-    def mails(self) -> list[email.message.EmailMessage]:
-        found = []
-        for path in sorted(self.mail_folder.glob("*.eml")):
-            found.append(email.message_from_bytes(path.read_bytes(), policy=email.policy.default))
-        return found  # type: ignore[return-value]
+    def mails(self) -> list[EmailMessage]:
+        return mails(self.mail_folder)
 
 
 def new_org() -> str:
@@ -202,16 +190,6 @@ async def receiver_server() -> AsyncIterator[Receiver]:
     finally:
         server.should_exit = True
         await task
-
-
-@contextlib.contextmanager
-def smtp_sink(folder: Path):
-    controller = Controller(MailFolder(folder), hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield controller.port
-    finally:
-        controller.stop()
 
 
 @pytest.fixture(scope="module")

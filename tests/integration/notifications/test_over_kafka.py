@@ -20,14 +20,9 @@ from shared.events import Envelope, new_event
 from shared.events.contracts.identity import UserRegistered
 from shared.events.contracts.matching import MatchSuggested
 from shared.settings import Settings
-from tests.integration.notifications.conftest import (
-    inbox,
-    publish,
-    running_service,
-    smtp_sink,
-    wait_for,
-)
+from tests.integration.notifications.conftest import inbox, publish, running_service, wait_for
 from tests.support.auth import TokenMint, bearer, make_caller
+from tests.support.mail import smtp_sink
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 MINT = TokenMint()

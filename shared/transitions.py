@@ -2,13 +2,13 @@
 
 Anything not in a table is refused with a 409 naming the current state, so the tests
 can walk every pair and the rules stay data. The markets' domains (catalogue, talent,
-scenarios, roadshows) share it; techtransfer keeps its own, whose refusal names the
-state and the action through its Chinese glossary.
+scenarios, roadshows, techtransfer) share it; a domain may refuse in its own words
+(techtransfer names the state and the action through its Chinese glossary).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from typing import Generic, TypeVar
 
@@ -41,9 +41,15 @@ class InvalidTransition(ConflictError):
         )
 
 
-def step(table: Table[S], state: S, action: str, entity: str) -> tuple[S, str | None]:
-    """Look ``action`` up from ``state``, or refuse naming the state."""
+def step(
+    table: Table[S],
+    state: S,
+    action: str,
+    entity: str,
+    refuse: Callable[[str, str, str], Exception] = InvalidTransition,
+) -> tuple[S, str | None]:
+    """Look ``action`` up from ``state``, or raise ``refuse(action, entity, state)``."""
     try:
         return table[(state, action)]
     except KeyError:
-        raise InvalidTransition(action, entity, state.value) from None
+        raise refuse(action, entity, state.value) from None

@@ -6,47 +6,34 @@ sweep       expire unanswered interests and meeting requests, schedule closed se
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import typer
+from pymongo.asynchronous.database import AsyncDatabase
 
 from services.techtransfer.demo import seed_demo
-from services.techtransfer.domain.errors import DomainError
-from services.techtransfer.main import database_name
 from services.techtransfer.settings import get_techtransfer_settings
 from services.techtransfer.storage import Repositories
 from services.techtransfer.usecases import Deps
 from services.techtransfer.usecases.sweep import sweep_once
-from shared.db import create_mongo_client
-from shared.settings import get_settings
+from shared.cli import run_on_database
 
 app = typer.Typer(help=__doc__, no_args_is_help=True)
 T = TypeVar("T")
 
 
+async def deps_over(db: AsyncDatabase[Any]) -> Deps:
+    repos = Repositories.over(db)
+    await repos.ensure_indexes()
+    return Deps(repos=repos, settings=get_techtransfer_settings())
+
+
 def run(action: Callable[[Deps], Awaitable[T]]) -> T:
     """Run ``action`` against the database; the changes it saves wait (nudged) for the service's
     relay to publish (the CLI never talks to Kafka)."""
-
-    async def main() -> T:
-        settings = get_settings()
-        techtransfer = get_techtransfer_settings()
-        client = create_mongo_client(settings)
-        try:
-            repos = Repositories.over(client[database_name(settings, techtransfer)])
-            await repos.ensure_indexes()
-            return await action(Deps(repos=repos, settings=techtransfer))
-        finally:
-            await client.close()
-
-    try:
-        return asyncio.run(main())
-    except DomainError as exc:
-        typer.echo(f"error: {exc.field}: {exc.reason}", err=True)
-        raise typer.Exit(1) from None
+    return run_on_database("techtransfer", deps_over, action)
 
 
 @app.command("seed-demo")

@@ -144,6 +144,27 @@ def to_json(fields: list[FormField], form: Any) -> dict[str, Any]:
     return out
 
 
+def rows_shown(form: Any, filled: list[int], low: int, high: int) -> int:
+    """How many rows a form of repeatable rows (criteria, experts) shows again: as many as
+    it showed (its hidden ``rows``), at least up to the last filled one, within low..high."""
+    shown = str(form.get("rows", ""))
+    rows = max(int(shown) if shown.isdigit() else low, (filled[-1] + 1) if filled else 0)
+    return min(max(rows, low), high)
+
+
+def place_errors(errors: dict[str, str], group: str, rows: list[int]) -> dict[str, str]:
+    """The service names ``<group>.<sent index>.<field>`` (blank rows are not sent): each
+    error pointed at the form row it came from (``rows[sent index]``)."""
+    placed = {}
+    for key, message in errors.items():
+        parts = key.split(".")
+        sent = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else len(rows)
+        if parts[0] == group and sent < len(rows):
+            parts[1] = str(rows[sent])
+        placed[".".join(parts)] = message
+    return placed
+
+
 class SchemaCache:
     """Each service's OpenAPI document, fetched when first needed and kept 5 minutes."""
 

@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from services.portal.forms import _number
+from services.portal.forms import _number, place_errors, rows_shown
 from services.portal.pages.common import User, field_errors
 from services.portal.pages.render import redirect, render
 from services.portal.pages.techtransfer import DOMAINS
@@ -96,19 +96,6 @@ def scenario_body(form: Any) -> tuple[dict[str, Any], list[int]]:
     return body, rows
 
 
-def place_errors(errors: dict[str, str], rows: list[int]) -> dict[str, str]:
-    """The service names ``criteria.<sent index>.<field>``: point it at the form row."""
-    placed = {}
-    for key, message in errors.items():
-        parts = key.split(".")
-        if parts[0] == "criteria" and len(parts) > 1 and parts[1].isdigit():
-            sent = int(parts[1])
-            if sent < len(rows):
-                parts[1] = str(rows[sent])
-        placed[".".join(parts)] = message
-    return placed
-
-
 def _page(request: Request, seen: Any, values: dict[str, Any], errors: dict[str, str],
           rows: int, status: int = 200) -> HTMLResponse:  # fmt: skip
     row_inputs = (f"criteria.{n}.{k}" for n in range(rows) for k in ("name", "weight", "scale"))
@@ -129,9 +116,7 @@ async def post_scenario(request: Request, seen: User) -> Response:
     check_csrf(request, form)
     values: dict[str, Any] = {k: str(form.get(k, "")) for k in form}
     values["requirements.qualifications"] = form.getlist("requirements.qualifications")
-    filled, shown = criteria_rows(form), _text(form, "rows")
-    rows = max(int(shown) if shown.isdigit() else MIN_ROWS, (filled[-1] + 1) if filled else 0)
-    rows = min(max(rows, MIN_ROWS), MAX_ROWS)
+    rows = rows_shown(form, criteria_rows(form), MIN_ROWS, MAX_ROWS)
     if form.get("more") == "1":  # "add a row": show the form again, nothing is sent
         return _page(request, seen, values, {}, min(rows + 1, MAX_ROWS))
     body, sent = scenario_body(form)
@@ -140,7 +125,7 @@ async def post_scenario(request: Request, seen: User) -> Response:
     )
     if answer.status_code == 201:
         return redirect(request, f"/m/scenarios/{answer.json()['id']}", seen)
-    errors = place_errors(field_errors(answer.json()), sent)
+    errors = place_errors(field_errors(answer.json()), "criteria", sent)
     return _page(request, seen, values, errors, rows, status=answer.status_code)
 
 

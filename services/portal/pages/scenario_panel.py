@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from services.portal.forms import place_errors, rows_shown
 from services.portal.pages.common import User, field_errors, reader
 from services.portal.pages.orgs import org_names
 from services.portal.pages.render import redirect, render
@@ -71,9 +72,7 @@ async def name_panel(request: Request, scenario_id: str, seen: User) -> Response
     check_csrf(request, form)
     values = {k: str(form.get(k, "")) for k in form}
     experts, sent = experts_of(form)
-    shown = str(form.get("rows", ""))
-    rows = max(int(shown) if shown.isdigit() else MIN_ROWS, (sent[-1] + 1) if sent else 0)
-    rows = min(max(rows, MIN_ROWS), MAX_ROWS)
+    rows = rows_shown(form, sent, MIN_ROWS, MAX_ROWS)
     s = await _get(request, seen, f"/scenarios/{scenario_id}")
     if not s:
         return render(request, "not_found.html", seen, status=404)
@@ -85,17 +84,7 @@ async def name_panel(request: Request, scenario_id: str, seen: User) -> Response
     )  # fmt: skip
     if answer.status_code == 200:
         return redirect(request, f"/m/scenarios/{scenario_id}/panel?saved=1", seen)
-    errors = {}
-    for key, message in field_errors(answer.json()).items():
-        parts = key.split(".")  # experts.<sent index>.<field>: point it at the form row
-        if (
-            parts[0] == "experts"
-            and len(parts) == 3
-            and parts[1].isdigit()
-            and int(parts[1]) < len(sent)
-        ):
-            parts[1] = str(sent[int(parts[1])])
-        errors[".".join(parts)] = message
+    errors = place_errors(field_errors(answer.json()), "experts", sent)
     return await _panel_page(request, seen, s, values, errors, rows, status=answer.status_code)
 
 

@@ -5,24 +5,19 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from services.techtransfer.api import DepsDep, Page, Paging, operation_id
-from services.techtransfer.api.records import TechNeedPublic, need_public, record_filters
-from services.techtransfer.domain.records import (
-    MAX_DOMAINS,
-    MAX_KEYWORDS,
-    CooperationMode,
-    Description,
-    DomainCode,
-    NeedContent,
-    Trl,
-    Yuan,
+from services.techtransfer.api.records import (
+    RecordUpdate,
+    TechNeedPublic,
+    need_public,
+    record_filters,
 )
+from services.techtransfer.domain.records import NeedContent, Trl, Yuan
 from services.techtransfer.usecases import records as uc
 from services.techtransfer.usecases.records import Filters
 from shared.auth import VERIFIED, CurrentCaller, ensure_verified
-from shared.limits import Keyword, Moment, Title
 
 router = APIRouter(prefix="/needs", tags=["needs"], generate_unique_id_function=operation_id)
 KIND = "tech_need"
@@ -34,17 +29,9 @@ class NeedCreate(NeedContent):
     publish: bool = Field(False, description="publish at once instead of keeping a draft")
 
 
-class NeedUpdate(BaseModel):
+class NeedUpdate(RecordUpdate):
     """Fields to change (owner only); a change to a published need publishes ``updated``."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    title: Title | None = None
-    description: Description | None = None
-    domains: Annotated[list[DomainCode], Field(max_length=MAX_DOMAINS)] | None = None
-    keywords: Annotated[list[Keyword], Field(max_length=MAX_KEYWORDS)] | None = None
-    cooperation_modes: Annotated[list[CooperationMode], Field(max_length=4)] | None = None
-    deadline: Moment | None = None  # type: ignore[valid-type]
     min_trl: Trl | None = None
     budget_cny: tuple[Yuan, Yuan] | None = None
 

@@ -5,26 +5,19 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import Field, StrictInt
 
 from services.techtransfer.api import DepsDep, Page, Paging, operation_id
-from services.techtransfer.api.records import TechOfferPublic, offer_public, record_filters
-from services.techtransfer.domain.records import (
-    MAX_DOMAINS,
-    MAX_KEYWORDS,
-    MAX_PATENTS,
-    CooperationMode,
-    Description,
-    DomainCode,
-    OfferContent,
-    Patent,
-    Trl,
-    Yuan,
+from services.techtransfer.api.records import (
+    RecordUpdate,
+    TechOfferPublic,
+    offer_public,
+    record_filters,
 )
+from services.techtransfer.domain.records import MAX_PATENTS, OfferContent, Patent, Trl, Yuan
 from services.techtransfer.usecases import records as uc
 from services.techtransfer.usecases.records import Filters
 from shared.auth import VERIFIED, CurrentCaller, ensure_verified
-from shared.limits import Keyword, Moment, Title
 
 router = APIRouter(prefix="/offers", tags=["offers"], generate_unique_id_function=operation_id)
 KIND = "tech_offer"
@@ -36,17 +29,9 @@ class OfferCreate(OfferContent):
     publish: bool = Field(False, description="publish at once instead of keeping a draft")
 
 
-class OfferUpdate(BaseModel):
+class OfferUpdate(RecordUpdate):
     """Fields to change (owner only); a change to a published offer publishes ``updated``."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    title: Title | None = None
-    description: Description | None = None
-    domains: Annotated[list[DomainCode], Field(max_length=MAX_DOMAINS)] | None = None
-    keywords: Annotated[list[Keyword], Field(max_length=MAX_KEYWORDS)] | None = None
-    cooperation_modes: Annotated[list[CooperationMode], Field(max_length=4)] | None = None
-    deadline: Moment | None = None  # type: ignore[valid-type]
     trl: Trl | None = None
     ip: Annotated[StrictInt, Field(ge=0, le=100_000)] | None = None
     patents: Annotated[list[Patent], Field(max_length=MAX_PATENTS)] | None = None

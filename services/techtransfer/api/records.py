@@ -6,16 +6,34 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.techtransfer.domain.records import (
+    MAX_DOMAINS,
+    MAX_KEYWORDS,
     CooperationMode,
+    Description,
+    DomainCode,
     NeedContent,
     OfferContent,
     Record,
     RecordState,
 )
 from services.techtransfer.usecases.records import Filters
+from shared.limits import Keyword, Moment, Title
+
+
+class RecordUpdate(BaseModel):
+    """Fields to change common to offers and needs (owner only); each kind adds its own."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Title | None = None
+    description: Description | None = None
+    domains: Annotated[list[DomainCode], Field(max_length=MAX_DOMAINS)] | None = None
+    keywords: Annotated[list[Keyword], Field(max_length=MAX_KEYWORDS)] | None = None
+    cooperation_modes: Annotated[list[CooperationMode], Field(max_length=4)] | None = None
+    deadline: Moment | None = None  # type: ignore[valid-type]
 
 
 class RecordPublic(BaseModel):

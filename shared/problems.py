@@ -140,7 +140,10 @@ def problem_response(
     title: tuple[str, str],
     code: str,
     headers: dict[str, str] | None = None,
+    extensions: Mapping[str, Any] | None = None,
 ) -> JSONResponse:
+    """The problem details of ``problems``; ``extensions`` are added members (RFC 9457
+    3.2), e.g. a 5xx's ``correlationid``."""
     errors = [{"field": p.field, "code": p.code, "message": p.message(lang)} for p in problems]
     return JSONResponse(
         status_code=status,
@@ -152,6 +155,7 @@ def problem_response(
             "status": status,
             "detail": "; ".join(f"{e['field']}: {e['message']}" for e in errors),
             "errors": errors,
+            **(extensions or {}),
         },
     )
 

@@ -7,15 +7,22 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
+from asgi_lifespan import LifespanManager
 from opensearchpy import AsyncOpenSearch
 from pymongo import AsyncMongoClient
 
+from services.matching.main import create_app
 from services.matching.settings import MatchingSettings
 from services.matching.storage import Repositories
 from services.matching.storage.search import SearchProjection
 from services.matching.usecases import Deps
+from shared.db import create_mongo_client, database_name
+from shared.search import create_search_client
 from shared.settings import Settings
+from tests.support.auth import TokenMint
 from tests.support.topics import drop_topics_under
+
+MINT = TokenMint()  # the whole-service tests' token signer
 
 
 @pytest.fixture
@@ -52,3 +59,19 @@ async def deps(settings: Settings) -> AsyncIterator[Deps]:
         await mongo.drop_database(db_name)
         await mongo.close()
         await client.close()
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator:
+    """The whole service on the test's prefixes, its indexes and database dropped after."""
+    application = create_app(settings, verifier=MINT.verifier())
+    try:
+        async with LifespanManager(application, startup_timeout=60, shutdown_timeout=30):
+            yield application
+    finally:  # the app closed its clients: clean up with fresh ones
+        search = create_search_client(settings)
+        await SearchProjection(search, settings.index_prefix).drop_all()
+        await search.close()
+        mongo = create_mongo_client(settings)
+        await mongo.drop_database(database_name("matching", settings))
+        await mongo.close()

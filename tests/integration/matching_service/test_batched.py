@@ -9,24 +9,19 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from asgi_lifespan import LifespanManager
 
-from services.matching.main import create_app
-from services.matching.storage.search import SearchProjection, WriteOutcome
+from services.matching.storage.search import WriteOutcome
 from services.matching.usecases import Deps
 from services.matching.usecases.projection import apply_change
 from shared.broker import ensure_topics
-from shared.db import create_mongo_client, database_name
 from shared.events import dlq_topic, new_event, topic_for
 from shared.events.contracts.techtransfer import TechNeedPublished, TechOfferPublished
-from shared.search import create_search_client
 from shared.settings import Settings
 from tests.integration.matching_service.records import change, record
-from tests.integration.matching_service.test_over_kafka import MINT, contract_payload, wait_for
+from tests.integration.matching_service.test_over_kafka import contract_payload, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -49,21 +44,6 @@ async def test_concurrent_changes_share_round_trips_and_fail_alone(deps: Deps) -
     assert [a.outcome for a in again] == [WriteOutcome.same, WriteOutcome.applied]
     old = await apply_change(deps, change(offers[1], "updated", 1))
     assert old.outcome is WriteOutcome.stale
-
-
-@pytest.fixture
-async def app(settings: Settings) -> AsyncIterator:
-    application = create_app(settings, verifier=MINT.verifier())
-    try:
-        async with LifespanManager(application, startup_timeout=60, shutdown_timeout=30):
-            yield application
-    finally:
-        search = create_search_client(settings)
-        await SearchProjection(search, settings.index_prefix).drop_all()
-        await search.close()
-        mongo = create_mongo_client(settings)
-        await mongo.drop_database(database_name("matching", settings))
-        await mongo.close()
 
 
 @pytest.mark.slow

@@ -6,26 +6,20 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from asgi_lifespan import LifespanManager
 
-from services.matching.main import create_app
-from services.matching.storage.search import SearchProjection
 from shared.auth import OrgType
-from shared.db import create_mongo_client, database_name
 from shared.events import Envelope, new_event, topic_for
 from shared.events.contracts.techtransfer import TechNeedPublished, TechOfferPublished
-from shared.search import create_search_client
 from shared.settings import Settings
+from tests.integration.matching_service.conftest import MINT
 from tests.integration.matching_service.records import record
-from tests.support.auth import TokenMint, bearer, make_caller
+from tests.support.auth import bearer, make_caller
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-MINT = TokenMint()
 DEADLINE = 30.0
 
 
@@ -44,21 +38,6 @@ async def wait_for(predicate, what: str, deadline: float = DEADLINE):
             return result
         await asyncio.sleep(0.05)
     raise AssertionError(f"timed out waiting for {what}")
-
-
-@pytest.fixture
-async def app(settings: Settings) -> AsyncIterator:
-    application = create_app(settings, verifier=MINT.verifier())
-    try:
-        async with LifespanManager(application, startup_timeout=60, shutdown_timeout=30):
-            yield application
-    finally:  # the app closed its clients: clean up with fresh ones
-        search = create_search_client(settings)
-        await SearchProjection(search, settings.index_prefix).drop_all()
-        await search.close()
-        mongo = create_mongo_client(settings)
-        await mongo.drop_database(database_name("matching", settings))
-        await mongo.close()
 
 
 async def test_events_in_suggestions_out(app, settings: Settings) -> None:

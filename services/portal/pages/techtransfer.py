@@ -4,7 +4,7 @@ field-level messages), and expressions of interest."""
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -12,27 +12,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from services.portal.pages.common import User, field_errors
 from services.portal.pages.render import redirect, render
 from services.portal.session import check_csrf
+from shared.events.contracts._market import DOMAINS as MARKET_DOMAINS
+from shared.events.contracts._market import CooperationMode
 
 router = APIRouter(include_in_schema=False)
 Kind = Literal["offers", "needs"]
 SEARCH_KIND = {"offers": "tech_offer", "needs": "tech_need"}
-DOMAINS = [
-    "ai",
-    "ic",
-    "biomed",
-    "materials",
-    "energy",
-    "manufacturing",
-    "nextgen_it",
-    "iov",
-    "aerospace",
-    "quantum",
-    "agritech",
-    "fintech",
-    "blockchain",
-    "health",
-]
-MODES = ["transfer", "license", "equity", "joint_dev"]
+DOMAINS = list(MARKET_DOMAINS)  # the codes every market checks a record's domains against
+MODES = list(get_args(CooperationMode))
 
 
 async def records(

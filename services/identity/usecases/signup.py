@@ -154,10 +154,9 @@ async def resend(deps: Deps, email: str, client_ip: str | None) -> None:
     email = email.strip().lower()
     await _throttle(deps, email, client_ip)
     user = await deps.repos.users.by_email(email)
-    org = await deps.repos.organisations.get(user.organisation_id) if user else None
-    if user is None or org is None or org.standing is not Standing.pending_email:
+    if user is None:
         return
-    check = new_email_check(org.id, deps.now(), deps.settings.email_check_ttl)
+    check = new_email_check(user.organisation_id, deps.now(), deps.settings.email_check_ttl)
 
     def change(current: Versioned[Organisation]) -> tuple[Organisation, list[Envelope]]:
         state = current.state
@@ -167,12 +166,12 @@ async def resend(deps: Deps, email: str, client_ip: str | None) -> None:
             raise _error(exc) from None
         return state.model_copy(update={"sign_up": record}), []
 
-    try:
+    try:  # the update's own read decides: no separate read of the organisation first
         saved = await deps.repos.organisations.store.update(
-            org.id, change, not_found=lambda: not_found("organisation_id", "机构")
+            user.organisation_id, change, not_found=lambda: not_found("organisation_id", "机构")
         )
     except IdentityError:
-        return  # confirmed meanwhile: nothing to send
+        return  # not waiting for its e-mail check (any more): nothing to send
     await _mail_link(deps, user, saved.state, check.token)
 
 

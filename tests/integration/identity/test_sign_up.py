@@ -194,6 +194,12 @@ async def test_expired_replaced_and_bogus_links_are_refused_by_name(world: World
     assert replaced.status_code == 422 and code_of(replaced.json()) == "invalid_token"
     ok = await world.call("POST", "/sign-up/confirm", json={"token": second})
     assert ok.status_code == 200 and ok.json()["standing"] == "pending_verification"
+    world.clock.offset = dt.timedelta(hours=2)  # past this e-mail's sign-up throttle
+    try:
+        late = await world.call("POST", "/sign-up/resend", json={"email": address})
+    finally:
+        world.clock.offset = dt.timedelta()
+    assert late.status_code == 202 and len(world.mails_to(address)) == 2  # confirmed: no mail
     for bogus in ("nonsense", "a" * 32 + "." + "b" * 43):
         refused = await world.call("POST", "/sign-up/confirm", json={"token": bogus})
         assert refused.status_code == 422 and code_of(refused.json()) == "invalid_token"

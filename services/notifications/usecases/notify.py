@@ -102,8 +102,6 @@ def recipient_cache(deps: Deps) -> RecipientCache:
 async def _insert(deps: Deps, message: Message) -> bool:
     """Store a message; concurrent handlers' messages share one ``insert_many``."""
     repo = deps.repos.messages
-    if not hasattr(repo, "add_many"):  # a repository without batches (tests' fakes)
-        return bool(await repo.add(message))
     if repo not in _inserts:
         _inserts[repo] = Coalescer(repo.add_many, max_items=INSERT_BATCH)
     return await _inserts[repo].submit(message)

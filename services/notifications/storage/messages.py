@@ -19,6 +19,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from services.notifications.domain.records import Message
 from shared.keyed_lists import KeyedLists, ListSpec, documents
+from shared.listquery import matches, sort_docs
 
 INBOX = ListSpec("inbox", ("user_id",), ("created_at", "read_at"), buckets=4)
 NEWEST_FIRST = [("created_at", DESCENDING), ("_id", DESCENDING)]
@@ -32,21 +33,16 @@ def _from_doc(doc: dict[str, Any]) -> Message:
 class MongoMessageRepository:
     collection_name = "messages"
 
-    def __init__(self, db: AsyncDatabase, *, keyed: bool = True) -> None:
+    def __init__(self, db: AsyncDatabase) -> None:
         self._col = db[self.collection_name]
-        #: None reads the collection by filters (what this was before the keyed lists)
-        self.lists: KeyedLists | None = (
-            KeyedLists(db, self.collection_name, [INBOX]) if keyed else None
-        )
+        self.lists = KeyedLists(db, self.collection_name, [INBOX])
 
     async def _track(self, docs: list[dict[str, Any]], version: int, old: bool = False) -> None:
         """Put ``docs`` in their inboxes at ``version`` (``old``: take them out), all at
         once: writes to one inbox bucket queued together go in one write."""
-        if self.lists is not None:
-            lists = self.lists
-            await asyncio.gather(
-                *(lists.track(d["_id"], version, *((d, {}) if old else (None, d))) for d in docs)
-            )
+        await asyncio.gather(
+            *(self.lists.track(d["_id"], version, *((d, {}) if old else (None, d))) for d in docs)
+        )
 
     async def ensure_indexes(self) -> None:
         # The _id is already unique; this one states the domain rule in its own terms.
@@ -56,8 +52,8 @@ class MongoMessageRepository:
         await self._col.create_index([("user_id", 1), ("created_at", DESCENDING)])
         await self._col.create_index([("user_id", 1), ("read_at", 1)])
         await self._col.create_index("created_at")
-        if self.lists is not None:  # a database from before the inbox lists: built once
-            await self.lists.ensure_built(self._col, lambda d: READ if d.get("read_at") else STORED)
+        # a database from before the inbox lists: built once
+        await self.lists.ensure_built(self._col, lambda d: READ if d.get("read_at") else STORED)
 
     async def add(self, message: Message) -> bool:
         """Insert; False when this (event, recipient) already has its message."""
@@ -104,8 +100,9 @@ class MongoMessageRepository:
         unread_only: bool,
         limit: int,
         after: tuple[dt.datetime, str] | None = None,
-    ) -> list[Message]:
-        """Newest first; ``after`` is the (created_at, id) of the last item already seen."""
+    ) -> tuple[list[Message], int]:
+        """Newest first, and the user's unread count, from one read of their inbox list;
+        ``after`` is the (created_at, id) of the last item already seen."""
         query: dict[str, Any] = {"user_id": user_id}
         if unread_only:
             query["read_at"] = None
@@ -115,20 +112,13 @@ class MongoMessageRepository:
                 {"created_at": {"$lt": at}},
                 {"created_at": at, "_id": {"$lt": last_id}},
             ]
-        if self.lists is None:
-            cursor = self._col.find(query).sort(NEWEST_FIRST)
-            return [_from_doc(d) async for d in cursor.limit(limit)]
-        return await self._listed(user_id, query, limit)
-
-    async def _listed(self, user_id: str, query: dict[str, Any], limit: int) -> list[Message]:
-        assert self.lists is not None
-        entries = await self.lists.select(INBOX, [user_id], query, NEWEST_FIRST)
-        return [_from_doc(d) for d in await documents(self._col, entries[:limit], query)]
+        entries = await self.lists.entries(INBOX, [user_id])
+        unread = sum(1 for e in entries if e.get("read_at") is None)
+        chosen = sort_docs([e for e in entries if matches(query, e)], NEWEST_FIRST)[:limit]
+        return [_from_doc(d) for d in await documents(self._col, chosen, query)], unread
 
     async def unread_count(self, user_id: str) -> int:
         query = {"user_id": user_id, "read_at": None}
-        if self.lists is None:
-            return await self._col.count_documents(query)
         return len(await self.lists.select(INBOX, [user_id], query, []))
 
     async def mark_read(self, user_id: str, message_id: str, at: dt.datetime) -> Message | None:
@@ -147,9 +137,6 @@ class MongoMessageRepository:
 
     async def mark_all_read(self, user_id: str, at: dt.datetime) -> int:
         query = {"user_id": user_id, "read_at": None}
-        if self.lists is None:
-            result = await self._col.update_many(query, {"$set": {"read_at": at}})
-            return result.modified_count
         unread = await self.lists.select(INBOX, [user_id], query, [])
         marked = 0
         for entry in unread:  # keyed writes; a message read meanwhile keeps its own time
@@ -160,8 +147,7 @@ class MongoMessageRepository:
     async def purge_older_than(self, cutoff: dt.datetime) -> int:
         """Retention (housekeeping, not a hot path: it reads by ``created_at``)."""
         old = {"created_at": {"$lt": cutoff}}
-        if self.lists is not None:
-            gone = await self._col.find(old, {"user_id": 1, "created_at": 1}).to_list()
-            await self._track(gone, PURGED, old=True)
+        gone = await self._col.find(old, {"user_id": 1, "created_at": 1}).to_list()
+        await self._track(gone, PURGED, old=True)
         result = await self._col.delete_many(old)
         return result.deleted_count

@@ -66,15 +66,12 @@ async def _page(
     deps: Deps, user_id: str, *, unread_only: bool, limit: int, cursor: str | None
 ) -> Page:
     after = decode_cursor(cursor) if cursor else None
-    items = await deps.repos.messages.page(
+    # one read of the user's inbox list answers both the page and the unread count
+    items, unread = await deps.repos.messages.page(
         user_id, unread_only=unread_only, limit=limit + 1, after=after
     )
     more = len(items) > limit
     items = items[:limit]
-    if unread_only and after is None and not more:
-        unread = len(items)  # the whole unread set is this page: no second query
-    else:
-        unread = await deps.repos.messages.unread_count(user_id)
     return Page(
         items=items,
         next_cursor=encode_cursor(items[-1]) if more and items else None,

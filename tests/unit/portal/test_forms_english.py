@@ -16,7 +16,7 @@ FORMS = (
     "form_macros.html", "scenarios/post.html", "scenarios/batch.html", "scenarios/panel.html",
     "scenarios/sheet.html", "scenarios/selection.html", "scenarios/results.html",
     "catalogue/edition_new.html", "catalogue/entries.html", "roadshows/request.html",
-    "account.html",
+    "account.html", "list_macros.html",
 )  # fmt: skip
 LITERAL = re.compile(r'_\("((?:[^"\\]|\\.)+)"')
 

@@ -50,11 +50,12 @@ def _keys(email: str, client_ip: str | None) -> tuple[str, str]:
     return f"signup-email:{digest}", f"signup-ip:{client_ip or 'unknown'}"
 
 
-async def _throttle(deps: Deps, email: str, client_ip: str | None) -> None:
-    """429 while the e-mail or the address is locked; otherwise count this attempt."""
+async def _throttle(deps: Deps, email: str, client_ip: str | None, email_field: str) -> None:
+    """429 while the e-mail (named as the request's ``email_field``) or the address is
+    locked; otherwise count this attempt."""
     email_key, ip_key = _keys(email, client_ip)
     now = deps.now()
-    for key, field in ((email_key, "admin.email"), (ip_key, "client")):
+    for key, field in ((email_key, email_field), (ip_key, "client")):
         wait = retry_after(await deps.repos.throttle.get(key), now)
         if wait is not None:
             raise IdentityError(
@@ -82,7 +83,7 @@ async def sign_up(
     """Create the organisation (``pending_email``) and its admin, and mail the link.
     Returns the organisation, the admin and whether the mail went out."""
     email = admin.email.strip().lower()
-    await _throttle(deps, email, client_ip)
+    await _throttle(deps, email, client_ip, "admin.email")
     if not getattr(profile, "credit_code", None):
         raise IdentityError(
             422, "organisation.credit_code", "missing",
@@ -152,7 +153,7 @@ async def resend(deps: Deps, email: str, client_ip: str | None) -> None:
     """A new link for a sign-up still waiting for its e-mail check. Answers the same
     whatever the e-mail (nobody learns who has signed up); throttled like a sign-up."""
     email = email.strip().lower()
-    await _throttle(deps, email, client_ip)
+    await _throttle(deps, email, client_ip, "email")  # the resend body's own field
     user = await deps.repos.users.by_email(email)
     if user is None:
         return

@@ -175,6 +175,9 @@ async def test_sign_up_is_throttled_per_e_mail_and_per_address(world: World) -> 
     assert code_of(locked.json()) == "too_many_sign_ups"
     assert int(locked.headers["Retry-After"]) > 0
     assert locked.headers["content-type"].startswith("application/problem+json")
+    # a resend is throttled with the sign-ups of its e-mail, and names its own field
+    resend = await world.call("POST", "/sign-up/resend", json={"email": address})
+    assert resend.status_code == 429 and field_of(resend.json()) == "email"
 
 
 async def test_expired_replaced_and_bogus_links_are_refused_by_name(world: World) -> None:

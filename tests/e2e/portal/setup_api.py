@@ -33,9 +33,14 @@ def api(portal: Portal, key: str, service: str, method: str, path: str, body: An
     return answer.json() if answer.content else None
 
 
+def mark() -> str:
+    """A short run mark, so a journey finds its own rows in lists other tests share."""
+    return uuid.uuid4().hex[:4].upper()
+
+
 def unique(text: str) -> str:
-    """``text`` with a short run mark, so a journey finds its own rows in shared lists."""
-    return f"{text} {uuid.uuid4().hex[:4].upper()}"
+    """``text`` with a run mark."""
+    return f"{text} {mark()}"
 
 
 def next_month_at(day: int, hour: int) -> dt.datetime:

@@ -159,10 +159,13 @@ class ServiceRunner:
         wait_healthy(service)
         return service
 
-    def start_all(self, *names: str, **extra_env: str) -> dict[str, ServiceProcess]:
+    def start_all(
+        self, *names: str, timeout: float = 150.0, **extra_env: str
+    ) -> dict[str, ServiceProcess]:
+        """``timeout``: each one's start-up deadline (many at once on a busy machine)."""
         services = {name: self.launch(name, **extra_env) for name in names}
         for service in services.values():
-            wait_healthy(service)
+            wait_healthy(service, timeout=timeout)
         return services
 
     def stop(self) -> None:

@@ -19,7 +19,6 @@ import pytest
 
 from deploy.local.smtp_sink import MailFolder
 from shared.demo import DEMO_PASSWORD, demo_email
-from tests.e2e.conftest import wait_healthy
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "portal"
@@ -76,7 +75,7 @@ def mail_sink(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
 
 
 @pytest.fixture(scope="session")
-def portal(start_service: Any, service_runner: Any, run_cli: Any, mail_sink: Any) -> Portal:
+def portal(start_service: Any, start_services: Any, run_cli: Any, mail_sink: Any) -> Portal:
     if not Path(CHROMIUM).exists():
         pytest.skip("Chromium is not installed (make test installs it)")
     # seeded before identity starts: its relay's first pass publishes the demo users,
@@ -85,10 +84,10 @@ def portal(start_service: Any, service_runner: Any, run_cli: Any, mail_sink: Any
     run_cli("services.scenarios.cli", "seed-demo")  # batch 1 with two demo scenarios
     identity = start_service("identity", DUIJIE_IDENTITY_SMTP_PORT=str(mail_sink[1])).url
     jwks = f"{identity}/.well-known/jwks.json"
-    names = ("techtransfer", "matching", "notifications", *MARKETS)
-    others = {n: service_runner.launch(n, DUIJIE_JWKS_URL=jwks) for n in names}
-    for service in others.values():  # nine processes starting at once on 2 shared cores
-        wait_healthy(service, timeout=START_S)  # took 238 s at load ~25, past the default
+    # nine processes starting at once on 2 shared cores: techtransfer took 238 s at load
+    # ~25, past the default deadline
+    others = start_services("techtransfer", "matching", "notifications", *MARKETS,
+                            timeout=START_S, DUIJIE_JWKS_URL=jwks)  # fmt: skip
     urls = {"identity": identity, **{n: s.url for n, s in others.items()}}
     env = {f"DUIJIE_PORTAL_{n.upper()}_URL": u for n, u in urls.items()}
     site = start_service("portal", DUIJIE_JWKS_URL=jwks, DUIJIE_PORTAL_INBOX_WAIT_S="5", **env)

@@ -51,10 +51,9 @@ async def get(deps: Deps, session_id: str) -> StoredSession:
 async def list_sessions(deps: Deps, *, domain_code: str | None, limit: int, offset: int):
     """A page of sessions, newest day first, and how many there are in all."""
     query = {"domain": domain_code} if domain_code else {}
-    found = await deps.repos.sessions.find(
+    return await deps.repos.sessions.page(
         query, sort=[("day", -1), ("_id", 1)], offset=offset, limit=limit
     )
-    return found, await deps.repos.sessions.count(query)
 
 
 async def registrations(deps: Deps, session_id: str) -> list[StoredRegistration]:

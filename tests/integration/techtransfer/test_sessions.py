@@ -210,3 +210,19 @@ async def test_session_validation(tt: TT, overrides: dict, field: str) -> None:
     )
     assert response.status_code == 422, response.text
     assert any(field in named for named in fields_of(response.json()))
+
+
+async def test_sessions_are_listed_newest_day_first_in_pages_with_the_total(tt: TT) -> None:
+    operator = tt.caller(OrgType.operator)
+    domain = f"d{dt.datetime.now(dt.UTC).strftime('%H%M%S%f')}"  # this test's sessions only
+    today = dt.datetime.now(SHANGHAI).date()
+    made = [
+        await tt.ok(operator, "POST", "/sessions",
+                    session_body(domain=domain, day=(today + dt.timedelta(days=d)).isoformat()))
+        for d in (10, 12, 11)
+    ]  # fmt: skip
+    newest_first = [made[1]["id"], made[2]["id"], made[0]["id"]]
+    whole = await tt.ok(operator, "GET", f"/sessions?domain={domain}")
+    assert [s["id"] for s in whole["items"]] == newest_first and whole["total"] == 3
+    page = await tt.ok(operator, "GET", f"/sessions?domain={domain}&limit=1&offset=1")
+    assert [s["id"] for s in page["items"]] == newest_first[1:2] and page["total"] == 3

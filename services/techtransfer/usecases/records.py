@@ -75,23 +75,26 @@ async def list_records(
     return await store.page(query, sort=[("created", -1), ("_id", 1)], offset=offset, limit=limit)
 
 
+def _absent(kind: Kind, record_id: str) -> NotFound:
+    """One answer for a record that is absent and one the caller may not see (no leak)."""
+    return NotFound(
+        "record_id", f"no {NOUN[kind]} {record_id}", zh=f"没有编号为 {record_id} 的{zh(kind)}"
+    )
+
+
 async def load(deps: Deps, kind: Kind, record_id: str) -> tuple[Record, dict[str, Any]]:
     """The record and its stored document (for the district), or NotFound."""
     store = repo(deps, kind)
     doc = await store.raw(record_id)
     if doc is None:
-        raise NotFound(
-            "record_id", f"no {NOUN[kind]} {record_id}", zh=f"没有编号为 {record_id} 的{zh(kind)}"
-        )
+        raise _absent(kind, record_id)
     return store.from_doc(doc), doc
 
 
 async def get_record(deps: Deps, caller: Caller, kind: Kind, record_id: str) -> Record:
     record, _ = await load(deps, kind, record_id)
     if not visible(record, caller):
-        raise NotFound(
-            "record_id", f"no {NOUN[kind]} {record_id}", zh=f"没有编号为 {record_id} 的{zh(kind)}"
-        )
+        raise _absent(kind, record_id)
     return record
 
 
@@ -132,11 +135,7 @@ async def _change(
     async def attempt() -> Record | None:
         record, doc = await load(deps, kind, record_id)
         if not visible(record, caller):
-            raise NotFound(
-                "record_id",
-                f"no {NOUN[kind]} {record_id}",
-                zh=f"没有编号为 {record_id} 的{zh(kind)}",
-            )
+            raise _absent(kind, record_id)
         transition: Transition[Any] = command(record, party, deps.now())
         if transition.entity is record:
             return record

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
-from typing import Any
 
 import httpx
 from fastapi import Request
@@ -46,7 +45,3 @@ async def maybe_signed_in(request: Request) -> Visitor:
         return await signed_in(request)
     except SignInRequired:
         return visitor(request)
-
-
-def name_of(names: dict[str, Any], org_id: str) -> str:
-    return str(names.get(org_id) or org_id)

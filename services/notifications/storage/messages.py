@@ -49,8 +49,8 @@ class MongoMessageRepository:
         await self._col.create_index(
             [("event_id", 1), ("user_id", 1)], unique=True, name="one_message_per_event_user"
         )
-        await self._col.create_index([("user_id", 1), ("created_at", DESCENDING)])
-        await self._col.create_index([("user_id", 1), ("read_at", 1)])
+        # a user's inbox is read from its keyed list, never by a user_id filter: no index
+        # on it (each would cost every insert); created_at serves the retention purge
         await self._col.create_index("created_at")
         # a database from before the inbox lists: built once
         await self.lists.ensure_built(self._col, lambda d: READ if d.get("read_at") else STORED)

@@ -61,3 +61,15 @@ async def test_an_inbox_page_reads_the_list_once(
     finally:
         await client.drop_database(name)
         await client.close()
+
+
+async def test_retention_removes_old_messages_from_the_inbox_and_its_count(
+    fresh_db: object,
+) -> None:
+    messages = MongoMessageRepository(fresh_db)  # type: ignore[arg-type]
+    await messages.ensure_indexes()
+    assert await messages.add_many([message(n) for n in range(4)]) == [True] * 4
+    assert await messages.purge_older_than(T0 + dt.timedelta(minutes=2)) == 2
+    items, unread = await messages.page("u1", unread_only=False, limit=10)
+    assert [m.id for m in items] == ["m3", "m2"] and unread == 2
+    assert await messages.unread_count("u1") == 2

@@ -16,22 +16,12 @@ from shared.auth import PUBLIC, CurrentCaller
 from shared.limits import no_control_chars
 
 router = APIRouter(tags=["sign-up"], generate_unique_id_function=operation_id)
-Email = Annotated[
-    str,
-    Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", examples=["li.na@example.cn"]),
-]
 
 
-class SignUpAdmin(BaseModel):
+class SignUpAdmin(org_uc.Person):
     """The organisation's first admin: the person who signs up."""
 
     model_config = ConfigDict(extra="forbid")
-
-    name: Annotated[str, AfterValidator(no_control_chars)] = Field(
-        min_length=1, max_length=60, examples=["李娜"]
-    )
-    email: Email
-    password: str = Field(min_length=1, max_length=256, repr=False)
 
 
 class SignUpRequest(BaseModel):
@@ -66,7 +56,7 @@ class Confirmed(BaseModel):
 class ResendRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: Email
+    email: org_uc.Email
 
 
 class Rejection(BaseModel):

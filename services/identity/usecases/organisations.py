@@ -28,16 +28,25 @@ from shared.store import Conflict
 log = logging.getLogger(__name__)
 
 
-class NewUser(BaseModel):
+Email = Annotated[
+    str,
+    Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", examples=["zhang.wei@example.cn"]),
+]
+
+
+class Person(BaseModel):
     """A person to create; the password is hashed at once and never stored or echoed."""
 
     name: Annotated[str, AfterValidator(no_control_chars)] = Field(
         min_length=1, max_length=60, examples=["张伟"]
     )
-    email: str = Field(
-        max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", examples=["zhang.wei@example.cn"]
-    )
+    email: Email
     password: str = Field(min_length=1, max_length=256, repr=False)
+
+
+class NewUser(Person):
+    """A person to create with their role in the organisation."""
+
     role: Role = Role.member
 
 

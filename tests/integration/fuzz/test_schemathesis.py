@@ -5,11 +5,13 @@ Each service runs with its own unique prefixes (database, topics), without backg
 consumers or sweepers; schemathesis starts the app's lifespan in its own event loop.
 Examples are few per operation and the organisation type rotates from call to call, so
 the whole module stays within a few minutes on two shared cores. Matching's start loads
-its sentence encoder once (seconds); its indices on the fuzz prefix are deleted after.
+its sentence encoder once (seconds). The databases, indices and topics on the fuzz
+prefixes are deleted after.
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import uuid
 from typing import Any
@@ -24,6 +26,7 @@ from shared.auth import OrgType, Role
 from shared.settings import Settings
 from tests.support.auth import TokenMint, bearer, make_caller
 from tests.support.service_apps import SERVICES, service_app
+from tests.support.topics import drop_topics_under
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 MINT = TokenMint()
@@ -63,6 +66,7 @@ def _drop_databases() -> Any:
     search = OpenSearch(Settings().opensearch_url, timeout=30)
     search.indices.delete(index=f"fz{RUN}*", ignore_unavailable=True)
     search.close()
+    asyncio.run(drop_topics_under(Settings(), f"fz{RUN}"))  # the apps created theirs at start
 
 
 def _check(case: Any) -> None:

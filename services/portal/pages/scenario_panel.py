@@ -73,19 +73,24 @@ async def name_panel(request: Request, scenario_id: str, seen: User) -> Response
     values = {k: str(form.get(k, "")) for k in form}
     experts, sent = experts_of(form)
     rows = rows_shown(form, sent, MIN_ROWS, MAX_ROWS)
+    errors: dict[str, str] = {}
+    status = 200
+    if form.get("more") == "1":  # "add a row": show the form again, nothing is sent
+        rows = min(rows + 1, MAX_ROWS)
+    else:
+        answer = await request.app.state.backend.call(
+            "scenarios", "PUT", f"/scenarios/{scenario_id}/panel", token=seen.token,
+            lang=seen.lang, json={"experts": experts},
+        )  # fmt: skip
+        if answer.status_code == 200:
+            return redirect(request, f"/m/scenarios/{scenario_id}/panel?saved=1", seen)
+        errors = place_errors(field_errors(answer.json()), "experts", sent)
+        status = answer.status_code
+    # the scenario is read only to show the form again (a saved panel redirects)
     s = await _get(request, seen, f"/scenarios/{scenario_id}")
     if not s:
         return render(request, "not_found.html", seen, status=404)
-    if form.get("more") == "1":
-        return await _panel_page(request, seen, s, values, {}, min(rows + 1, MAX_ROWS))
-    answer = await request.app.state.backend.call(
-        "scenarios", "PUT", f"/scenarios/{scenario_id}/panel", token=seen.token,
-        lang=seen.lang, json={"experts": experts},
-    )  # fmt: skip
-    if answer.status_code == 200:
-        return redirect(request, f"/m/scenarios/{scenario_id}/panel?saved=1", seen)
-    errors = place_errors(field_errors(answer.json()), "experts", sent)
-    return await _panel_page(request, seen, s, values, errors, rows, status=answer.status_code)
+    return await _panel_page(request, seen, s, values, errors, rows, status=status)
 
 
 # -- the expert's sheet: conflicts and scores -------------------------------------------

@@ -123,6 +123,15 @@ def test_the_panel_is_named_by_rows_and_a_refusal_lands_on_its_row(portal: Any) 
     assert 'value="u-9"' in again and "机构：示范大学" in again and "专家组已保存。" in again
 
 
+def test_a_saved_panel_redirects_without_reading_the_scenario(portal: Any) -> None:
+    client, backend, _ = portal
+    backend.on("scenarios", "PUT", "/scenarios/scn-1/panel", (200, {}))
+    data = {"csrf": CSRF, "rows": "3", "experts.0.user_id": "u-9", "experts.0.org_id": "org-u"}
+    saved = client.post("/m/scenarios/scn-1/panel", data=data)
+    assert saved.headers["location"] == "/m/scenarios/scn-1/panel?saved=1"
+    assert [(m, p) for _, m, p, _ in backend.sent] == [("PUT", "/scenarios/scn-1/panel")]
+
+
 def test_a_form_without_the_csrf_token_is_refused(portal: Any) -> None:
     client, backend, _ = portal
     page = client.post("/m/scenarios/new", data={**SCENARIO, "csrf": "forged"})

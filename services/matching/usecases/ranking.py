@@ -321,8 +321,9 @@ async def candidate_demands(deps: Deps, supply: Doc, *, earlier: bool = True) ->
         for hit in response["hits"]["hits"]:
             found.setdefault(hit["_id"], hit["_source"])
     before = await deps.repos.matches.ranked_demands_of(supply["id"]) if earlier else []
-    for demand_id in [i for i in before if i not in found]:
-        doc = await deps.search.get(demand_kind, demand_id)
+    missing = [i for i in before if i not in found]
+    docs = await asyncio.gather(*(deps.search.get(demand_kind, i) for i in missing))
+    for demand_id, doc in zip(missing, docs, strict=True):  # read at once, not one by one
         if doc is not None and doc.get("status") == "published":
             found[demand_id] = doc
     # A demand too far from the supply (too few shared words, vectors not similar

@@ -15,7 +15,7 @@ from typing import Any
 
 from pymongo import DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import BulkWriteError
 
 from services.notifications.domain.records import Message
 from shared.keyed_lists import KeyedLists, ListSpec, documents
@@ -54,17 +54,6 @@ class MongoMessageRepository:
         await self._col.create_index("created_at")
         # a database from before the inbox lists: built once
         await self.lists.ensure_built(self._col, lambda d: READ if d.get("read_at") else STORED)
-
-    async def add(self, message: Message) -> bool:
-        """Insert; False when this (event, recipient) already has its message."""
-        doc = {"_id": message.id, **message.model_dump(exclude={"id"})}
-        try:
-            await self._col.insert_one(doc)
-        except DuplicateKeyError:
-            await self._track([doc], STORED)  # a redelivery after a crash mends the entry
-            return False
-        await self._track([doc], STORED)
-        return True
 
     async def add_many(self, messages: list[Message]) -> list[bool]:
         """Insert several in one round trip (unordered); False for a message that exists.

@@ -109,7 +109,7 @@ async def test_an_inbox_message_is_its_readers_only(services: dict[str, Service]
         body="有一条新的匹配", link="/matches", subject_kind="tech_need", subject_id="n-1",
         language="zh", created_at=dt.datetime.now(dt.UTC),
     )  # fmt: skip
-    await notes.app.state.deps.repos.messages.add(message)
+    await notes.app.state.deps.repos.messages.add_many([message])
     colleague = make_caller(OrgType.enterprise, org_id=reader.organisation_id)
     faults: list[str] = []
     for stranger in [colleague, *[make_caller(t) for t in STRANGERS]]:

@@ -9,7 +9,6 @@ go to ``test-artifacts/portal/``.
 from __future__ import annotations
 
 import shutil
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from deploy.local.smtp_sink import MailFolder
 from shared.demo import DEMO_PASSWORD, demo_email
+from tests.support.mail import smtp_sink
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "portal"
@@ -62,16 +61,9 @@ class Portal:
 def mail_sink(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, int]]:
     """This run's own SMTP sink (folder, port): identity mails the sign-up check there, so
     a journey reads its link without depending on the local stack's sink."""
-    from aiosmtpd.controller import Controller
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     folder = tmp_path_factory.mktemp("mail")
-    controller = Controller(MailFolder(folder), hostname="127.0.0.1", port=port)
-    controller.start()
-    yield folder, port
-    controller.stop()
+    with smtp_sink(folder) as port:
+        yield folder, port
 
 
 @pytest.fixture(scope="session")

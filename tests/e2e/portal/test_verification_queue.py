@@ -11,8 +11,6 @@ works by keyboard.
 
 from __future__ import annotations
 
-import email
-import email.policy
 import random
 import re
 import uuid
@@ -27,6 +25,7 @@ from services.identity.domain.credit_code import ALPHABET, check_character
 from tests.e2e.conftest import eventually
 from tests.e2e.portal.conftest import Portal, serious_violations, shoot
 from tests.e2e.portal.test_keyboard_390 import _problems_of
+from tests.support.mail import mails
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(900)]  # set-up included
 PASSWORD = "Sign-Up-E2e-Pass-1"
@@ -56,10 +55,9 @@ def _sign_up(portal: Portal, name: str) -> str:
 
 def _link_token(mail: Path, address: str) -> str:
     def found() -> str | None:
-        for path in mail.glob("*.eml"):
-            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        for message in mails(mail, to=address):
             link = re.search(r"token=(\S+)", message.get_content())
-            if message["To"] == address and link:
+            if link:
                 return unquote(link.group(1))
         return None
 

@@ -21,22 +21,30 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import json
-from collections.abc import Awaitable, Callable, Iterable
+import datetime as dt
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 from pydantic import BaseModel, Field
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from services.matching.domain.pairs import Pair, pair_id
+from services.matching import events
+from services.matching.domain.pairs import (
+    Pair,
+    PairChange,
+    PairState,
+    deactivated,
+    pair_id,
+    unranked,
+)
+from shared.events import Envelope
 from shared.store import Conflict, MongoAggregateStore, Versioned
 
 Doc = dict[str, Any]
-__all__ = ["Conflict", "MongoMatchRepository", "PairState", "Ranking", "pair_id"]
+__all__ = ["Conflict", "MongoMatchRepository", "Ranking", "pair_id"]
 
 
 class RankingState(BaseModel):
@@ -70,19 +78,29 @@ async def _duplicates(write: Awaitable[Any]) -> list[int]:
     return []
 
 
-def explanation_digest(explanation: Doc) -> str:
-    """A short digest of a stored explanation (what the ranking state compares)."""
-    text = json.dumps(explanation, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+def _pair(found: Versioned[Pair]) -> Pair:
+    """The stored pair at the version read (the store keeps ``Pair.version`` equal)."""
+    if found.state.version == found.version:
+        return found.state
+    return found.state.model_copy(update={"version": found.version})
 
 
-class PairState(NamedTuple):
-    """What a ranking needs to know of a stored, active pair to leave it alone."""
-
-    rank: int
-    score: float
-    digest: str
-    supply_org_id: str
+def _envelopes(change: PairChange) -> list[Envelope]:
+    """The ``matching.match.suggested`` events of a change, one per side told."""
+    p = change.pair
+    fields = {
+        "_id": p.id, "demand_id": p.demand_id, "demand_kind": p.demand_kind,
+        "demand_org_id": p.demand_org_id, "supply_id": p.supply_id,
+        "supply_kind": p.supply_kind, "supply_org_id": p.supply_org_id,
+        "score": p.score, "rank": p.rank,
+    }  # fmt: skip
+    return [
+        events.pair_suggested(
+            fields, reason=s.reason, previous_rank=s.previous_rank, summary=s.summary,
+            version=change.version + 1, side=s.side,
+        )
+        for s in change.suggestions
+    ]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -225,39 +243,41 @@ class MongoMatchRepository:
         found = await self.pairs.get(match_id)
         return _doc(found) if found else None
 
-    async def load(self, ids: Iterable[str]) -> dict[str, Doc]:
+    async def load(self, ids: Iterable[str]) -> dict[str, Pair]:
+        """The stored pairs among ``ids`` (absent ones are left out)."""
         # One lookup per id: FerretDB 1.x serves ``{_id: x}`` from its primary key but
         # scans the whole collection for ``{_id: {$in: [...]}}``.
-        found = await asyncio.gather(*(self.get(i) for i in ids))
-        return {d["_id"]: d for d in found if d is not None}
+        found = await asyncio.gather(*(self.pairs.get(i) for i in ids))
+        return {f.state.id: _pair(f) for f in found if f is not None}
 
-    async def write_batch(self, changes: list[tuple[str, int, Doc, list[Any]]]) -> list[str]:
-        """Save each pair's new state (``doc``) at the version it was read at (0: new) with
-        its events; the saves of one batch are group-committed. Returns the ids that lost
-        a race (another writer saved that version first), for the caller to decide again."""
+    async def write(self, changes: Sequence[PairChange]) -> list[str]:
+        """Save each change's pair at the version it was read at (0: new) with its
+        suggestions as events; the saves of one batch are group-committed. New pairs are
+        linked first: a crash after the links leaves a link to a missing pair, which is
+        harmless. Returns the ids that lost a race (another writer saved that version
+        first), for the caller to decide again."""
+        await self.links.add((c.pair.demand_id, c.pair.supply_id) for c in changes if c.is_new)
 
-        async def save(mid: str, version: int, doc: Doc, envelopes: list[Any]) -> str | None:
-            pair = Pair.model_validate({**doc, "id": mid})
+        async def save(change: PairChange) -> str | None:
             try:
-                await self.pairs.save(mid, pair, version, envelopes)
+                await self.pairs.save(change.id, change.pair, change.version, _envelopes(change))
             except Conflict:
-                return mid
+                return change.id
             return None
 
-        lost = await asyncio.gather(*(save(*c) for c in changes))
+        lost = await asyncio.gather(*(save(c) for c in changes))
         return [mid for mid in lost if mid is not None]
 
-    async def change(self, match_id: str, decide: Callable[[Doc], Doc | None]) -> bool:
+    async def change(self, match_id: str, decide: Callable[[Pair], Pair | None]) -> bool:
         """Apply ``decide(pair) -> new pair | None`` (None: leave it) from the current
         version, deciding again after a lost race. True when a change was saved."""
         for _ in range(8):
             found = await self.pairs.get(match_id)
             if found is None:
                 return False
-            new = decide(_doc(found))
-            if new is None:
+            pair = decide(_pair(found))
+            if pair is None:
                 return False
-            pair = Pair.model_validate({**new, "id": match_id})
             try:
                 await self.pairs.save(match_id, pair, found.version)
             except Conflict:
@@ -299,45 +319,31 @@ class MongoMatchRepository:
             return
         raise Conflict("ranking", demand_id, -1)
 
-    async def drop_from_ranking(self, ids: Iterable[str], now: Any) -> list[str]:
+    async def drop_from_ranking(self, ids: Iterable[str], now: dt.datetime) -> list[str]:
         """Pairs no longer in their demand's ranking lose their rank (kept, not deleted)."""
-
-        def unrank(pair: Doc) -> Doc | None:
-            return None if pair.get("rank") is None else {**pair, "rank": None, "updated_at": now}
-
         ids = list(ids)
-        done = await asyncio.gather(*(self.change(i, unrank) for i in ids))
+        done = await asyncio.gather(*(self.change(i, lambda p: unranked(p, now)) for i in ids))
         return [i for i, d in zip(ids, done, strict=True) if d]
-
-    async def link(self, pairs: Iterable[tuple[str, str]]) -> None:
-        """Record new (demand id, supply id) pairs in the links, before the pairs are written."""
-        await self.links.add(pairs)
 
     async def counterparts(self, side: str, record_id: str) -> list[str]:
         """Every counterpart the ``side`` ("demand" / "supply") record ever had a pair
         with, from the links (reads by ``_id``)."""
         return await self.links.of(side, record_id)
 
-    async def deactivate(self, ids: Iterable[str], now: Any) -> list[str]:
+    async def deactivate(self, ids: Iterable[str], now: dt.datetime) -> list[str]:
         """The active pairs among ``ids`` leave the results; returns them. Pairs are read
         and changed by ``_id``: a filter on ``demand_id`` / ``supply_id`` scans the whole
         collection on FerretDB 1.x."""
-
-        def leave(pair: Doc) -> Doc | None:
-            if not pair.get("active"):
-                return None
-            return {**pair, "active": False, "rank": None, "updated_at": now}
-
         ids = list(ids)
-        done = await asyncio.gather(*(self.change(i, leave) for i in ids))
+        done = await asyncio.gather(*(self.change(i, lambda p: deactivated(p, now)) for i in ids))
         return [i for i, d in zip(ids, done, strict=True) if d]
 
     async def ranked_demands_of(self, supply_id: str) -> list[str]:
         """Demands whose ranking holds ``supply_id``: its links, then each pair by ``_id``."""
         demands = await self.links.of("supply", supply_id)
-        found = await asyncio.gather(*(self.get(pair_id(d, supply_id)) for d in demands))
+        found = await asyncio.gather(*(self.pairs.get(pair_id(d, supply_id)) for d in demands))
         return sorted(
-            d for d, doc in zip(demands, found, strict=True) if doc and doc.get("rank") is not None
+            d for d, f in zip(demands, found, strict=True) if f and f.state.rank is not None
         )
 
     async def listing(

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from services.matching.domain.errors import Forbidden, NotFound
-from services.matching.domain.feedback import HISTORY_FOR, Feedback, dismissed_after
-from services.matching.storage.matches import pair_id
+from services.matching.domain.feedback import Feedback, with_feedback
+from services.matching.domain.pairs import Side, pair_id
 from services.matching.usecases import Deps
 from shared.auth import Caller
 
@@ -60,34 +60,19 @@ async def give_feedback(
     """Either side marks a pair for itself; ``not_relevant`` dismisses it for good for
     that side (the demander's list, or the supplier's suggestions)."""
     pair = await get_match(deps, caller, demand_id, supply_id)
+    side: Side
     if caller.organisation_id == pair["demand_org_id"]:
-        side, said, at, gone = "demand", "feedback", "feedback_at", "dismissed"
+        side = "demand"
     elif caller.organisation_id == pair["supply_org_id"]:
-        side, said, at, gone = "supply", "supply_feedback", "supply_feedback_at", "supply_dismissed"
+        side = "supply"
     else:
         raise Forbidden("match", "not_a_party", "only the demander or the supplier gives feedback",
                         "只有需求方或供给方可以反馈")  # fmt: skip
     now = deps.clock()
-
-    def mark(current: Doc) -> Doc | None:
-        if current.get(said) == feedback.value:
-            return None  # said already: nothing to change
-        entry = {
-            "action": HISTORY_FOR[feedback].value,
-            "at": now,
-            "by_user_id": caller.user_id,
-            "side": side,
-        }
-        return {
-            **current,
-            said: feedback.value,
-            at: now,
-            gone: dismissed_after(feedback, bool(current.get(gone))),
-            "updated_at": now,
-            "history": [*current.get("history", []), entry],
-        }
-
-    await deps.repos.matches.change(pair_id(demand_id, supply_id), mark)
+    await deps.repos.matches.change(
+        pair_id(demand_id, supply_id),
+        lambda current: with_feedback(current, side, feedback, caller.user_id, now),
+    )
     return await get_match(deps, caller, demand_id, supply_id)
 
 

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
-from services.matching import events
-from services.matching.domain.suggestions import (
-    Reason,
-    SuggestionPolicy,
+from services.matching.domain.pairs import (
+    PairChange,
+    PairState,
+    Planned,
     decide,
-    relevant_enough,
-    summary,
+    pair_id,
+    same_state,
 )
+from services.matching.domain.suggestions import SuggestionPolicy, relevant_enough
 from services.matching.ranking import (
     PAIRS,
     REVERSE_PAIRS,
@@ -33,13 +34,7 @@ from services.matching.ranking import (
 )
 from services.matching.ranking.explain import text_overlap
 from services.matching.sources import MARKETS
-from services.matching.storage.matches import (
-    Conflict,
-    PairState,
-    Ranking,
-    explanation_digest,
-    pair_id,
-)
+from services.matching.storage.matches import Conflict, Ranking
 from services.matching.usecases import Deps
 
 Doc = dict[str, Any]
@@ -99,123 +94,14 @@ def match_body(demand: Doc, size: int) -> Doc:
     return body
 
 
-def _close(before: float | None, now: float, tolerance: float) -> bool:
-    """Scores within ``tolerance`` (relative) are the same pair state: every new document
-    shifts BM25 statistics a little, and rewriting every pair for that is the "small
-    update" the suggestion rule must ignore."""
-    if before is None:
-        return False
-    return abs(before - now) <= tolerance * max(abs(before), abs(now), 1e-9)
-
-
-class Planned(NamedTuple):
-    """One ranked hit, decided: its pair id, rank, hit, explanation and score."""
-
-    mid: str
-    rank: int
-    hit: Doc
-    explanation: Doc
-    digest: str
-    score: float
-
-    @property
-    def supply_org_id(self) -> str:
-        return str(self.hit["_source"].get("owner_org_id", ""))
-
-    def state(self) -> PairState:
-        return PairState(self.rank, self.score, self.digest, self.supply_org_id)
-
-
 def planned(demand: Doc, ranked: list[Doc]) -> list[Planned]:
-    out = []
-    for rank, hit in enumerate(ranked, start=1):
-        supply = hit["_source"]
-        explanation = stored_explanation(demand, supply, hit)
-        out.append(
-            Planned(
-                pair_id(demand["id"], supply["id"]), rank, hit, explanation,
-                explanation_digest(explanation), float(hit.get("_score") or 0.0),
-            )
-        )  # fmt: skip
-    return out
-
-
-def _same_state(deps: Deps, stored: PairState | None, p: Planned) -> bool:
-    """Whether a pair whose stored state is ``stored`` needs no write for ``p``."""
-    return (
-        stored is not None
-        and stored.rank == p.rank
-        and _close(stored.score, p.score, deps.policy.score_tolerance)
-        and stored.digest == p.digest
-        and stored.supply_org_id == p.supply_org_id
-    )
-
-
-def _plan(deps: Deps, demand: Doc, p: Planned, prev: Doc | None) -> tuple[Doc | None, list[Any]]:
-    """Decide one pair: its new state (None: the stored one stands) and its events."""
-    supply = p.hit["_source"]
-    mid, rank, explanation, score = p.mid, p.rank, p.explanation, p.score
-    unchanged = (
-        prev is not None
-        and prev.get("active")
-        and prev.get("rank") == rank
-        and _close(prev.get("score"), score, deps.policy.score_tolerance)
-        and prev.get("explanation") == explanation
-        and prev.get("supply_org_id") == supply.get("owner_org_id", "")
-    )
-    if unchanged:
-        return None, []
-    now = deps.clock()
-    fields: Doc = {
-        "demand_id": demand["id"],
-        "demand_kind": demand["kind"],
-        "demand_org_id": demand.get("owner_org_id", ""),
-        "supply_id": supply["id"],
-        "supply_kind": supply["kind"],
-        "supply_org_id": supply.get("owner_org_id", ""),
-        "market": MARKETS[demand["kind"]],
-        "score": score,
-        "rank": rank,
-        "explanation": explanation,
-        "active": True,
-        "updated_at": now,
-    }
-    version = (prev["version"] if prev else 0) + 1
-    suggested_rank = prev.get("suggested_rank") if prev else None
-    reason = decide(
-        deps.policy,
-        rank=rank,
-        suggested_rank=suggested_rank,
-        dismissed=bool(prev and prev.get("dismissed")),
-    )
-    envelopes: list[Any] = []
-    history = list(prev.get("history") or []) if prev else []
-    if reason is not None:
-        previous = suggested_rank if reason is Reason.rose else None
-        fields |= {"suggested_rank": rank, "last_suggested_at": now}
-        text = summary(reason, rank, previous, explanation["matched_terms"])
-        # both sides hear of the pair, each unless it said "not interested" for itself
-        sides = ["demand"]
-        if fields["supply_org_id"] and not (prev and prev.get("supply_dismissed")):
-            sides.append("supply")
-        envelopes += [
-            events.pair_suggested(
-                {"_id": mid, **fields}, reason=reason, previous_rank=previous,
-                summary=text, version=version, side=side,
-            )
-            for side in sides
-        ]  # fmt: skip
-        history.append({"action": "suggested", "at": now, "rank": rank, "reason": reason.value})
-    if prev is None:
-        start: Doc = {
-            "created_at": now,
-            "suggested_rank": None,
-            "feedback": None,
-            "dismissed": False,
-        }
-        return {**start, **fields, "history": history}, envelopes
-    base = {k: v for k, v in prev.items() if k not in {"_id", "version"}}
-    return {**base, **fields, "history": history}, envelopes
+    """The pairs ``demand``'s ranked hits would be, in rank order, with their explanations."""
+    market = MARKETS[demand["kind"]]
+    return [
+        Planned.of(demand, hit, rank=rank, market=market,
+                   explanation=stored_explanation(demand, hit["_source"], hit))
+        for rank, hit in enumerate(ranked, start=1)
+    ]  # fmt: skip
 
 
 async def store_ranking(deps: Deps, demand: Doc, hits: list[Doc]) -> RankingResult:
@@ -236,44 +122,39 @@ async def _store_ranking(deps: Deps, demand: Doc, hits: list[Doc]) -> RankingRes
     """Only pairs whose stored state differs from the new ranking are read and written:
     the demand's ranking (one read by ``_id``) says which; a re-ranking that changes
     nothing reads that one document and writes nothing."""
-    repo = deps.repos.matches
-    hits = [h for h in hits if relevant(deps.policy, demand, h["_source"])]
+    repo, policy = deps.repos.matches, deps.policy
+    hits = [h for h in hits if relevant(policy, demand, h["_source"])]
     result = RankingResult(demands=1, pairs=len(hits))
     plans = planned(demand, hits)
     before = await repo.ranking(demand["id"])
     state = {
-        p.mid: before.state[p.mid] for p in plans if _same_state(deps, before.state.get(p.mid), p)
+        p.id: before.state[p.id] for p in plans if same_state(policy, before.state.get(p.id), p)
     }
-    pending = {p.mid: p for p in plans if p.mid not in state}
+    pending = {p.id: p for p in plans if p.id not in state}
     attempts = 0
     while pending:
         attempts += 1
         if attempts > MAX_RETRIES:
             raise RuntimeError(f"pairs of {demand['id']} kept changing under us: {list(pending)}")
         existing = await repo.load(pending)
-        changes, new_pairs = [], []
+        now = deps.clock()
+        changes: list[PairChange] = []
         for mid, p in pending.items():
-            prev = existing.get(mid)
-            doc, envs = _plan(deps, demand, p, prev)
-            if doc is None:  # the document holds this state already
-                score = float(prev["score"]) if prev is not None else p.score
+            previous = existing.get(mid)
+            change = decide(policy, previous, p, now)
+            if change is None:  # the document holds this state already
+                score = previous.score if previous is not None else p.score
                 state[mid] = PairState(p.rank, score, p.digest, p.supply_org_id)
                 continue
-            changes.append((mid, prev["version"] if prev else 0, doc, envs))
-            if prev is None:
-                new_pairs.append((demand["id"], doc["supply_id"]))
-            if envs:
-                result.suggested.append(mid)
-        # links first: a crash after them leaves a link to a missing pair, which is harmless
-        await repo.link(new_pairs)
-        lost = await repo.write_batch(changes)
+            changes.append(change)
+        lost = await repo.write(changes)
         result.written += len(changes) - len(lost)
-        result.suggested = [m for m in result.suggested if m not in lost]
+        result.suggested += [c.id for c in changes if c.suggestions and c.id not in lost]
         for mid in set(pending) - set(lost):
             if mid not in state:
                 state[mid] = pending[mid].state()
         pending = {mid: pending[mid] for mid in lost}
-    ids = tuple(p.mid for p in plans)
+    ids = tuple(p.id for p in plans)
     await repo.drop_from_ranking(set(before.ranked) - set(ids), deps.clock())
     await repo.save_ranking(demand["id"], before, Ranking(ranked=ids, state=state))
     return result

@@ -90,7 +90,9 @@ async def test_a_suppliers_not_interested_silences_only_the_supplier(deps: Deps)
     pair = await deps.repos.matches.get(mid)
     assert pair is not None and pair["supply_dismissed"] and not pair["dismissed"]
     # the pair rises again for the demander: the demander hears, the supplier does not
-    await deps.repos.matches.change(mid, lambda p: {**p, "suggested_rank": 10, "rank": 10})
+    await deps.repos.matches.change(
+        mid, lambda p: p.model_copy(update={"suggested_rank": 10, "rank": 10})
+    )
     await deps.repos.matches.forget_ranking(first.id)
     before = len(await pending_events(deps))
     await apply_change(deps, change(first, "updated", version=2))

@@ -27,8 +27,8 @@ def test_matching_subscribes_to_closed_events() -> None:
 
 
 def test_a_small_score_drift_is_not_a_change() -> None:
-    from services.matching.usecases.ranking import _close
+    from services.matching.domain.pairs import close
 
-    assert _close(10.0, 10.4, 0.05)
-    assert not _close(10.0, 11.0, 0.05)
-    assert not _close(None, 1.0, 0.05)
+    assert close(10.0, 10.4, 0.05)
+    assert not close(10.0, 11.0, 0.05)
+    assert not close(None, 1.0, 0.05)

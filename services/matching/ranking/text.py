@@ -4,6 +4,15 @@ OpenSearch here has no Chinese word segmenter (no smartcn, no ik), so jieba runs
 the service: documents carry a pre-segmented, space-joined copy of each text field,
 analysed in the engine by whitespace + lowercase only, and queries are segmented
 by the same function before they are sent.
+
+Speed: jieba cuts a text into blocks first (runs of CJK, Latin letters, digits and
+``+#&._%-``) and segments each block on its own. A block of Chinese characters only —
+nearly all of the text — goes to ``rjieba`` (jieba-rs: the same dictionary, DAG and
+HMM, ~15x faster), which gives jieba's words exactly on such blocks (checked on every
+dev and bench text and on 60,000 random strings of dictionary words; a unit test
+keeps checking). Mixed blocks (``RISC-V``, ``PM2.5``, ``A轮``) stay with jieba:
+jieba-rs treats ``-``, ``.`` and ``_`` inside Latin words differently. So the words are
+jieba's, and indices built before need no reindex.
 """
 
 from __future__ import annotations
@@ -14,8 +23,13 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import jieba
+import rjieba
 
 jieba.setLogLevel(logging.WARNING)
+
+# jieba's own block pattern, and the blocks rjieba is given
+_BLOCK: re.Pattern[str] = jieba.re_han_default
+_HAN_ONLY = re.compile("[\u4e00-\u9fd5]+", re.U)
 
 # Function words carry no topical signal; a general list, not tuned on any data.
 _STOPWORDS_TEXT = """
@@ -38,6 +52,23 @@ def _tokenizer() -> jieba.Tokenizer:
     return tok
 
 
+def words(text: str, *, search_mode: bool = True) -> list[str]:
+    """jieba's ``cut_for_search`` (or ``cut``) of ``text`` (see the module doc), before
+    the filter of ``tokens`` (whitespace may come out split differently: it is dropped)."""
+    tok = _tokenizer()
+    out: list[str] = []
+    for blk in _BLOCK.split(text):
+        if not blk:
+            continue
+        if _HAN_ONLY.fullmatch(blk):
+            out += rjieba.cut_for_search(blk, True) if search_mode else rjieba.cut(blk, True)
+        elif _BLOCK.fullmatch(blk):
+            out += tok.cut_for_search(blk) if search_mode else tok.cut(blk)
+        else:  # between blocks jieba yields every character alone (the filter drops most)
+            out += blk
+    return out
+
+
 def tokens(text: str, *, search_mode: bool = True) -> list[str]:
     """Lower-cased word tokens of ``text`` without punctuation and function words.
 
@@ -47,10 +78,8 @@ def tokens(text: str, *, search_mode: bool = True) -> list[str]:
     """
     if not text:
         return []
-    tok = _tokenizer()
-    words = tok.cut_for_search(text) if search_mode else tok.cut(text)
     out: list[str] = []
-    for w in words:
+    for w in words(text, search_mode=search_mode):
         w = w.strip().lower()
         if not w or w in STOPWORDS or not _TOKEN_OK.search(w):
             continue

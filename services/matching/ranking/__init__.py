@@ -4,8 +4,10 @@
 - ``mappings.index_definition(kind)``: settings + mappings (cjk bigrams, jieba words,
   typed constraint fields, a percolator field on demand indices).
 - ``projection.to_index_doc(record)``: record → indexed document.
-- ``query.build_match_query(demand)`` / ``build_reverse_query(supply)`` /
-  ``build_percolate_query(supply)``: search bodies; hard constraints are filters.
+- ``query.build_match_query(demand)`` / ``build_reverse_query(supply)``: search bodies;
+  hard constraints are filters. A demand's standing interest in new supply:
+  ``build_percolate_query(supply)`` (its words) and ``build_semantic_reverse_query(supply)``
+  (its vector), whose hits ``standing_hits`` keeps when the constraints and gates hold.
 - ``explain.explain(demand, supply)``: constraints passed/failed and text overlap.
 - ``semantic``: the sentence model (loaded once per process, vectors cached by content
   hash) and the rank_feature arithmetic that scores the vectors in the engine.
@@ -23,6 +25,9 @@ from .query import (
     build_match_query,
     build_percolate_query,
     build_reverse_query,
+    build_semantic_reverse_query,
+    standing_admits,
+    standing_hits,
     standing_query,
 )
 
@@ -36,6 +41,7 @@ __all__ = [
     "build_match_query",
     "build_percolate_query",
     "build_reverse_query",
+    "build_semantic_reverse_query",
     "check_all",
     "counterpart",
     "explain",
@@ -43,6 +49,8 @@ __all__ = [
     "index_name",
     "is_demand",
     "semantic",
+    "standing_admits",
+    "standing_hits",
     "standing_query",
     "to_index_doc",
 ]

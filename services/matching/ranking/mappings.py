@@ -71,8 +71,9 @@ def mappings(kind: str) -> dict[str, Any]:
     # ``semantic``), kept compact in _source for building queries from a stored record
     props["semantic"] = {"type": "rank_features"}
     props["embedding"] = {"type": "binary"}
-    # sign tokens of a percolated document's vector (never stored: see query.standing_query)
-    props["semantic_signs"] = {"type": "text", "analyzer": "whitespace", "norms": False}
+    # every word of a percolated document's text, what standing queries meet (never
+    # stored: see query.standing_query)
+    props["words_seg"] = {"type": "text", "analyzer": "seg_words", "norms": False}
     if is_demand(kind):
         props["standing_query"] = {"type": "percolator"}
     return {"dynamic": False, "_source": {"excludes": ["semantic"]}, "properties": props}

@@ -1,5 +1,6 @@
 """The ranking core on the real OpenSearch: counterparts found, constraints exclude,
-the percolator finds standing demands for a new supply with constraints applied."""
+standing demands found for a new supply (percolator and vector query) with the
+constraints applied."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from services.matching.ranking import (
     build_match_query,
     build_percolate_query,
     build_reverse_query,
+    build_semantic_reverse_query,
     explain,
     index_definition,
     index_name,
+    standing_hits,
     to_index_doc,
 )
 from shared.settings import get_settings
@@ -135,15 +138,33 @@ def test_percolator_finds_the_demand_for_a_new_supply(engine, supply_kind: str) 
     assert ids == [DEMANDS[demand_kind]["id"]]
 
 
+def _standing(client: OpenSearch, index: str, supply: dict) -> list[str]:
+    """The demands whose standing interest admits ``supply``, as the service finds them."""
+    doc = to_index_doc(supply)
+    percolated = client.search(index=index, body=build_percolate_query(doc))["hits"]["hits"]
+    body = build_semantic_reverse_query(doc)
+    nearest = client.search(index=index, body=body)["hits"]["hits"] if body else []
+    found = standing_hits(doc, [h["_source"] for h in percolated], [h["_source"] for h in nearest])
+    return [d["id"] for d in found]
+
+
+@pytest.mark.parametrize("supply_kind", list(REVERSE_PAIRS))
+def test_standing_interest_finds_the_demand_for_a_new_supply(engine, supply_kind: str) -> None:
+    client, names = engine
+    demand_kind = REVERSE_PAIRS[supply_kind]
+    new = variant(SUPPLIES[supply_kind], "new")
+    assert _standing(client, names[demand_kind], new) == [DEMANDS[demand_kind]["id"]]
+
+
 @pytest.mark.parametrize(
     ("demand_kind", "name", "attrs"), [(k, n, a) for k, vs in VIOLATIONS.items() for n, a in vs]
 )
-def test_percolator_applies_the_hard_constraints(
+def test_standing_interest_applies_the_hard_constraints(
     engine, demand_kind: str, name: str, attrs
 ) -> None:
     client, names = engine
     new = variant(SUPPLIES[PAIRS[demand_kind]], f"new-bad-{name}", **attrs)
-    assert _ids(client.search(index=names[demand_kind], body=build_percolate_query(new))) == []
+    assert _standing(client, names[demand_kind], new) == []
     reverse = client.search(index=names[demand_kind], body=build_reverse_query(new))
     assert _ids(reverse) == []
 
@@ -154,3 +175,4 @@ def test_percolator_ignores_unrelated_supply(engine) -> None:
     assert (
         _ids(client.search(index=names["tech_need"], body=build_percolate_query(unrelated))) == []
     )
+    assert _standing(client, names["tech_need"], unrelated) == []

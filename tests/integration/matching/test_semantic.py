@@ -1,6 +1,6 @@
 """The semantic stage on the real OpenSearch: the engine adds exactly the weighted dot
 product to the top hits, the vector stays out of ``_source`` except in compact form,
-and the percolator's vector gate admits a paraphrase that shares too few words."""
+and a demand's standing vector gate admits a paraphrase that shares too few words."""
 
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ from services.matching.ranking import (
     DEFAULT_PARAMS,
     build_match_query,
     build_percolate_query,
+    build_semantic_reverse_query,
     index_definition,
     semantic,
-    standing_query,
+    standing_hits,
     to_index_doc,
 )
 from shared.settings import get_settings
@@ -48,16 +49,8 @@ def engine() -> Iterator[tuple[OpenSearch, str, str]]:
     client.indices.create(index=demand, body=index_definition("procurement_need"))
     for rec in (SUPPLIES["product"], PARAPHRASE):
         client.index(index=supply, id=rec["id"], body=to_index_doc(rec))
-    doc = to_index_doc(DEMANDS["procurement_need"], with_standing_query=False)
-    words_only = DEFAULT_PARAMS.but(standing_sign_agreement=0)
-    client.index(
-        index=demand, id="with-vector-gate", body={**doc, "standing_query": standing_query(doc)}
-    )
-    client.index(
-        index=demand,
-        id="words-only",
-        body={**doc, "standing_query": standing_query(doc, words_only)},
-    )
+    doc = to_index_doc(DEMANDS["procurement_need"])
+    client.index(index=demand, id=doc["id"], body=doc)
     client.indices.refresh(index=f"{supply},{demand}")
     yield client, supply, demand
     client.indices.delete(index=f"{supply},{demand}", ignore_unavailable=True)
@@ -92,10 +85,22 @@ def test_features_are_indexed_but_not_returned(engine) -> None:
     assert "semantic" not in src and len(src["embedding"]) == 1368
 
 
+def _standing(client: OpenSearch, index: str, supply: dict, params=DEFAULT_PARAMS) -> set[str]:
+    doc = to_index_doc(supply)
+    percolated = client.search(index=index, body=build_percolate_query(doc))["hits"]["hits"]
+    body = build_semantic_reverse_query(doc, params=params)
+    nearest = client.search(index=index, body=body)["hits"]["hits"] if body else []
+    sources = [h["_source"] for h in percolated], [h["_source"] for h in nearest]
+    return {d["id"] for d in standing_hits(doc, *sources, params=params)}
+
+
 def test_vector_gate_admits_a_paraphrase_the_word_gate_misses(engine) -> None:
     client, _, demand = engine
-    hits = _scores(client, demand, build_percolate_query(to_index_doc(PARAPHRASE)))
-    assert set(hits) == {"with-vector-gate"}
+    words = _scores(client, demand, build_percolate_query(to_index_doc(PARAPHRASE)))
+    assert words == {}, "the paraphrase shares too few words for the percolator"
+    assert _standing(client, demand, PARAPHRASE) == {DEMANDS["procurement_need"]["id"]}
+    words_only = DEFAULT_PARAMS.but(standing_sign_agreement=0)
+    assert _standing(client, demand, PARAPHRASE, words_only) == set()
 
 
 def test_vector_gate_keeps_unrelated_supply_out(engine) -> None:
@@ -107,4 +112,4 @@ def test_vector_gate_keeps_unrelated_supply_out(engine) -> None:
         "description": "佩戴在奶牛颈部，监测活动量和反刍，提示发情与疾病。",
         "keywords": ["牧场", "奶牛", "项圈"],
     }
-    assert _scores(client, demand, build_percolate_query(to_index_doc(unrelated))) == {}
+    assert _standing(client, demand, unrelated) == set()

@@ -15,13 +15,15 @@ from services.matching.ranking import (
     counterpart,
     index_definition,
     index_name,
+    standing_admits,
+    standing_hits,
     standing_query,
     to_index_doc,
 )
 from services.matching.ranking.constraints import forward_filters
 from services.matching.ranking.text import segment, tokens
 
-from .records import DEMANDS, SUPPLIES
+from .records import DEMANDS, SUPPLIES, VIOLATIONS, variant
 
 pytestmark = pytest.mark.unit
 
@@ -119,15 +121,30 @@ def test_reverse_query_targets_the_demand_kind(supply_kind: str) -> None:
 
 
 @pytest.mark.parametrize("demand_kind", list(PAIRS))
-def test_standing_query_carries_the_forward_filters(demand_kind: str) -> None:
+def test_standing_query_is_one_word_gate_the_percolator_can_narrow(demand_kind: str) -> None:
     doc = to_index_doc(DEMANDS[demand_kind], with_standing_query=False)
-    sq = standing_query(doc)
-    assert sq["bool"]["filter"][1:] == forward_filters(doc)
-    gates = sq["bool"]["should"]
-    assert sq["bool"]["minimum_should_match"] == 1
-    assert [next(iter(g)) for g in gates] == ["multi_match", "match"], (
-        "a word gate or a vector gate keeps unrelated supply from waking the demand"
-    )
+    gate = standing_query(doc)["match"]["words_seg"]
+    assert gate["minimum_should_match"] == "2"
+    words = gate["query"].split()
+    assert words and set(words) <= set(f"{doc['title_seg']} {doc['keywords_seg']}".split())
+
+
+@pytest.mark.parametrize(
+    ("demand_kind", "name", "attrs"), [(k, n, a) for k, vs in VIOLATIONS.items() for n, a in vs]
+)
+def test_standing_interest_checks_every_hard_constraint(demand_kind: str, name: str, attrs) -> None:
+    demand = to_index_doc(DEMANDS[demand_kind], with_standing_query=False)
+    fits = to_index_doc(SUPPLIES[PAIRS[demand_kind]])
+    breaks = to_index_doc(variant(SUPPLIES[PAIRS[demand_kind]], f"bad-{name}", **attrs))
+    assert standing_admits(demand, fits)
+    assert not standing_admits(demand, breaks), name
+    assert standing_hits(breaks, [demand], [demand]) == []
+
+
+def test_a_demand_is_admitted_once_words_first() -> None:
+    demand = to_index_doc(DEMANDS["tech_need"], with_standing_query=False)
+    supply = to_index_doc(SUPPLIES["tech_offer"])
+    assert standing_hits(supply, [demand], [demand]) == [demand]
 
 
 def test_percolate_query_sends_the_projected_supply() -> None:
@@ -135,3 +152,11 @@ def test_percolate_query_sends_the_projected_supply() -> None:
     perc = body["query"]["bool"]["must"][0]["percolate"]
     assert perc["field"] == "standing_query"
     assert perc["document"]["ask_cny"] == 20000000
+    doc = to_index_doc(SUPPLIES["pitch"])
+    every = {
+        *doc["title_seg"].split(),
+        *doc["keywords_seg"].split(),
+        *doc["description_seg"].split(),
+    }
+    assert set(perc["document"]["words_seg"].split()) == every
+    assert "semantic" not in perc["document"], "the features are not a percolated field"

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from services.matching.ranking import DEFAULT_PARAMS, build_match_query, semantic, to_index_doc
-from services.matching.ranking.query import standing_query
+from services.matching.ranking.query import sign_agreement, standing_admits, standing_hits
 
 from .records import DEMANDS, SUPPLIES
 
@@ -92,13 +92,15 @@ def test_a_record_stored_without_a_vector_still_gets_one() -> None:
     assert "rank_feature" in json.dumps(build_match_query(doc)["rescore"])
 
 
-def test_standing_query_vector_gate_reads_sign_tokens() -> None:
+def test_sign_agreement_is_the_share_of_the_demands_largest_dimensions() -> None:
     doc = to_index_doc(DEMANDS["scenario"], with_standing_query=False)
-    gate = standing_query(doc)["bool"]["should"][1]["match"]["semantic_signs"]
-    tokens = gate["query"].split()
-    assert len(tokens) == DEFAULT_PARAMS.standing_sign_dims
-    assert gate["minimum_should_match"] == int(np.ceil(0.7 * len(tokens)))
-    same = semantic.sign_tokens(semantic.vector_of(doc))
-    assert set(tokens) <= set(same), "a record agrees with itself on every sign"
-    without = standing_query(doc, DEFAULT_PARAMS.but(standing_sign_agreement=0))
-    assert len(without["bool"]["should"]) == 1
+    assert sign_agreement(doc, doc, DEFAULT_PARAMS.standing_sign_dims) == 1.0
+    flipped = {**doc, "embedding": semantic.encode_vector(-semantic.vector_of(doc))}
+    assert sign_agreement(doc, flipped, DEFAULT_PARAMS.standing_sign_dims) == 0.0
+    assert standing_admits(doc, doc, by_vector=True) is False, "a scenario is no capability"
+    capability = to_index_doc(SUPPLIES["capability"])
+    share = sign_agreement(doc, capability, DEFAULT_PARAMS.standing_sign_dims)
+    gate = DEFAULT_PARAMS.standing_sign_agreement
+    assert standing_admits(doc, capability, by_vector=True) is (share >= gate)
+    off = DEFAULT_PARAMS.but(standing_sign_agreement=0)
+    assert standing_hits(capability, [], [doc], params=off) == [], "the vector gate is off"

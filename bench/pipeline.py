@@ -110,6 +110,36 @@ def settings_from(status: dict[str, Any]) -> Settings:
     )
 
 
+def engine_times(url: str) -> dict[str, float]:
+    """Seconds OpenSearch's threads spent so far per (index group, kind of work): the
+    node's own counters, so a step's split inside the engine is a difference of two."""
+    found = httpx.get(f"{url}/_stats/search,indexing,refresh,merge?level=indices", timeout=30)
+    out: dict[str, float] = {}
+    for name, stats in found.json().get("indices", {}).items():
+        group = (
+            re.sub(r"^.*?-matching-|-v\d+$|-[0-9a-f]{10}$", "", name)
+            if "-matching-" in name
+            else "other"
+        )
+        t = stats["total"]
+        for work, ms_ in (
+            ("query", t["search"]["query_time_in_millis"]),
+            ("fetch", t["search"]["fetch_time_in_millis"]),
+            ("index", t["indexing"]["index_time_in_millis"]),
+            ("refresh", t["refresh"]["total_time_in_millis"]),
+            ("merge", t["merges"]["total_time_in_millis"]),
+        ):
+            out[f"{group} {work}"] = out.get(f"{group} {work}", 0.0) + ms_ / 1000
+    return out
+
+
+def engine_split(before: dict[str, float], after: dict[str, float], records: int) -> str:
+    """The largest parts of a step's engine time, in ms per completed record."""
+    diff = {k: v - before.get(k, 0.0) for k, v in after.items()}
+    top = sorted(((v, k) for k, v in diff.items() if v > 0), reverse=True)[:8]
+    return ", ".join(f"{k} {1000 * v / records:.1f}" for v, k in top)
+
+
 async def backlog(settings: Settings) -> int:
     """Events not yet consumed by matching (record topics) and notifications (matches)."""
     from aiokafka.admin import AIOKafkaAdminClient
@@ -754,7 +784,7 @@ async def measure(
     sustained = 0.0
     try:
         for rate in args.rates:
-            before = cpu.snapshot()
+            before, engine_before = cpu.snapshot(), engine_times(settings.opensearch_url)
             step = await offer_rate(bench, pollers, pool, rate, args.step_seconds, f"r{rate:g}")
             await asyncio.sleep(min(3.0, args.step_seconds / 3))  # late arrivals of the window
             step.verdict = judge(step, pollers, args)
@@ -764,6 +794,8 @@ async def measure(
             per_record = 1000 * sum(used.values()) / done
             print(f"step {rate:g}/s CPU s (all processes): {used}; "
                   f"{per_record:.0f} ms CPU per completed record")  # fmt: skip
+            inside = engine_split(engine_before, engine_times(settings.opensearch_url), done)
+            print(f"step {rate:g}/s OpenSearch thread time, ms per completed record: {inside}")
             steps.append(step)
             drained = await drain(pollers, args.drain)
             v = step.verdict

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from . import semantic
 from .kinds import ALL_KINDS, is_demand
 from .text import segment, segment_all
@@ -81,14 +83,21 @@ def _constraint_fields(kind: str, a: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in out.items() if v is not None and v != []}
 
 
+def passage_of(record: dict[str, Any]) -> str:
+    """The text ``record``'s sentence vector is computed from."""
+    keywords = [str(k) for k in record.get("keywords") or []]
+    return semantic.passage(record.get("title") or "", keywords, record.get("description") or "")
+
+
 def to_index_doc(
-    record: dict[str, Any], *, with_standing_query: bool = True, with_embedding: bool = True
-) -> dict[str, Any]:
+    record: dict[str, Any], *, with_standing_query: bool = True, with_embedding: bool = True,
+    vector: np.ndarray | None = None,
+) -> dict[str, Any]:  # fmt: skip
     """The document to index for ``record`` in its kind's index.
 
     Deterministic; a demand also gets ``standing_query`` (its percolator query) unless
-    ``with_standing_query`` is false. The sentence vector is computed here (cached by
-    content hash) unless ``with_embedding`` is false.
+    ``with_standing_query`` is false. The sentence vector is ``vector`` if given, else
+    computed here (cached by content hash) unless ``with_embedding`` is false.
     """
     kind = record["kind"]
     if kind not in ALL_KINDS:
@@ -111,12 +120,21 @@ def to_index_doc(
         "keywords_seg": segment_all(keywords),
         **_constraint_fields(kind, attrs),
     }
-    if with_embedding:
-        vec = semantic.embed(semantic.passage(title, keywords, description))
-        doc["embedding"] = semantic.encode_vector(vec)
-        doc["semantic"] = semantic.features(vec)
+    if vector is None and with_embedding:
+        vector = semantic.embed(semantic.passage(title, keywords, description))
+    if vector is not None:
+        doc["embedding"] = semantic.encode_vector(vector)
+        doc["semantic"] = semantic.features(vector)
     if with_standing_query and is_demand(kind):
         from .query import standing_query  # local: query builds on this module
 
         doc["standing_query"] = standing_query(doc)
     return doc
+
+
+async def to_index_doc_async(record: dict[str, Any], **options: Any) -> dict[str, Any]:
+    """``to_index_doc`` for event handlers: the same document, but a new text's vector is
+    computed in one model call with those of the records other handlers project at the
+    same time, in a worker thread (``semantic.embed_async``)."""
+    vector = await semantic.embed_async(passage_of(record))
+    return to_index_doc(record, vector=vector, **options)

@@ -8,7 +8,8 @@ LOCAL := $(RUN) python -m deploy.local
 
 .PHONY: install portal-assets browser up down status logs test test-unit test-integration test-e2e lint fmt \
 	bench-backbone bench-relevance bench-matching bench-scheduler bench-pipeline bench-portal bench-store \
-	bench-report bench-claims bench-booking bench-catalogue bench-selection bench-faults bench-lists
+	bench-report bench-claims bench-booking bench-catalogue bench-selection bench-faults bench-lists \
+	bench-indexing
 
 ## install: uv (from PyPI) and the locked Python dependencies
 install:
@@ -105,6 +106,11 @@ bench-relevance: install
 bench-matching: install
 	$(LOCAL) up --engines-only
 	$(RUN) python bench/matching.py --vector-pool 10000
+
+## bench-indexing: matching's projection + index write of 3,000 fresh records (and the old path, same run)
+bench-indexing: install
+	$(LOCAL) up --engines-only
+	$(RUN) python bench/indexing.py
 
 bench-scheduler: install
 	$(RUN) python bench/scheduler.py

@@ -46,7 +46,7 @@ from services.matching.ranking import (  # noqa: E402
     to_index_doc,
 )
 from services.matching.settings import MatchingSettings  # noqa: E402
-from services.matching.usecases.ranking import FULL_SOURCE, match_body  # noqa: E402
+from services.matching.usecases.pairing import FULL_SOURCE, match_body  # noqa: E402
 
 WARMUP = 30
 

@@ -11,7 +11,7 @@ percolator's vector gate) is made on the other folds and scored on the held-out 
 ``heldout_ndcg10`` pools the held-out queries, ``heldout_sd`` is the spread of the
 fold means (over ``--repeats`` fold draws). Ablations are held out the same way.
 ``ndcg10`` is the shipped defaults scored on every query (in-sample: they were
-chosen on this set). The service's relevance floor (``usecases.ranking.relevant``: 2+
+chosen on this set). The service's relevance floor (``usecases.pairing.relevant``: 2+
 shared words, or sentence similarity >= ``min_similarity``) and its alternatives
 (``FLOORS``) are applied to the same hits of every grid point, each held out, with
 what each lets through to the top 10 (judged relevant / irrelevant / unjudged).
@@ -62,7 +62,7 @@ from services.matching.ranking import (  # noqa: E402
     to_index_doc,
 )
 from services.matching.settings import MatchingSettings  # noqa: E402
-from services.matching.usecases.ranking import FULL_SOURCE, match_body, relevant  # noqa: E402
+from services.matching.usecases.pairing import FULL_SOURCE, match_body, relevant  # noqa: E402
 
 K = 10
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "matching-dev"

@@ -1,4 +1,4 @@
-"""Match records: one aggregate per (demand, supply) pair, and one per demand's ranking.
+"""Match records: one aggregate per (demand, supply) pair, and each demand's standing.
 
 Both live on the aggregate store (``shared/store.py``): a pair's change and the
 ``matching.match.suggested`` event it causes are one save at the version read, so two
@@ -8,10 +8,10 @@ declined entries, changed in the same save.
 
 FerretDB 1.x answers only ``_id`` lookups from an index (a filter on any other field
 scans the whole collection), so every hot path here reads by ``_id``:
-- the ``ranking`` aggregate (``_id`` = demand id): the pair ids a demand ranks, in
-  order, and the stored state of each (rank, score, a digest of the explanation,
-  supply organisation), so a re-ranking that changes nothing reads one document (and
-  probes for a newer change) and writes none;
+- a demand's standing (``storage/standing.py``, ``_id`` = demand id): the pair ids its
+  ranking holds, in order, and the stored state of each (rank, score, a digest of the
+  explanation, supply organisation), so a re-ranking that changes nothing reads one
+  document (and probes for a newer change) and writes none;
 - ``pair_links``: insert-only chunks ``<side>:<record id>#<n>`` (n = 0, 1, ...) listing
   the counterparts a record has pairs with, written before the pairs, so a withdrawal
   or an update finds a record's pairs without a scan.
@@ -23,10 +23,8 @@ import asyncio
 import contextlib
 import datetime as dt
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, Field
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
@@ -35,25 +33,16 @@ from services.matching import events
 from services.matching.domain.pairs import (
     Pair,
     PairChange,
-    PairState,
     deactivated,
     pair_id,
     unranked,
 )
+from services.matching.storage.standing import Standing, StandingState
 from shared.events import Envelope
 from shared.store import Conflict, MongoAggregateStore, Versioned
 
 Doc = dict[str, Any]
-__all__ = ["Conflict", "MongoMatchRepository", "Ranking", "pair_id"]
-
-
-class RankingState(BaseModel):
-    """The ranking aggregate as stored (see :class:`Ranking`)."""
-
-    id: str
-    version: int = 0
-    ranked: list[str] = Field(default_factory=list)
-    state: list[dict[str, Any]] = Field(default_factory=list)
+__all__ = ["Conflict", "MongoMatchRepository", "Standing", "pair_id"]
 
 
 def _doc(found: Versioned[Pair]) -> Doc:
@@ -101,44 +90,6 @@ def _envelopes(change: PairChange) -> list[Envelope]:
         )
         for s in change.suggestions
     ]  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Ranking:
-    """A demand's stored ranking: pair ids in rank order and each pair's state.
-
-    ``state`` lacks a pair whose document may differ from what the ranking last wrote
-    (a ranking stored before states were kept, or a pair a withdrawal touched): such a
-    pair is read from its own document.
-    """
-
-    ranked: tuple[str, ...] = ()
-    state: dict[str, PairState] = field(default_factory=dict)
-    version: int = field(default=0, compare=False)
-
-    @classmethod
-    def from_stored(cls, found: Versioned[RankingState] | None) -> Ranking:
-        if found is None:
-            return cls()
-        state = {
-            row["id"]: PairState(row["rank"], row["score"], row["digest"], row["supply_org_id"])
-            for row in found.state.state
-        }
-        return cls(ranked=tuple(found.state.ranked), state=state, version=found.version)
-
-    def to_state(self, demand_id: str) -> RankingState:
-        return RankingState(
-            id=demand_id,
-            ranked=list(self.ranked),
-            # subdocuments, not arrays: FerretDB 1.x rejects nested arrays
-            state=[
-                {"id": mid, **self.state[mid]._asdict()} for mid in self.ranked if mid in self.state
-            ],
-        )
-
-    def without(self, mid: str) -> Ranking:
-        state = {k: v for k, v in self.state.items() if k != mid}
-        return Ranking(ranked=self.ranked, state=state, version=self.version)
 
 
 class PairLinks:
@@ -227,7 +178,9 @@ class MongoMatchRepository:
     def __init__(self, db: AsyncDatabase) -> None:
         self.pairs = MongoAggregateStore(db, "pair", Pair, collection=self.collection_name)
         self.collection = self.pairs.col
-        self.rankings = MongoAggregateStore(db, "ranking", RankingState, collection="rankings")
+        # The standings keep their first names, kind "ranking" (change ids
+        # ``ranking:<demand id>:<v>``) and collection "rankings": data already stored.
+        self.standings = MongoAggregateStore(db, "ranking", StandingState, collection="rankings")
         self.links = PairLinks(db["pair_links"])
 
     async def ensure_indexes(self) -> None:
@@ -285,41 +238,41 @@ class MongoMatchRepository:
             return True
         raise Conflict("pair", match_id, -1)
 
-    # ---- a demand's ranking, and the pairs of a record, read by _id -------------------
+    # ---- a demand's standing, and the pairs of a record, read by _id -----------------
 
-    async def ranking(self, demand_id: str) -> Ranking:
-        """What is stored of ``demand_id``'s ranking (a read by ``_id``, and the store's
+    async def standing(self, demand_id: str) -> Standing:
+        """What is stored of ``demand_id``'s standing (a read by ``_id``, and the store's
         probe for a newer change)."""
-        return Ranking.from_stored(await self.rankings.get(demand_id))
+        return Standing.from_stored(await self.standings.get(demand_id))
 
-    async def save_ranking(self, demand_id: str, before: Ranking, after: Ranking) -> None:
+    async def save_standing(self, demand_id: str, before: Standing, after: Standing) -> None:
         """Store ``after`` if it differs from ``before``, at ``before``'s version:
-        :class:`Conflict` when another pass over this demand stored its ranking first."""
+        :class:`Conflict` when another pass over this demand stored its standing first."""
         if after == before and before.version:
             return
-        await self.rankings.save(demand_id, after.to_state(demand_id), before.version)
+        await self.standings.save(demand_id, after.to_state(demand_id), before.version)
 
-    async def forget_ranking(self, demand_id: str, supply_id: str | None = None) -> None:
-        """Drop the stored state of ``demand_id``'s ranking (all of it, or one supply's
-        pair), so the next ranking reads the pairs themselves. Called before pairs are
-        changed outside a ranking (withdrawal), so a crash in between leaves no state
-        that claims an old pair is still current."""
+    async def forget_standing(self, demand_id: str, supply_id: str | None = None) -> None:
+        """Drop the stored state of ``demand_id``'s standing (all of it, or one supply's
+        pair), so the next pass reads the pairs themselves. Called before pairs are
+        changed outside a pass (withdrawal), so a crash in between leaves no state that
+        claims an old pair is still current."""
         for _ in range(8):
-            before = await self.ranking(demand_id)
+            before = await self.standing(demand_id)
             if supply_id is None:
-                after = Ranking()
+                after = Standing()
             else:
                 after = before.without(pair_id(demand_id, supply_id))
             if after == before:
                 return
             try:
-                await self.rankings.save(demand_id, after.to_state(demand_id), before.version)
+                await self.standings.save(demand_id, after.to_state(demand_id), before.version)
             except Conflict:
                 continue
             return
         raise Conflict("ranking", demand_id, -1)
 
-    async def drop_from_ranking(self, ids: Iterable[str], now: dt.datetime) -> list[str]:
+    async def drop_from_standing(self, ids: Iterable[str], now: dt.datetime) -> list[str]:
         """Pairs no longer in their demand's ranking lose their rank (kept, not deleted)."""
         ids = list(ids)
         done = await asyncio.gather(*(self.change(i, lambda p: unranked(p, now)) for i in ids))
@@ -339,7 +292,7 @@ class MongoMatchRepository:
         return [i for i, d in zip(ids, done, strict=True) if d]
 
     async def ranked_demands_of(self, supply_id: str) -> list[str]:
-        """Demands whose ranking holds ``supply_id``: its links, then each pair by ``_id``."""
+        """Demands whose standing ranks ``supply_id``: its links, then each pair by ``_id``."""
         demands = await self.links.of("supply", supply_id)
         found = await asyncio.gather(*(self.pairs.get(pair_id(d, supply_id)) for d in demands))
         return sorted(

@@ -19,7 +19,7 @@ from services.matching.ranking import (
 from services.matching.storage.matches import pair_id
 from services.matching.usecases import Deps
 from services.matching.usecases.matches import may_see
-from services.matching.usecases.ranking import relevant
+from services.matching.usecases.pairing import relevant
 from shared.auth import Caller
 
 Doc = dict[str, Any]

@@ -22,7 +22,7 @@ from services.matching.ranking import is_demand, to_index_doc
 from services.matching.storage.failures import ProjectionFailure
 from services.matching.storage.search import WriteOutcome
 from services.matching.usecases import Deps
-from services.matching.usecases.ranking import RankingResult, match_supply, rank_demand, withdraw
+from services.matching.usecases.pairing import PairingResult, match_supply, rank_demand, withdraw
 from services.matching.usecases.saved_searches import fire_saved_searches
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class ChangeApplied:
     outcome: WriteOutcome
-    ranking: RankingResult = field(default_factory=RankingResult)
+    ranking: PairingResult = field(default_factory=PairingResult)  # what the pairing did
     saved_search_hits: list[str] = field(default_factory=list)
     seconds: float = 0.0
     index_seconds: float = 0.0  # the projection write (a shared _bulk, refreshed)

@@ -93,7 +93,7 @@ async def test_a_suppliers_not_interested_silences_only_the_supplier(deps: Deps)
     await deps.repos.matches.change(
         mid, lambda p: p.model_copy(update={"suggested_rank": 10, "rank": 10})
     )
-    await deps.repos.matches.forget_ranking(first.id)
+    await deps.repos.matches.forget_standing(first.id)
     before = len(await pending_events(deps))
     await apply_change(deps, change(first, "updated", version=2))
     new = [e["data"] for e in (await pending_events(deps))[before:]

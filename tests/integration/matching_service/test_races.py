@@ -12,8 +12,8 @@ from services.matching.ranking import to_index_doc
 from services.matching.storage import Repositories
 from services.matching.storage.matches import pair_id
 from services.matching.usecases import Deps
+from services.matching.usecases.pairing import rank_demand
 from services.matching.usecases.projection import apply_change
-from services.matching.usecases.ranking import rank_demand
 from shared.db import create_mongo_client
 from shared.settings import Settings
 from tests.integration.matching_service.helpers import pending_events

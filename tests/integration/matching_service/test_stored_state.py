@@ -1,5 +1,5 @@
 """What matching keeps beside the pairs so hot paths read by ``_id`` only: each demand's
-ranking state, and the links from a record to its counterparts — on the real engines."""
+standing, and the links from a record to its counterparts — on the real engines."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from pymongo import AsyncMongoClient, monitoring
 
 from services.matching.ranking import build_reverse_query, to_index_doc
 from services.matching.storage import Repositories
-from services.matching.storage.matches import PairLinks, Ranking, RankingState, pair_id
+from services.matching.storage.matches import PairLinks, pair_id
+from services.matching.storage.standing import Standing, StandingState
 from services.matching.usecases import Deps
 from services.matching.usecases.projection import apply_change
 from shared.settings import Settings
@@ -61,22 +62,22 @@ async def test_a_re_ranking_that_changes_nothing_reads_one_document_and_writes_n
     await apply_change(deps, change(need))
     await apply_change(deps, change(offer))
     before = await pairs(deps)
-    ranking = await deps.repos.matches.ranking(need.id)
-    assert ranking.ranked == (pair_id(need.id, offer.id),)
-    assert set(ranking.state) == {pair_id(need.id, offer.id)}
+    standing = await deps.repos.matches.standing(need.id)
+    assert standing.ranked == (pair_id(need.id, offer.id),)
+    assert set(standing.state) == {pair_id(need.id, offer.id)}
 
     async with watched(deps, settings) as (spied, sent):
         applied = await apply_change(spied, change(need, "updated", version=2))
         seen = list(sent)
 
     assert applied.ranking.written == 0 and applied.ranking.pairs == 1
-    # the ranking by _id, and the store's probe for a change newer than that document
+    # the standing by _id (collection "rankings"), and the store's probe for a newer change
     assert seen == [("find", "rankings"), ("find", "changes")]
     assert await pairs(deps) == before
 
 
 async def test_a_supply_withdrawn_and_published_again_ranks_again(deps: Deps) -> None:
-    """The stored ranking state must not claim a pair the withdrawal deactivated is current."""
+    """The stored standing must not claim a pair the withdrawal deactivated is current."""
     need, offer = record("tech_need", "org-demand"), record("tech_offer", "org-supply")
     await apply_change(deps, change(need))
     await apply_change(deps, change(offer))
@@ -145,16 +146,17 @@ async def test_links_written_by_two_processes_at_once_are_all_kept(deps: Deps) -
     assert sorted(await second.of("demand", "d3")) == ["s-3", "s-shared"]
 
 
-def test_a_ranking_state_survives_its_document() -> None:
-    stored = RankingState(
+def test_a_standing_survives_its_document() -> None:
+    stored = StandingState(
         id="d",
         ranked=["d|s1", "d|s2"],
         state=[{"id": "d|s1", "rank": 1, "score": 2.5, "digest": "ab", "supply_org_id": "o"}],
     )
-    ranking = Ranking.from_stored(Versioned(stored, 3))
-    assert ranking.to_state("d") == stored and ranking.version == 3
-    assert Ranking.from_stored(Versioned(ranking.to_state("d"), 3)) == ranking
-    assert ranking.without("d|s1").state == {} and ranking.without("d|s1").ranked == ranking.ranked
+    standing = Standing.from_stored(Versioned(stored, 3))
+    assert standing.to_state("d") == stored and standing.version == 3
+    assert Standing.from_stored(Versioned(standing.to_state("d"), 3)) == standing
+    assert standing.without("d|s1").state == {}
+    assert standing.without("d|s1").ranked == standing.ranked
 
 
 async def test_a_new_supply_re_ranks_only_the_demands_it_can_enter(deps: Deps) -> None:

@@ -7,7 +7,7 @@ import pytest
 from services.matching.domain.suggestions import SuggestionPolicy, relevant_enough
 from services.matching.ranking import to_index_doc
 from services.matching.settings import MatchingSettings
-from services.matching.usecases.ranking import relevant, shared_terms
+from services.matching.usecases.pairing import relevant, shared_terms
 from tests.integration.matching_service.records import record
 
 pytestmark = pytest.mark.unit
@@ -64,12 +64,12 @@ def test_the_similarity_floor_admits_the_paraphrase_and_not_the_unrelated_record
 def test_without_a_floor_no_cosine_is_taken(monkeypatch: pytest.MonkeyPatch) -> None:
     # every ranked hit short of shared words passes here: decoding two vectors per hit
     # for a threshold that is off is work on the hot path for nothing
-    import services.matching.usecases.ranking as ranking
+    import services.matching.usecases.pairing as pairing
 
     def refuse(*_: object) -> float:
         raise AssertionError("cosine taken with the similarity floor off")
 
-    monkeypatch.setattr(ranking.semantic, "similarity", refuse)
+    monkeypatch.setattr(pairing.semantic, "similarity", refuse)
     need = _projected("procurement_need")
     assert not relevant(
         SuggestionPolicy(min_similarity=None), need, _projected("product", **UNRELATED)

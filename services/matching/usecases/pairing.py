@@ -1,11 +1,16 @@
-"""Rank counterparts and store the pairs: a demand's supply, and the demands a supply answers.
+"""Pair records: a demand's supply, and the demands a supply answers.
 
-For a demand, one query on the supply index ranks its counterparts. For a supply,
-candidate demands come from the reverse query and the percolator (standing
-interests), plus demands that already ranked this supply; each candidate is then
-re-ranked with its own match query (one ``msearch``), so every stored rank is a
-position in that demand's own results. Each pair is one document, written only
-when its rank, score or explanation changed, with its suggestion in the same write.
+For a demand, one query on the supply index (built by ``ranking/``) ranks its
+counterparts. For a supply, candidate demands come from the reverse query and the
+percolator (standing interests), plus demands that already ranked this supply; each
+candidate is then re-ranked with its own match query (one ``msearch``), so every stored
+rank is a position in that demand's own results.
+
+A demand's pass goes: the query and the plan (:func:`planned`, here) ->
+``domain.pairs.decide`` (pure: the new state and the suggestions, or None) ->
+``storage.matches.write`` (documents and events, one save each at the version read).
+Each pair is one document, written only when its rank, score or explanation changed,
+with its suggestions in the same write.
 """
 
 from __future__ import annotations
@@ -34,7 +39,8 @@ from services.matching.ranking import (
 )
 from services.matching.ranking.explain import text_overlap
 from services.matching.sources import MARKETS
-from services.matching.storage.matches import Conflict, Ranking
+from services.matching.storage.matches import Conflict
+from services.matching.storage.standing import Standing
 from services.matching.usecases import Deps
 
 Doc = dict[str, Any]
@@ -43,15 +49,15 @@ MAX_RETRIES = 5
 
 
 @dataclass
-class RankingResult:
-    """What one ranking pass did (for logs, metrics and tests)."""
+class PairingResult:
+    """What one pairing pass did (for logs, metrics and tests)."""
 
     demands: int = 0
     pairs: int = 0
     written: int = 0
     suggested: list[str] = field(default_factory=list)
 
-    def add(self, other: RankingResult) -> None:
+    def add(self, other: PairingResult) -> None:
         self.demands += other.demands
         self.pairs += other.pairs
         self.written += other.written
@@ -104,29 +110,29 @@ def planned(demand: Doc, ranked: list[Doc]) -> list[Planned]:
     ]  # fmt: skip
 
 
-async def store_ranking(deps: Deps, demand: Doc, hits: list[Doc]) -> RankingResult:
-    """Write ``demand``'s ranked pairs; pairs that left the ranking lose their rank.
+async def store_pairs(deps: Deps, demand: Doc, hits: list[Doc]) -> PairingResult:
+    """Write ``demand``'s ranked pairs; pairs that left its ranking lose their rank.
 
     Two passes over one demand may run at once (two handlers, two replicas): each pair
-    is saved at the version it was read at and the ranking at its own, so the second
+    is saved at the version it was read at and the standing at its own, so the second
     pass to finish loses a race, reloads and decides again (no lock stands in for it)."""
     for _attempt in range(MAX_RETRIES):
         try:
-            return await _store_ranking(deps, demand, hits)
+            return await _store_pairs(deps, demand, hits)
         except Conflict:
             continue
-    raise RuntimeError(f"the ranking of {demand['id']} kept changing under us")
+    raise RuntimeError(f"the standing of {demand['id']} kept changing under us")
 
 
-async def _store_ranking(deps: Deps, demand: Doc, hits: list[Doc]) -> RankingResult:
+async def _store_pairs(deps: Deps, demand: Doc, hits: list[Doc]) -> PairingResult:
     """Only pairs whose stored state differs from the new ranking are read and written:
-    the demand's ranking (one read by ``_id``) says which; a re-ranking that changes
+    the demand's standing (one read by ``_id``) says which; a re-ranking that changes
     nothing reads that one document and writes nothing."""
     repo, policy = deps.repos.matches, deps.policy
     hits = [h for h in hits if relevant(policy, demand, h["_source"])]
-    result = RankingResult(demands=1, pairs=len(hits))
+    result = PairingResult(demands=1, pairs=len(hits))
     plans = planned(demand, hits)
-    before = await repo.ranking(demand["id"])
+    before = await repo.standing(demand["id"])
     state = {
         p.id: before.state[p.id] for p in plans if same_state(policy, before.state.get(p.id), p)
     }
@@ -155,32 +161,29 @@ async def _store_ranking(deps: Deps, demand: Doc, hits: list[Doc]) -> RankingRes
                 state[mid] = pending[mid].state()
         pending = {mid: pending[mid] for mid in lost}
     ids = tuple(p.id for p in plans)
-    await repo.drop_from_ranking(set(before.ranked) - set(ids), deps.clock())
-    await repo.save_ranking(demand["id"], before, Ranking(ranked=ids, state=state))
+    await repo.drop_from_standing(set(before.ranked) - set(ids), deps.clock())
+    await repo.save_standing(demand["id"], before, Standing(ranked=ids, state=state))
     return result
 
 
-async def rank_demand(deps: Deps, demand: Doc) -> RankingResult:
+async def rank_demand(deps: Deps, demand: Doc) -> PairingResult:
     """Rank the supply that answers ``demand`` (a projected document) and store the pairs."""
     body = match_body(demand, deps.settings.ranked_depth)
     # through msearch: concurrent handlers' rankings share one round trip
     (response,) = await deps.search.msearch([(PAIRS[demand["kind"]], body)])
-    return await store_ranking(deps, demand, response["hits"]["hits"])
+    return await store_pairs(deps, demand, response["hits"]["hits"])
 
 
-async def rerank_demands(deps: Deps, demands: list[Doc]) -> RankingResult:
+async def rerank_demands(deps: Deps, demands: list[Doc]) -> PairingResult:
     """Re-rank several demands of one kind: one ``msearch``, then their writes in parallel."""
-    total = RankingResult()
+    total = PairingResult()
     if not demands:
         return total
     supply_kind = PAIRS[demands[0]["kind"]]
     depth = deps.settings.ranked_depth
     responses = await deps.search.msearch([(supply_kind, match_body(d, depth)) for d in demands])
     results = await asyncio.gather(
-        *(
-            store_ranking(deps, d, r["hits"]["hits"])
-            for d, r in zip(demands, responses, strict=True)
-        )
+        *(store_pairs(deps, d, r["hits"]["hits"]) for d, r in zip(demands, responses, strict=True))
     )
     for r in results:
         total.add(r)
@@ -209,31 +212,31 @@ async def candidate_demands(deps: Deps, supply: Doc, *, earlier: bool = True) ->
             found[demand_id] = doc
     # A demand too far from the supply (too few shared words, vectors not similar
     # enough) cannot rank it (its ranking drops such hits); unless it ranked the supply
-    # before, re-ranking it would only restore what its own last ranking stored.
+    # before, re-ranking it would only restore what its own last pass stored.
     return [d for d in found.values() if d["id"] in before or relevant(deps.policy, d, supply)]
 
 
-async def match_supply(deps: Deps, supply: Doc, *, published: bool = False) -> RankingResult:
+async def match_supply(deps: Deps, supply: Doc, *, published: bool = False) -> PairingResult:
     """Find the demands ``supply`` answers and re-rank each of them."""
     candidates = await candidate_demands(deps, supply, earlier=not published)
     return await rerank_demands(deps, candidates)
 
 
-async def withdraw(deps: Deps, kind: str, record_id: str) -> RankingResult:
+async def withdraw(deps: Deps, kind: str, record_id: str) -> PairingResult:
     """A withdrawn record leaves every result; demands that ranked a withdrawn supply move up.
 
-    Its pairs come from the links (reads by ``_id``, no scan). The stored ranking state
-    of the demands concerned is forgotten first, so that no state claims a pair this
+    Its pairs come from the links (reads by ``_id``, no scan). The standing state of
+    the demands concerned is forgotten first, so that no state claims a pair this
     withdrawal deactivates is still current, even if the process stops half-way."""
     now = deps.clock()
     repo = deps.repos.matches
     if kind in PAIRS:
-        await repo.forget_ranking(record_id)
+        await repo.forget_standing(record_id)
         supplies = await repo.counterparts("demand", record_id)
         await repo.deactivate([pair_id(record_id, s) for s in supplies], now)
-        return RankingResult()
+        return PairingResult()
     linked = await repo.counterparts("supply", record_id)
-    await asyncio.gather(*(repo.forget_ranking(d, record_id) for d in linked))
+    await asyncio.gather(*(repo.forget_standing(d, record_id) for d in linked))
     deactivated = await repo.deactivate([pair_id(d, record_id) for d in linked], now)
     demand_ids = sorted({mid.split("|", 1)[0] for mid in deactivated})
     demand_kind = REVERSE_PAIRS[kind]

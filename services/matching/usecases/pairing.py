@@ -2,7 +2,8 @@
 
 For a demand, one query on the supply index (built by ``ranking/``) ranks its
 counterparts. For a supply, candidate demands come from the reverse query and the
-percolator (standing interests), plus demands that already ranked this supply; each
+demands' standing interests (percolator and vector query, checked by ``standing_hits``),
+plus demands that already ranked this supply; each
 candidate is then re-ranked with its own match query (one ``msearch``), so every stored
 rank is a position in that demand's own results.
 
@@ -34,8 +35,10 @@ from services.matching.ranking import (
     build_match_query,
     build_percolate_query,
     build_reverse_query,
+    build_semantic_reverse_query,
     explain,
     semantic,
+    standing_hits,
 )
 from services.matching.ranking.explain import text_overlap
 from services.matching.sources import MARKETS
@@ -191,19 +194,23 @@ async def rerank_demands(deps: Deps, demands: list[Doc]) -> PairingResult:
 
 
 async def candidate_demands(deps: Deps, supply: Doc, *, earlier: bool = True) -> list[Doc]:
-    """Demands ``supply`` may answer: reverse query, percolator, and (``earlier``) those
-    that ranked it before — none can have when it is just published, as withdrawal takes
-    a record out of every ranking, so that lookup (a scan on FerretDB) is skipped then."""
+    """Demands ``supply`` may answer: the reverse query, the demands whose standing
+    interest admits it (percolator and vector query, ``standing_hits``), and
+    (``earlier``) those that ranked it before — none can have when it is just published,
+    as withdrawal takes a record out of every ranking, so that lookup is skipped then."""
     demand_kind = REVERSE_PAIRS[supply["kind"]]
     n = deps.settings.candidate_demands
-    reverse = build_reverse_query(supply, size=n)
-    percolate = build_percolate_query(supply, size=n)
-    reverse["_source"] = percolate["_source"] = FULL_SOURCE
-    responses = await deps.search.msearch([(demand_kind, reverse), (demand_kind, percolate)])
-    found: dict[str, Doc] = {}
-    for response in responses:
-        for hit in response["hits"]["hits"]:
-            found.setdefault(hit["_id"], hit["_source"])
+    searches = [build_reverse_query(supply, size=n), build_percolate_query(supply, size=n)]
+    nearest = build_semantic_reverse_query(supply, size=n)
+    if nearest is not None:
+        searches.append(nearest)
+    for body in searches:
+        body["_source"] = FULL_SOURCE
+    responses = await deps.search.msearch([(demand_kind, body) for body in searches])
+    sources = [[hit["_source"] for hit in r["hits"]["hits"]] for r in responses]
+    found: dict[str, Doc] = {d["id"]: d for d in sources[0]}
+    for demand in standing_hits(supply, *sources[1:]):
+        found.setdefault(demand["id"], demand)
     before = await deps.repos.matches.ranked_demands_of(supply["id"]) if earlier else []
     missing = [i for i in before if i not in found]
     docs = await asyncio.gather(*(deps.search.get(demand_kind, i) for i in missing))

@@ -5,17 +5,21 @@
 run) go through what the service does with a published record: ``project(change)``
 (``to_index_doc``: segmentation, the sentence vector, the demand's standing query) and
 ``SearchProjection.put`` — the shared ``_bulk`` (refreshed) that concurrent handlers
-coalesce into — with ``--concurrency`` handlers at once (the service's
-``consumer_concurrency``), into fresh throwaway indices on the real OpenSearch, dropped
-at the end. The baseline (``bench/indexing_baseline.py``: the projection before this
-work) runs in the same run on as many other fresh records, into its own indices; the two
-paths alternate by rounds, so both see the same machine.
+coalesce into — with ``--concurrency`` handlers at once (the service handles
+``consumer_concurrency`` = 8 events at once per topic; offers and needs are two topics),
+into fresh throwaway indices on the real OpenSearch, dropped at the end. The baseline
+(``bench/indexing_baseline.py``: the projection before this work) runs in the same run
+on as many other fresh records, into its own indices, and so does ``batched``:
+``to_index_doc_async`` (concurrent records share one model call in a worker thread),
+which the service does not call yet. The paths alternate by rounds, so all see the same
+machine.
 
 Printed per path: records/s (wall), and CPU per record split into segmentation,
 embedding, the rest of the bench process (projection, client, JSON) and the OpenSearch
-process (``bench/cpu.py``; the engine is shared, so others' load shows there too).
+process (``bench/cpu.py``; the engine is shared, so others' load shows there too), and
+which BLAS kernels the model ran on (the embedding's CPU depends on them).
 
-    uv run python bench/indexing.py [--records 3000] [--concurrency 8] [--rounds 3]
+    uv run python bench/indexing.py [--records 3000] [--concurrency 16] [--rounds 3]
 
 The last line is one JSON object: records, records_per_s, cpu_ms_per_record,
 segment_ms, embed_ms, baseline_records_per_s.
@@ -153,7 +157,9 @@ class Path_:
 @app.command()
 def main(
     records: int = typer.Option(3000, help="fresh records per path"),
-    concurrency: int = typer.Option(8, help="handlers at once (consumer_concurrency)"),
+    concurrency: int = typer.Option(
+        16, help="handlers at once: consumer_concurrency (8) per topic, offers and needs"
+    ),
     rounds: int = typer.Option(3, help="alternations of the two paths"),
     baseline: bool = typer.Option(True, help="also run the old path (same run)"),
     batched: bool = typer.Option(True, help="also run to_index_doc_async (not wired yet)"),
@@ -167,7 +173,7 @@ def main(
     semantic.model()
     text.tokens("预热")
     indexing_baseline._tokenizer()
-    print(f"model and segmenter loaded in {time.perf_counter() - started:.1f} s")
+    print(f"model and segmenter loaded in {time.perf_counter() - started:.1f} s; {_blas()}")
     _engines_visible()
     timed = Timed()
     timed.wrap(projection, "segment", "segment")
@@ -186,6 +192,15 @@ def main(
     base = paths[-1].summary()["records_per_s"] if baseline else None
     keys = ("records", "records_per_s", "cpu_ms_per_record", "segment_ms", "embed_ms")
     print(json.dumps({**{k: cur[k] for k in keys}, "baseline_records_per_s": base}))
+
+
+def _blas() -> str:
+    """Which BLAS kernels the model runs on: the embedding's CPU depends on it."""
+    from threadpoolctl import threadpool_info
+
+    libs = [f"{i['internal_api']} {i.get('architecture')}" for i in threadpool_info()]
+    forced = os.environ.get("OPENBLAS_CORETYPE")
+    return f"BLAS {', '.join(libs)}" + (f" (OPENBLAS_CORETYPE={forced})" if forced else "")
 
 
 def _engines_visible() -> None:

@@ -56,9 +56,10 @@ from services.matching.ranking import (  # noqa: E402
     RankingParams,
     build_match_query,
     build_percolate_query,
+    build_semantic_reverse_query,
     index_definition,
     semantic,
-    standing_query,
+    standing_hits,
     to_index_doc,
 )
 from services.matching.settings import MatchingSettings  # noqa: E402
@@ -265,24 +266,35 @@ def evaluate(queries: list[dict], rankings: list[list[str]], qrels: dict) -> dic
 
 def percolated_pairs(
     client: OpenSearch, demand_index: dict[str, str], docs: list[dict]
-) -> set[tuple[str, str]]:
-    """(demand, supply) pairs found by percolating every supply against ``demand_index``."""
+) -> dict[float, set[tuple[str, str]]]:
+    """Per vector gate of ``GATES``: the (demand, supply) pairs whose standing interest
+    admits the supply, found as the service finds them for a new supply: the percolator
+    (word gate, up to 200 hits) and the vector query (the service's candidate depth),
+    kept by ``standing_hits`` (constraints, and the gate on the vector hits)."""
+    depth = MatchingSettings().candidate_demands
     lines: list[dict] = []
-    owners: list[str] = []
+    supplies: list[dict] = []
     for doc in docs:
-        lines += [
-            {"index": demand_index[REVERSE_PAIRS[doc["kind"]]]},
-            build_percolate_query(to_index_doc(doc), size=200),
-        ]
-        owners.append(doc["id"])
-    found: set[tuple[str, str]] = set()
+        projected = to_index_doc(doc)
+        index = {"index": demand_index[REVERSE_PAIRS[doc["kind"]]]}
+        nearest = build_semantic_reverse_query(projected, size=depth) or {"size": 0}
+        lines += [index, build_percolate_query(projected, size=200), index, nearest]
+        supplies.append(projected)
+    responses: list[dict] = []
     for i in range(0, len(lines), 100):
-        resp = client.msearch(body=lines[i : i + 100])
-        for j, r in enumerate(resp["responses"]):
+        for r in client.msearch(body=lines[i : i + 100])["responses"]:
             if "error" in r:
                 raise RuntimeError(r["error"])
-            for h in r["hits"]["hits"]:
-                found.add((h["_id"], owners[i // 2 + j]))
+            responses.append(r)
+    found: dict[float, set[tuple[str, str]]] = {g: set() for g in GATES}
+    for n, supply in enumerate(supplies):
+        percolated, nearest = (
+            [h["_source"] for h in r["hits"]["hits"]] for r in responses[2 * n : 2 * n + 2]
+        )
+        for g in GATES:
+            params = DEFAULT_PARAMS.but(standing_sign_agreement=g)
+            for demand in standing_hits(supply, percolated, nearest, params=params):
+                found[g].add((demand["id"], supply["id"]))
     return found
 
 
@@ -291,17 +303,14 @@ def index_all(client: OpenSearch, prefix: str, docs: list[dict], queries: list[d
     names: dict[str, Any] = {
         "supply": {k: f"{prefix}-{k.replace('_', '-')}" for k in PAIRS.values()},
         "base": {k: f"{prefix}-base-{k.replace('_', '-')}" for k in PAIRS.values()},
-        "demand": {
-            g: {k: f"{prefix}-g{int(g * 100)}-{k.replace('_', '-')}" for k in PAIRS} for g in GATES
-        },
+        "demand": {k: f"{prefix}-demand-{k.replace('_', '-')}" for k in PAIRS},
     }
     for kind, name in names["supply"].items():
         client.indices.create(index=name, body=index_definition(kind))
     for name in names["base"].values():
         client.indices.create(index=name, body=BASELINE_DEF)
-    for per_kind in names["demand"].values():
-        for kind, name in per_kind.items():
-            client.indices.create(index=name, body=index_definition(kind))
+    for kind, name in names["demand"].items():
+        client.indices.create(index=name, body=index_definition(kind))
     actions = []
     for d in docs:
         actions.append(
@@ -310,11 +319,8 @@ def index_all(client: OpenSearch, prefix: str, docs: list[dict], queries: list[d
         base_src = {"kind": d["kind"], "title": d["title"], "description": d["description"]}
         actions.append({"_index": names["base"][d["kind"]], "_id": d["id"], "_source": base_src})
     for q in queries:
-        doc = to_index_doc(q, with_standing_query=False)
-        for g, per_kind in names["demand"].items():
-            gate = DEFAULT_PARAMS.but(standing_sign_agreement=g)
-            src = {**doc, "standing_query": standing_query(doc, gate)}
-            actions.append({"_index": per_kind[q["kind"]], "_id": q["id"], "_source": src})
+        src = to_index_doc(q)  # with its standing query, as the service stores it
+        actions.append({"_index": names["demand"][q["kind"]], "_id": q["id"], "_source": src})
     helpers.bulk(client, actions, refresh=True)
     return names
 
@@ -400,13 +406,10 @@ def main(
             "judged_irrelevant": "",
             "unjudged": "",
         }
-        found = {g: percolated_pairs(client, names["demand"][g], docs) for g in GATES}
+        found = percolated_pairs(client, names["demand"], docs)
     finally:
-        for group in (names.get("supply", {}), names.get("base", {})):
-            for name in group.values():
-                client.indices.delete(index=name, ignore_unavailable=True)
-        for per_kind in names.get("demand", {}).values():
-            for name in per_kind.values():
+        for group in ("supply", "base", "demand"):
+            for name in names.get(group, {}).values():
                 client.indices.delete(index=name, ignore_unavailable=True)
     perc_before = percolator_fixed(found[0.0], qrels)
     perc_fixed = percolator_fixed(found[DEFAULT_PARAMS.standing_sign_agreement], qrels)

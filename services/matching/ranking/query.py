@@ -67,10 +67,12 @@ class RankingParams:
     #: the sentence similarity is added on the top N after the text x domain rescoring
     #: (0: on the whole ``rescore_window``); its cost is clauses x window
     semantic_window: int = 50
-    #: the standing query also admits a supply whose vector agrees in sign with the
-    #: demand's on this share of the demand's ``standing_sign_dims`` largest dimensions
-    #: (a similarity test the percolator can run; 0: the word gate alone)
-    standing_sign_agreement: float = 0.7
+    #: a demand's standing interest also admits a supply (among the hits of the vector
+    #: query) whose vector agrees in sign with the demand's on this share of the demand's
+    #: ``standing_sign_dims`` largest dimensions (0: the word gate alone). 0.65 is the
+    #: gate the held-out protocol picks (the strictest reaching 0.97 recall on the
+    #: training folds: 0.65 in each of 15 fold draws); 0.7 shipped before reached 0.9565
+    standing_sign_agreement: float = 0.65
     standing_sign_dims: int = 128
 
     def but(self, **changes: Any) -> RankingParams:

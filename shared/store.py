@@ -330,10 +330,18 @@ class MongoAggregateStore(Generic[M]):
         return doc
 
     async def save(
-        self, agg_id: str, state: M, expected_version: int, events: Sequence[Envelope] = ()
+        self,
+        agg_id: str,
+        state: M,
+        expected_version: int,
+        events: Sequence[Envelope] = (),
+        *,
+        loaded: Versioned[M] | None = None,
     ) -> Versioned[M]:
         """Write ``state`` as version ``expected_version + 1`` with its ``events`` (their
-        ``version`` and ``subject`` are set here), or raise :class:`Conflict`."""
+        ``version`` and ``subject`` are set here), or raise :class:`Conflict`. ``loaded``:
+        the aggregate as the caller read it at ``expected_version``, which spares the
+        keyed lists reading the state they leave."""
         version = expected_version + 1
         if self._has_version:
             state = state.model_copy(update={"version": version})
@@ -354,7 +362,11 @@ class MongoAggregateStore(Generic[M]):
         }
         from shared import relay  # imports this module
 
-        previous = await self._previous(agg_id, expected_version) if self.lists else None
+        previous = None
+        if self.lists is not None and loaded is not None and loaded.version == expected_version:
+            previous = self.to_doc(agg_id, loaded.state, expected_version)
+        elif self.lists is not None:
+            previous = await self._previous(agg_id, expected_version)
         pending = _Pending(change, doc, relay.needs_nudge(self.db))
         if not await self._committer.submit(self.collection, pending):
             raise Conflict(self.kind, agg_id, expected_version)
@@ -395,7 +407,7 @@ class MongoAggregateStore(Generic[M]):
             current = await self.require(agg_id, not_found)
             state, events = change(current)
             try:
-                return await self.save(agg_id, state, current.version, events)
+                return await self.save(agg_id, state, current.version, events, loaded=current)
             except Conflict:
                 if attempt == attempts - 1:
                     raise

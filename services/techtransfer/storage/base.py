@@ -154,7 +154,7 @@ class Aggregates(Generic[M]):
             return False
         state = self._state(entity, current.state.model_dump(), more)
         try:
-            await self.store.save(entity_id, state, expected_version, envelopes)
+            await self.store.save(entity_id, state, expected_version, envelopes, loaded=current)
         except Conflict:
             return False
         return True

@@ -246,15 +246,11 @@ def endpoints(orgs: int) -> list[tuple[str, str, Caller, str]]:
 
 
 def keyed(apps: Apps) -> list[Any]:
-    """Every holder of keyed lists in the four apps (to switch them off and on)."""
+    """Every holder of keyed lists that still has a scan path (to switch them off and on).
+    The inbox has none any more (its repository reads only its lists), so its "before"
+    columns time the keyed read too."""
     tt, cat = apps.deps("techtransfer").repos, apps.deps("catalogue").repos
-    return [
-        tt.offers.store,
-        tt.needs.store,
-        cat.applications,
-        apps.deps("talent").repos.agencies,
-        apps.deps("notifications").repos.messages,
-    ]
+    return [tt.offers.store, tt.needs.store, cat.applications, apps.deps("talent").repos.agencies]
 
 
 async def timed(apps: Apps, watch: ScanWatch, rounds: int, orgs: int) -> dict[str, dict]:

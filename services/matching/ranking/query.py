@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
+
 from . import semantic
 from .constraints import check_all, forward_filters, reverse_filters
 from .kinds import PAIRS, REVERSE_PAIRS
@@ -406,18 +408,27 @@ def build_semantic_reverse_query(
     }
 
 
-def sign_agreement(demand: Doc, supply: Doc, dims: int) -> float | None:
+def sign_agreement(
+    demand: Doc, supply: Doc, dims: int, *, supply_vector: Any = None
+) -> float | None:
     """Share of the demand vector's ``dims`` largest dimensions on which the supply's
-    vector has the same sign (None: one has no vector). Both are projected documents."""
-    dv, sv = query_vector(demand), query_vector(supply)
+    vector has the same sign (None: one has no vector). Both are projected documents;
+    ``supply_vector``: the supply's, when the caller has it already."""
+    dv = query_vector(demand)
+    sv = supply_vector if supply_vector is not None else query_vector(supply)
     if dv is None or sv is None:
         return None
-    wanted = semantic.sign_tokens(dv, dims=dims)
-    return len(set(wanted) & set(semantic.sign_tokens(sv))) / len(wanted)
+    top = np.argsort(-np.abs(dv), kind="stable")[:dims]  # as semantic.sign_tokens picks them
+    return float(np.mean((dv[top] >= 0) == (sv[top] >= 0)))
 
 
 def standing_admits(
-    demand: Doc, supply: Doc, *, by_vector: bool = False, params: RankingParams = DEFAULT_PARAMS
+    demand: Doc,
+    supply: Doc,
+    *,
+    by_vector: bool = False,
+    params: RankingParams = DEFAULT_PARAMS,
+    supply_vector: Any = None,
 ) -> bool:
     """Whether ``demand``'s standing interest admits ``supply`` (both projected): every
     hard constraint holds and either the words met (a percolator hit) or, for a hit of
@@ -427,7 +438,8 @@ def standing_admits(
         return False
     if not by_vector:
         return True
-    share = sign_agreement(demand, supply, params.standing_sign_dims)
+    dims = params.standing_sign_dims
+    share = sign_agreement(demand, supply, dims, supply_vector=supply_vector)
     return share is not None and share >= params.standing_sign_agreement
 
 
@@ -446,10 +458,11 @@ def standing_hits(
     for demand in percolated:
         if demand["id"] not in found and standing_admits(demand, s, params=params):
             found[demand["id"]] = demand
-    if params.standing_sign_agreement:
+    if params.standing_sign_agreement and nearest:
+        sv = query_vector(s)  # once for every hit
         for demand in nearest:
             if demand["id"] not in found and standing_admits(
-                demand, s, by_vector=True, params=params
+                demand, s, by_vector=True, params=params, supply_vector=sv
             ):
                 found[demand["id"]] = demand
     return list(found.values())

@@ -104,3 +104,15 @@ def test_sign_agreement_is_the_share_of_the_demands_largest_dimensions() -> None
     assert standing_admits(doc, capability, by_vector=True) is (share >= gate)
     off = DEFAULT_PARAMS.but(standing_sign_agreement=0)
     assert standing_hits(capability, [], [doc], params=off) == [], "the vector gate is off"
+
+
+def test_sign_agreement_is_the_share_of_the_demands_sign_tokens_the_supply_has() -> None:
+    rng = np.random.default_rng(7)
+    for _ in range(20):
+        d, s = rng.standard_normal(512), rng.standard_normal(512)
+        docs = ({"embedding": semantic.encode_vector(v)} for v in (d, s))
+        demand, supply = next(docs), next(docs)
+        dv, sv = semantic.vector_of(demand), semantic.vector_of(supply)
+        wanted = semantic.sign_tokens(dv, dims=128)
+        tokens = len(set(wanted) & set(semantic.sign_tokens(sv))) / len(wanted)
+        assert sign_agreement(demand, supply, 128) == pytest.approx(tokens)

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class ChangeApplied:
     outcome: WriteOutcome
-    ranking: PairingResult = field(default_factory=PairingResult)  # what the pairing did
+    pairing: PairingResult = field(default_factory=PairingResult)  # what the pairing did
     saved_search_hits: list[str] = field(default_factory=list)
     seconds: float = 0.0
     index_seconds: float = 0.0  # the projection write (a shared _bulk, refreshed)
@@ -87,25 +87,25 @@ async def apply_change(deps: Deps, change: RecordChange) -> ChangeApplied:
     if outcome is WriteOutcome.stale:
         log.info("stale %s v%d of %s ignored", change.verb, change.version, change.record.id)
     elif change.is_withdrawal:
-        applied.ranking = await withdraw(deps, kind, change.record.id)
+        applied.pairing = await withdraw(deps, kind, change.record.id)
     else:
         # matching and saved searches are independent: their round trips overlap
         if is_demand(kind):
-            ranking = rank_demand(deps, doc)
+            pairing = rank_demand(deps, doc)
         else:
-            ranking = match_supply(deps, doc, published=change.verb is Verb.published)
+            pairing = match_supply(deps, doc, published=change.verb is Verb.published)
         if change.verb is Verb.published:
-            applied.ranking, applied.saved_search_hits = await asyncio.gather(
-                ranking, fire_saved_searches(deps, doc)
+            applied.pairing, applied.saved_search_hits = await asyncio.gather(
+                pairing, fire_saved_searches(deps, doc)
             )
         else:
-            applied.ranking = await ranking
+            applied.pairing = await pairing
     applied.seconds = time.perf_counter() - started
     log.info(
         "%s %s v%d: %s, %d pairs written, %d suggested, %d saved-search hits in %.0f ms "
         "(index %.0f ms)",
-        change.verb, change.record.id, change.version, outcome.value, applied.ranking.written,
-        len(applied.ranking.suggested), len(applied.saved_search_hits), applied.seconds * 1000,
+        change.verb, change.record.id, change.version, outcome.value, applied.pairing.written,
+        len(applied.pairing.suggested), len(applied.saved_search_hits), applied.seconds * 1000,
         applied.index_seconds * 1000,
     )  # fmt: skip
     return applied

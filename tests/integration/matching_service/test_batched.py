@@ -35,7 +35,7 @@ async def test_concurrent_changes_share_round_trips_and_fail_alone(deps: Deps) -
     assert deps.search.writes.batches < deps.search.writes.items  # shared _bulk requests
     searches = deps.search.searches.batches
     ranked = await asyncio.gather(*(apply_change(deps, change(r)) for r in needs))
-    assert all(len(r.ranking.suggested) >= 1 for r in ranked)  # each need ranked its offers
+    assert all(len(r.pairing.suggested) >= 1 for r in ranked)  # each need ranked its offers
     assert deps.search.searches.batches - searches < len(needs)  # shared _msearch requests
     # a replay is "same", an older version "stale": per item, inside a shared bulk
     again = await asyncio.gather(

@@ -25,14 +25,14 @@ async def test_a_demand_published_first_is_found_when_its_supply_arrives(
     demand = record(demand_kind, "org-demand")
     supply = record(supply_kind, "org-supply")
     first = await apply_change(deps, change(demand))
-    assert first.ranking.suggested == []  # nothing to match yet
+    assert first.pairing.suggested == []  # nothing to match yet
     second = await apply_change(deps, change(supply))
     pair = await deps.repos.matches.get(f"{demand.id}|{supply.id}")
     assert pair is not None, "the supply side found the standing demand"
     assert pair["rank"] == 1 and pair["score"] > 0
     assert pair["explanation"]["eligible"] and pair["explanation"]["highlights"]
     assert next(c["name"] for c in pair["explanation"]["constraints"]) == "status"
-    assert second.ranking.suggested == [pair["_id"]]
+    assert second.pairing.suggested == [pair["_id"]]
 
 
 @pytest.mark.parametrize(("demand_kind", "supply_kind"), PAIR_KINDS)
@@ -46,7 +46,7 @@ async def test_a_supply_published_first_is_found_when_its_demand_arrives(
     pair = await deps.repos.matches.get(f"{demand.id}|{supply.id}")
     assert pair is not None and pair["rank"] == 1
     assert pair["suggested_rank"] == 1 and pair["history"][0]["action"] == "suggested"
-    assert applied.ranking.suggested == [pair["_id"]]
+    assert applied.pairing.suggested == [pair["_id"]]
 
 
 @pytest.mark.parametrize(("demand_kind", "supply_kind"), PAIR_KINDS)

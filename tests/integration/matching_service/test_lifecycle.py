@@ -44,7 +44,7 @@ async def test_withdrawal_removes_a_record_from_results_and_search(deps: Deps) -
     # a new demand does not rank the withdrawn offer either
     other = record("tech_need", "org-demand-2")
     applied = await apply_change(deps, change(other))
-    assert applied.ranking.pairs == 0
+    assert applied.pairing.pairs == 0
 
 
 async def test_replaying_and_reordering_events_changes_nothing(deps: Deps) -> None:

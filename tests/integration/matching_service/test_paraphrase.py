@@ -39,7 +39,7 @@ async def test_a_paraphrase_published_after_the_demand_is_suggested(similar: Dep
     applied = await apply_change(deps, change(para))
     pair = await deps.repos.matches.get(f"{need.id}|{para.id}")
     assert pair is not None and pair["rank"] == 1
-    assert applied.ranking.suggested == [pair["_id"]]
+    assert applied.pairing.suggested == [pair["_id"]]
     assert await deps.repos.matches.get(f"{need.id}|{cow.id}") is None
     answer = await why_not(deps, DEMANDER, need.id, para.id)
     assert answer["verdict"] == "in_top"
@@ -55,7 +55,7 @@ async def test_a_demand_published_after_the_paraphrase_ranks_it(similar: Deps) -
     applied = await apply_change(deps, change(need))
     pair = await deps.repos.matches.get(f"{need.id}|{para.id}")
     assert pair is not None and pair["rank"] == 1 and pair["suggested_rank"] == 1
-    assert applied.ranking.suggested == [pair["_id"]]
+    assert applied.pairing.suggested == [pair["_id"]]
     assert await deps.repos.matches.get(f"{need.id}|{cow.id}") is None
 
 
@@ -71,4 +71,4 @@ async def test_by_default_unrelated_records_are_not_paired(deps: Deps) -> None:
     fields = {k: contents[0][0][k] for k in ("title", "description", "keywords")}
     need = record("tech_need", "org-demand", **fields)
     applied = await apply_change(deps, change(need))
-    assert applied.ranking.suggested == [f"{need.id}|own-offer"]
+    assert applied.pairing.suggested == [f"{need.id}|own-offer"]

@@ -70,7 +70,7 @@ async def test_a_re_ranking_that_changes_nothing_reads_one_document_and_writes_n
         applied = await apply_change(spied, change(need, "updated", version=2))
         seen = list(sent)
 
-    assert applied.ranking.written == 0 and applied.ranking.pairs == 1
+    assert applied.pairing.written == 0 and applied.pairing.pairs == 1
     # the standing by _id (collection "rankings"), and the store's probe for a newer change
     assert seen == [("find", "rankings"), ("find", "changes")]
     assert await pairs(deps) == before
@@ -175,7 +175,7 @@ async def test_a_new_supply_re_ranks_only_the_demands_it_can_enter(deps: Deps) -
 
     applied = await apply_change(deps, change(offer))
 
-    assert applied.ranking.demands == 1
+    assert applied.pairing.demands == 1
     assert set(await pairs(deps)) == {pair_id(need.id, offer.id)}
 
 

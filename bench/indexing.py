@@ -2,17 +2,17 @@
 
 ``--records`` fresh records (half ``tech_offer``, half ``tech_need`` from
 ``bench/matching_data.py``, a new seed each run, so no vector is cached from an earlier
-run) go through what the service does with a published record: ``project(change)``
-(``to_index_doc``: segmentation, the sentence vector, the demand's standing query) and
+run) go through what the service does with a published record: ``project_async(change)``
+(``to_index_doc_async``: segmentation, the sentence vector computed in one model call with
+those of concurrent handlers in a worker thread, the demand's standing query) and
 ``SearchProjection.put`` — the shared ``_bulk`` (refreshed) that concurrent handlers
 coalesce into — with ``--concurrency`` handlers at once (the service handles
 ``consumer_concurrency`` = 8 events at once per topic; offers and needs are two topics),
 into fresh throwaway indices on the real OpenSearch, dropped at the end. The baseline
 (``bench/indexing_baseline.py``: the projection before this work) runs in the same run
-on as many other fresh records, into its own indices, and so does ``batched``:
-``to_index_doc_async`` (concurrent records share one model call in a worker thread),
-which the service does not call yet. The paths alternate by rounds, so all see the same
-machine.
+on as many other fresh records, into its own indices, and so does ``sync``: the
+synchronous ``to_index_doc`` (what ``reindex`` uses). The paths alternate by rounds, so
+all see the same machine.
 
 Printed per path: records/s (wall), and CPU per record split into segmentation,
 embedding, the rest of the bench process (projection, client, JSON) and the OpenSearch
@@ -71,15 +71,16 @@ def fresh_changes(n: int, seed: int, tag: str) -> list[RecordChange]:
 
 
 def project(change: RecordChange) -> dict[str, Any]:
-    """What ``usecases.projection.project`` does with a published record (not imported:
-    the use-case layer pulls in the whole service)."""
+    """What ``usecases.projection.project`` (reindex) does with a published record (not
+    imported: the use-case layer pulls in the whole service)."""
     doc = projection.to_index_doc(change.record.as_record())
     doc["owner_org_id"] = change.record.owner_org_id
     return doc
 
 
 async def project_batched(change: RecordChange) -> dict[str, Any]:
-    """The same with ``to_index_doc_async``: concurrent records share one model call."""
+    """What the event handlers do (``usecases.projection.project_async``): concurrent
+    records share one model call."""
     doc = await projection.to_index_doc_async(change.record.as_record())
     doc["owner_org_id"] = change.record.owner_org_id
     return doc
@@ -162,7 +163,7 @@ def main(
     ),
     rounds: int = typer.Option(3, help="alternations of the two paths"),
     baseline: bool = typer.Option(True, help="also run the old path (same run)"),
-    batched: bool = typer.Option(True, help="also run to_index_doc_async (not wired yet)"),
+    sync: bool = typer.Option(True, help="also run the synchronous to_index_doc (reindex's)"),
     seed: int = typer.Option(0, help="0: a new seed (fresh texts) each run"),
 ) -> None:
     seed = seed or (time.time_ns() ^ os.getpid()) % 2**31
@@ -179,9 +180,9 @@ def main(
     timed.wrap(projection, "segment", "segment")
     timed.wrap(projection, "segment_all", "segment")
     timed.wrap(semantic, "embed_many", "embed")  # the sync path and the batched one's thread
-    paths = [Path_("current", project, timed.times)]
-    if batched:
-        paths.append(Path_("batched", project_batched, timed.times))
+    paths = [Path_("service", project_batched, timed.times)]
+    if sync:
+        paths.append(Path_("sync", project, timed.times))
     if baseline:
         paths.append(Path_("baseline", baseline_project, indexing_baseline.TIMES))
     work = {p.name: fresh_changes(records, seed + k, f"{tag}{k}") for k, p in enumerate(paths)}

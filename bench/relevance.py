@@ -7,7 +7,7 @@ BM25 baseline (``standard`` analyzer, title+description) runs on the same engine
 
 Honest protocol (``--folds 5``): queries are split into folds by query, stratified by
 kind. Every parameter choice (the ``GRID`` of fusion weight x domain factor; the
-percolator's vector gate) is made on the other folds and scored on the held-out one;
+standing interest's vector gate) is made on the other folds and scored on the held-out one;
 ``heldout_ndcg10`` pools the held-out queries, ``heldout_sd`` is the spread of the
 fold means (over ``--repeats`` fold draws). Ablations are held out the same way.
 ``ndcg10`` is the shipped defaults scored on every query (in-sample: they were
@@ -102,7 +102,7 @@ FLOORS: dict[str, SuggestionPolicy] = {
     },
     "no word floor": replace(_POLICY, min_shared_terms=0, min_similarity=None),
 }
-#: the percolator's vector gate: share of sign agreement (0: the word gate alone)
+#: the standing interest's vector gate: share of sign agreement (0: the word gate alone)
 GATES = (0.0, 0.6, 0.65, 0.7, 0.75, 0.8)
 
 

@@ -18,6 +18,7 @@ be undone.
 from __future__ import annotations
 
 import contextlib
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -27,11 +28,14 @@ from pymongo.errors import OperationFailure
 
 from shared.events import Envelope
 from shared.keyed_lists import ListSpec
-from shared.store import Conflict, MongoAggregateStore
+from shared.store import Conflict, MongoAggregateStore, Versioned
 from shared.unique_keys import UniqueKeys
 
 M = TypeVar("M", bound=BaseModel)
 Extra = Mapping[str, Any]
+
+
+READ_KEPT = 1024  # aggregates whose last read a repository keeps for the save after it
 
 
 class Duplicate(Exception):
@@ -63,6 +67,10 @@ class Aggregates(Generic[M]):
         )  # fmt: skip
         self._col = self.store.col
         self._keys = keys
+        # what this process last read of each aggregate: a save at that version starts
+        # from it instead of reading it again (the store's compare-and-set still refuses
+        # a save at a version someone else has moved past, and the use case reloads)
+        self._read: OrderedDict[str, Versioned[StoredState]] = OrderedDict()
 
     # -- what a kind may declare ---------------------------------------------------------
 
@@ -149,7 +157,9 @@ class Aggregates(Generic[M]):
         """Write ``entity`` as version ``expected_version + 1`` with its events; False if
         another writer changed it since (the use case reloads and decides again)."""
         entity_id = doc_id(entity)
-        current = await self.store.get(entity_id)
+        current = self._read.pop(entity_id, None)
+        if current is None or current.version != expected_version:
+            current = await self.store.get(entity_id)
         if current is None or current.version != expected_version:
             return False
         state = self._state(entity, current.state.model_dump(), more)
@@ -167,7 +177,12 @@ class Aggregates(Generic[M]):
 
     async def raw(self, entity_id: str) -> dict[str, Any] | None:
         found = await self.store.get(entity_id)
-        return self._raw(entity_id, found.state, found.version) if found else None
+        if found is None:
+            return None
+        self._read[entity_id] = found
+        if len(self._read) > READ_KEPT:
+            self._read.popitem(last=False)
+        return self._raw(entity_id, found.state, found.version)
 
     async def find(
         self,

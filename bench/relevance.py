@@ -269,15 +269,14 @@ def percolated_pairs(
 ) -> dict[float, set[tuple[str, str]]]:
     """Per vector gate of ``GATES``: the (demand, supply) pairs whose standing interest
     admits the supply, found as the service finds them for a new supply: the percolator
-    (word gate, up to 200 hits) and the vector query (the service's candidate depth),
+    (word gate, up to 200 hits) and the vector query (``standing_vector_depth``),
     kept by ``standing_hits`` (constraints, and the gate on the vector hits)."""
-    depth = MatchingSettings().candidate_demands
     lines: list[dict] = []
     supplies: list[dict] = []
     for doc in docs:
         projected = to_index_doc(doc)
         index = {"index": demand_index[REVERSE_PAIRS[doc["kind"]]]}
-        nearest = build_semantic_reverse_query(projected, size=depth) or {"size": 0}
+        nearest = build_semantic_reverse_query(projected) or {"size": 0}
         lines += [index, build_percolate_query(projected, size=200), index, nearest]
         supplies.append(projected)
     responses: list[dict] = []

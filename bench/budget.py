@@ -17,19 +17,26 @@ costs at its best batching, and sums them (``bench/budget_steps.py`` does the wo
    ``_bulk`` (``SearchProjection._bulk_put``) of ``--batch`` documents;
 6. search: the service's forward ranking body (``match_body``) and percolation
    (``build_percolate_query`` + ``standing_hits``) through ``_msearch`` of 50, against
-   the indexed records (about ``--items``/2 of each kind, the demands' standing queries);
-   A reference: forward rankings against ``bench-matching``'s 100,000-offer index when
-   it exists (read only);
+   the records indexed in 5 (``--items``/2 + 100 of each kind: the demands' standing
+   queries); levers as references: the body without semantic stage and highlighting,
+   the percolated document cut to its words, and forward rankings against
+   ``bench-matching``'s 100,000-offer index when it exists (read only);
 7. inbox: one message per pair, ``insert_many`` of ``--batch`` (the floor), beside the
    repository's ``add_many`` (with the inbox keyed lists).
 
-CPU from /proc: this process (``time.process_time``), the HTTP server by its pid, each
-engine by the pid listening on its port (``bench/cpu.py``'s readers; its JIT threads
-apart). Engine CPU is net of the engine's idle rate (the lower of 3 s measured before
-and after the runs: the engines are shared; the rate in the second before each run is
-printed, to show others' load). Throwaway names (``budget-<run>``) are dropped at the end.
+The counts per record (``COUNTS``) are the least a record can need: one publish request,
+one store write, two Kafka hops, one passage, one indexed document, one forward ranking
+and one percolation, one inbox message. Only these are summed; "(ref)" rows are not.
 
-    uv run python bench/budget.py [--items 2000] [--batch 100] [--only http,kafka]
+CPU from /proc: this process (``time.process_time``), the HTTP server by its pid, each
+engine by the pid listening on its port (``bench/cpu.py``'s readers, JIT compiler threads
+apart: a part is warmed up until they spend under a tenth of a pass). Engine CPU is net
+of the engine's idle rate (the lower of 3 s measured before and after all runs: the
+engines are shared; the rate in the second before each run is printed, to show others'
+load). Each repeatable part runs ``--repeats`` times and the cheapest run is kept
+(others' load only adds). Throwaway names (``budget-<run>``) are dropped after each step.
+
+    uv run python bench/budget.py [--items 1800] [--queries 500] [--batch 100] [--only kafka]
 
 The last line is one JSON object: budget_ms, floor_ms, max_records_per_s, steps.
 """

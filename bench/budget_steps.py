@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.auth import Caller, CurrentCaller, JWKSCache, OrgType, Role, TokenVerifier
 
 ROOT = Path(__file__).resolve().parents[1]
-KEY_ENV = "DUIJIE_BUDGET_SIGNING_KEY"
+JWKS_ENV = "DUIJIE_BUDGET_JWKS"  # the public keys only
 
 
 @dataclass
@@ -87,13 +87,11 @@ class PublishBody(BaseModel):
 
 def http_app() -> FastAPI:
     """``uvicorn bench.budget_steps:http_app --factory``: one authenticated endpoint,
-    verified by the project's ``TokenVerifier`` against the key in ``KEY_ENV``."""
-    from services.identity.domain.keys import SigningKey, jwks
-
-    key = SigningKey.model_validate_json(os.environ[KEY_ENV])
+    verified by the project's ``TokenVerifier`` against the JWKS in ``JWKS_ENV``."""
+    keys = json.loads(os.environ[JWKS_ENV])
 
     async def fetch() -> dict[str, Any]:
-        return jwks([key])
+        return keys
 
     app = FastAPI()
     app.state.token_verifier = TokenVerifier(JWKSCache(fetch, ttl=3600.0))
@@ -111,14 +109,14 @@ def http_app() -> FastAPI:
 
 
 async def http(ctx: Context, n: int, clients: int = 32) -> list[Part]:
-    from services.identity.domain.keys import generate_signing_key, sign_access_token
+    from services.identity.domain.keys import generate_signing_key, jwks, sign_access_token
 
     now = dt.datetime.now(dt.UTC)
     key = generate_signing_key(now)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, KEY_ENV: key.model_dump_json()}
+    env = {**os.environ, JWKS_ENV: json.dumps(jwks([key]))}
     cmd = [
         sys.executable,
         "-m",
@@ -204,18 +202,27 @@ class StoredRecord(BaseModel):
     id: str = ""
 
 
+OWNER = {"organisation_id": "budget-org", "name": "北京某大学技术转移中心", "district": "haidian",
+         "user_id": "budget-user", "user_name": "预算"}  # fmt: skip
+
+
 def _envelope(rec: dict[str, Any], tag: str) -> Any:
     from shared.events import Envelope
 
+    now = dt.datetime.now(dt.UTC)
     return Envelope(
         id=uuid.uuid4().hex,
         source="/duijie/techtransfer",
         subject=rec["id"],
         type=f"techtransfer.{rec['kind'].split('_')[1]}.published",
-        time=dt.datetime.now(dt.UTC),
-        data={**rec, "id": f"{tag}{rec['id']}"},
+        time=now,
+        dataschema=f"urn:duijie:techtransfer.{rec['kind'].split('_')[1]}.published:v1",
+        data={**rec, "id": f"{tag}{rec['id']}", "owner": OWNER, "state": "published",
+              "created_at": now.isoformat(), "updated_at": now.isoformat()},
         version=1,
-    )
+        correlationid=uuid.uuid4().hex,
+        traceparent=f"00-{uuid.uuid4().hex}-{uuid.uuid4().hex[:16]}-01",
+    )  # fmt: skip
 
 
 async def _mongo_db(ctx: Context, name: str) -> Any:
@@ -307,7 +314,7 @@ async def kafka(ctx: Context, n: int, linger_ms: int = 50) -> list[Part]:
 
     ctx.cleanup.append(drop)
     events = [_envelope(r, "k") for r in ctx.records]
-    size = sum(len(e.model_dump_json()) for e in events) / len(events)
+    size = sum(len(e.model_dump_json().encode()) for e in events) / len(events)
     producer = AIOKafkaProducer(
         bootstrap_servers=boot,
         acks="all",

@@ -79,6 +79,9 @@ COUNTS: dict[str, list[tuple[str, float, str]]] = {
     "inbox": [("inbox insert_many", 1, "one message per pair, one pair at least")],
 }
 
+# the query bodies measured; the least design sends one of them a record
+QUERY_PARTS = ("forward", "percolate", "forward lexical", "percolate words")
+
 app = typer.Typer(add_completion=False)
 
 
@@ -289,6 +292,7 @@ def report(parts: list[dict[str, Any]]) -> dict[str, Any]:
         f"\nfloor {floor:.2f} ms of CPU a record; budget {BUDGET_MS:.2f} ms "
         f"({CORES} cores x 1000 ms / {TARGET}); the floor permits {top:.0f} records/s"
     )
+    least(by, totals)
     print(
         "http: engine = the uvicorn server process; its client (httpx) is not summed. "
         "(ref) rows are not summed: the service's other way, or a lever"
@@ -299,6 +303,28 @@ def report(parts: list[dict[str, Any]]) -> dict[str, Any]:
         "max_records_per_s": round(top, 1),
         "steps": {s: round(totals.get(s, 0.0), 3) for s in STEPS},
     }
+
+
+def least(by: dict[str, dict[str, Any]], totals: dict[str, float]) -> None:
+    """The least any design on this stack could spend: the same steps, but no sentence
+    vector at all and ONE query a record, the cheapest body measured (a demand's ranking
+    or a supply's percolation, never both), into indices without vector features."""
+
+    def cost(name: str) -> float | None:
+        p = by.get(name)
+        return p["client_ms"] + p["engine_ms"] if p else None
+
+    queries = [c for c in map(cost, QUERY_PARTS) if c is not None]
+    indexes = [c for c in map(cost, ("index", "index without vector")) if c is not None]
+    if not queries or not indexes or "projection" not in by:
+        return
+    rest = sum(totals.get(s, 0.0) for s in ("http", "store", "kafka", "inbox"))
+    bare = rest + cost("projection") + min(indexes) + min(queries)  # type: ignore[operator]
+    print(
+        f"the least any design needs (no vector, one cheapest query a record): {bare:.2f} ms, "
+        f"{2000 / bare:.0f} records/s; with the vector: {bare + totals.get('embedding', 0):.2f}"
+        f" ms, {2000 / (bare + totals.get('embedding', 0)):.0f} records/s"
+    )
 
 
 @app.command()

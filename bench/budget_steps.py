@@ -406,8 +406,10 @@ async def opensearch(ctx: Context, n: int, batch: int, queries: int) -> list[Par
 
     client = create_search_client(ctx.settings, timeout=120)
     search = SearchProjection(client, f"budget-{ctx.run}")
-    ctx.cleanup += [client.close, search.drop_all]
+    plain = SearchProjection(client, f"budget-{ctx.run}-plain")  # documents without vectors
+    ctx.cleanup += [client.close, search.drop_all, plain.drop_all]
     await search.ensure_indexes(("tech_offer", "tech_need"))
+    await plain.ensure_indexes(("tech_offer", "tech_need"))
     ms = MatchingSettings()
     lexical = DEFAULT_PARAMS.but(semantic_weight=0)
     docs: list[dict[str, Any]] = []
@@ -418,10 +420,10 @@ async def opensearch(ctx: Context, n: int, batch: int, queries: int) -> list[Par
             doc["owner_org_id"] = "budget-org"
             docs.append(doc)
 
-    async def index(part: list[dict[str, Any]]) -> None:
+    async def index(part: list[dict[str, Any]], to: SearchProjection = search) -> None:
         for group in chunks(part, batch):
-            items = [(search.alias(d["kind"]), d, 1) for d in group]
-            for outcome in await search._bulk_put(items):
+            items = [(to.alias(d["kind"]), d, 1) for d in group]
+            for outcome in await to._bulk_put(items):
                 if isinstance(outcome, BaseException) or outcome is None:
                     raise RuntimeError(f"bulk item failed: {outcome!r}")
 
@@ -463,6 +465,15 @@ async def opensearch(ctx: Context, n: int, batch: int, queries: int) -> list[Par
     await project(warm)
     await index(docs)
     fresh = ctx.records[200 : 200 + n]
+
+    def without_vector(d: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in d.items() if k not in ("embedding", "semantic")}
+
+    await index([without_vector(d) for d in docs], plain)  # its warm-up
+
+    async def index_plain() -> None:  # a lever: what a design without sentence vectors writes
+        await index([without_vector(d) for d in docs[len(warm) :]], plain)
+
     large = [
         searches(f"forward @{size // 1000}k docs", "tech_need", forward, name, min(queries, 200))
         for name, size in await _largest(client, "bench-matching-*")
@@ -470,6 +481,8 @@ async def opensearch(ctx: Context, n: int, batch: int, queries: int) -> list[Par
     return [
         Part("projection", n, "1", lambda _k: project(fresh), repeatable=False),
         Part("index", n, f"{batch} (refresh each)", lambda _k: index(docs[len(warm) :]),
+             ("opensearch",), tail_s=2.0, repeatable=False),
+        Part("index without vector", n, f"{batch} (refresh each)", lambda _k: index_plain(),
              ("opensearch",), tail_s=2.0, repeatable=False),
         searches("forward", "tech_need", forward),
         searches("percolate", "tech_offer", percolate),

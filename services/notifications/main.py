@@ -90,8 +90,11 @@ def create_app(
         holder["deps"] = app.state.deps = deps
         tasks = []
         if workers:
+            watch = asyncio.Lock()  # one idle worker watches the clock for all of them
             tasks = [
-                asyncio.create_task(run_worker(deps, bell), name=f"notifications-worker-{i}")
+                asyncio.create_task(
+                    run_worker(deps, bell, watch), name=f"notifications-worker-{i}"
+                )
                 for i in range(notifications.workers)
             ]
             tasks.append(asyncio.create_task(housekeeping_forever(deps), name="housekeeping"))

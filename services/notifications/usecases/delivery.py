@@ -120,19 +120,24 @@ async def attempt(deps: Deps, claimed: Claimed) -> JobStatus:
     return JobStatus.sent
 
 
-async def deliver_one(deps: Deps) -> bool:
-    """Claim and attempt one due job; False when none is due."""
+async def _claim(deps: Deps) -> Claimed | None:
     now = deps.now()
     lease = now + dt.timedelta(seconds=deps.settings.lease_seconds)
-    claimed = await deps.repos.jobs.claim(now, lease)
+    return await deps.repos.jobs.claim(now, lease)
+
+
+async def deliver_one(deps: Deps) -> bool:
+    """Claim and attempt one due job; False when none is due."""
+    claimed = await _claim(deps)
     if claimed is None:
         return False
     await attempt(deps, claimed)
     return True
 
 
-async def _idle(deps: Deps, bell: asyncio.Event) -> None:
-    """Wait for the bell, the next due job or the poll interval, whichever comes first."""
+async def _idle(deps: Deps, bell: asyncio.Event) -> bool:
+    """Wait for the bell, the next due job or the poll interval, whichever comes first;
+    True when the bell rang."""
     timeout = deps.settings.poll_seconds
     due = await deps.repos.jobs.next_due()
     if due is not None:
@@ -140,16 +145,45 @@ async def _idle(deps: Deps, bell: asyncio.Event) -> None:
     try:
         await asyncio.wait_for(bell.wait(), timeout=timeout)
     except TimeoutError:
-        return
+        return False
     bell.clear()
+    return True
 
 
-async def run_worker(deps: Deps, bell: asyncio.Event) -> None:
-    """Deliver forever (cancel the task to stop); errors are logged and retried."""
+async def _watch(deps: Deps, bell: asyncio.Event) -> Claimed | None:
+    """Watch the clock for the idle workers: None when the bell rings, else the first
+    job found due (a retry's time come, a lease run out, a job queued elsewhere)."""
+    while True:
+        if await _idle(deps, bell):
+            return None
+        claimed = await _claim(deps)
+        if claimed is not None:
+            return claimed
+
+
+async def run_worker(deps: Deps, bell: asyncio.Event, watch: asyncio.Lock | None = None) -> None:
+    """Deliver forever (cancel the task to stop); errors are logged and retried.
+
+    Idle workers that share a ``watch`` look at the queue once per interval between
+    them, not once each: the holder watches the clock (:func:`_watch`), the others sleep
+    until the bell (a job queued here, or the watcher finding work). A look at the due
+    queue is 24 database commands (two keyed lists of four buckets, each rolled
+    forward); four workers watching alone made 48 a second, 79 % of the idle stack's.
+    """
+    watch = watch or asyncio.Lock()
     while True:
         try:
-            if not await deliver_one(deps):
-                await _idle(deps, bell)
+            if await deliver_one(deps):
+                continue
+            if watch.locked():
+                await bell.wait()
+                bell.clear()
+                continue
+            async with watch:
+                claimed = await _watch(deps, bell)
+            if claimed is not None:
+                bell.set()  # the others look for more; one of them takes the watch
+                await attempt(deps, claimed)
         except asyncio.CancelledError:
             raise
         except Exception:

@@ -206,7 +206,8 @@ async def harness(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Har
             async with httpx.AsyncClient(timeout=5) as http:
                 mailer = SmtpMailer("127.0.0.1", smtp_port, sender=settings.mail_from)
                 deps = Deps(repos, settings, mailer, WebhookSender(http), clock, bell.set)
-                workers = [asyncio.create_task(run_worker(deps, bell)) for _ in range(2)]
+                watch = asyncio.Lock()  # as main.py: idle workers share one clock watch
+                workers = [asyncio.create_task(run_worker(deps, bell, watch)) for _ in range(2)]
                 try:
                     yield Harness(deps, clock, folder, receiver, bell)
                 finally:

@@ -3,7 +3,8 @@
 Built from the Go module proxy. ``go install ...@version`` compiles, but the binary
 panics at start because the module ships an empty ``build/version/version.txt``; so we
 ``go mod download`` the module, write that file, apply ``versions.FERRETDB_PATCHES``
-(the SQLite backend's ``_id`` lookups missed their own index) and build ``cmd/ferretdb``
+(the SQLite backend's ``_id`` lookups missed their own index; its per-command leak
+tracking is off) and build ``cmd/ferretdb``
 ourselves.
 """
 
@@ -48,13 +49,15 @@ class FerretDB(Engine):
                     os.chmod(os.path.join(root, name), 0o755)  # noqa: S103 - module cache is read-only
             version_txt = source / "build" / "version" / "version.txt"
             version_txt.write_text(f"{versions.FERRETDB_VERSION}\n")
-            for relative, (old, new) in versions.FERRETDB_PATCHES.items():
+            for relative, edits in versions.FERRETDB_PATCHES.items():
                 path = source / relative
                 text = path.read_text()
-                if text.count(old) != 1:
-                    raise RuntimeError(f"FerretDB patch does not apply to {relative}: {old!r}")
+                for old, new in edits:
+                    if text.count(old) != 1:
+                        raise RuntimeError(f"FerretDB patch does not apply to {relative}: {old!r}")
+                    text = text.replace(old, new)
                 path.chmod(0o644)
-                path.write_text(text.replace(old, new))
+                path.write_text(text)
             run(["go", "build", "-o", str(scratch / "ferretdb"), "./cmd/ferretdb"], cwd=source)
             shutil.rmtree(source)
 
@@ -63,6 +66,11 @@ class FerretDB(Engine):
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
         env["FERRETDB_TELEMETRY"] = "disable"
+        # Go's collector at its default (GOGC=100) ran a cycle every few hundred commands;
+        # letting the heap grow to 5x the live set (tens of MB here) instead: CPU per
+        # command -16 % alone, -30 % with the leak tracking off (µs per command under a
+        # mixed insert/find/update load, 4 runs each: 283-326 -> 192-237).
+        env.setdefault("GOGC", "400")
         return env
 
     def command(self) -> list[str]:

@@ -11,15 +11,19 @@ coalesce into — with ``--concurrency`` handlers at once (the service handles
 into fresh throwaway indices on the real OpenSearch, dropped at the end. The baseline
 (``bench/indexing_baseline.py``: the projection before this work) runs in the same run
 on as many other fresh records, into its own indices, and so does ``sync``: the
-synchronous ``to_index_doc`` (what ``reindex`` uses). The paths alternate by rounds, so
-all see the same machine.
+synchronous ``to_index_doc`` (what ``reindex`` uses), and ``one_call``: the handlers'
+path with one model call at a time (as before 229106c; the service runs
+``semantic.MODEL_CALLS`` = 2 at once, each on one BLAS thread). The paths alternate by
+rounds, so all see the same machine.
 
 Printed per path: records/s (wall), and CPU per record split into segmentation,
 embedding, the rest of the bench process (projection, client, JSON) and the OpenSearch
 process (``bench/cpu.py``; the engine is shared, so others' load shows there too), and
-which BLAS kernels the model ran on (the embedding's CPU depends on them).
+which BLAS kernels the model ran on (the embedding's CPU depends on them); ``cores`` is
+the CPU per record times records/s: how much of the machine's 2 cores the path kept busy.
 
     uv run python bench/indexing.py [--records 3000] [--concurrency 16] [--rounds 3]
+        [--no-baseline] [--no-sync] [--variants one_call,whole]
 
 The last line is one JSON object: records, records_per_s, cpu_ms_per_record,
 segment_ms, embed_ms, baseline_records_per_s.
@@ -32,6 +36,7 @@ import json
 import os
 import random
 import sys
+import threading
 import time
 import uuid
 from collections import Counter
@@ -80,10 +85,40 @@ def project(change: RecordChange) -> dict[str, Any]:
 
 async def project_batched(change: RecordChange) -> dict[str, Any]:
     """What the event handlers do (``usecases.projection.project_async``): concurrent
-    records share one model call."""
+    records share a model call, up to ``semantic.MODEL_CALLS`` calls at once."""
     doc = await projection.to_index_doc_async(change.record.as_record())
     doc["owner_org_id"] = change.record.owner_org_id
     return doc
+
+
+#: other ways to share the model, by path name: ``ModelCalls`` options
+VARIANTS = {
+    "one_call": {"calls": 1},  # one model call at a time (the handlers before 229106c)
+    "whole": {"calls": 2, "min_share": semantic.BATCH},  # 2 at once, each takes the queue
+}
+_variant_calls: dict[str, semantic.ModelCalls] = {}
+VARIANTS_HELP = (
+    "also run these ways to share the model, comma-separated: one_call (one call at a"
+    " time, as before 229106c), whole (2 at once, each takes the whole queue)"
+)
+
+
+def variant(name: str) -> Callable[[RecordChange], Any]:
+    """``project_batched`` over ``ModelCalls(**VARIANTS[name])``, the same document."""
+
+    async def project_variant(change: RecordChange) -> dict[str, Any]:
+        record = change.record.as_record()
+        text = projection.passage_of(record)
+        vector = semantic.cached(text)
+        if vector is None:
+            if name not in _variant_calls:  # made in the bench's one event loop
+                _variant_calls[name] = semantic.ModelCalls(**VARIANTS[name])
+            vector = await _variant_calls[name].submit(text)
+        doc = projection.to_index_doc(record, vector=vector)
+        doc["owner_org_id"] = change.record.owner_org_id
+        return doc
+
+    return project_variant
 
 
 def baseline_project(change: RecordChange) -> dict[str, Any]:
@@ -100,6 +135,7 @@ class Timed:
     def __init__(self) -> None:
         self.times: Counter[str] = Counter()
         self._orig: list[tuple[Any, str, Any]] = []
+        self._lock = threading.Lock()  # model calls run in two threads at once
 
     def wrap(self, owner: Any, name: str, part: str) -> None:
         fn = getattr(owner, name)
@@ -109,7 +145,9 @@ class Timed:
             try:
                 return fn(*args, **kwargs)
             finally:
-                self.times[part] += time.thread_time() - started
+                spent = time.thread_time() - started
+                with self._lock:
+                    self.times[part] += spent
 
         self._orig.append((owner, name, fn))
         setattr(owner, name, timed)
@@ -144,6 +182,7 @@ class Path_:
         n = max(self.records, 1)
         seg, emb = self.times["segment"] / n * 1000, self.times["embed"] / n * 1000
         bench_ms, engine_ms = self.bench_cpu / n * 1000, self.engine_cpu / n * 1000
+        rate = self.records / self.wall if self.wall else 0.0
         return {
             "records": self.records,
             "records_per_s": round(self.records / self.wall, 1),
@@ -152,6 +191,8 @@ class Path_:
             "embed_ms": round(emb, 2),
             "rest_ms": round(bench_ms - seg - emb, 2),
             "opensearch_ms": round(engine_ms, 2),
+            # cores this path kept busy (bench + engine) out of the machine's 2
+            "cores": round((bench_ms + engine_ms) * rate / 1000, 2),
         }
 
 
@@ -164,6 +205,7 @@ def main(
     rounds: int = typer.Option(3, help="alternations of the two paths"),
     baseline: bool = typer.Option(True, help="also run the old path (same run)"),
     sync: bool = typer.Option(True, help="also run the synchronous to_index_doc (reindex's)"),
+    variants: str = typer.Option("one_call", help=VARIANTS_HELP),
     seed: int = typer.Option(0, help="0: a new seed (fresh texts) each run"),
 ) -> None:
     seed = seed or (time.time_ns() ^ os.getpid()) % 2**31
@@ -181,6 +223,8 @@ def main(
     timed.wrap(projection, "segment_all", "segment")
     timed.wrap(semantic, "embed_many", "embed")  # the sync path and the batched one's thread
     paths = [Path_("service", project_batched, timed.times)]
+    for name in filter(None, variants.split(",")):
+        paths.append(Path_(name, variant(name), timed.times))
     if sync:
         paths.append(Path_("sync", project, timed.times))
     if baseline:
@@ -234,6 +278,12 @@ async def _run(paths: list[Path_], work: dict, rounds: int, concurrency: int, ta
                 p.records += len(chunk)
                 print(f"round {r + 1} {p.name}: {len(chunk)} records, "
                       f"{p.records / p.wall:.0f} records/s so far")  # fmt: skip
+        loop = asyncio.get_running_loop()
+        made = {"service": semantic._batchers.get(loop), **_variant_calls}
+        for name, calls in made.items():
+            if calls is not None:
+                print(f"model calls, {name}: {calls.calls} at once, {calls.batches} calls, "
+                      f"{calls.items / max(calls.batches, 1):.1f} passages each")  # fmt: skip
     finally:
         for s in searches.values():
             await s.drop_all()

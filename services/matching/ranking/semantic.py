@@ -126,6 +126,10 @@ BATCH = 32
 #: of CPU each, 1 thread 188/s; one call at a time capped indexing near 195/s. A third
 #: call would only wait for a core that OpenSearch and the event loop also need.
 MODEL_CALLS = 2
+#: a queue is shared out among the calls about to start, but a call takes at least this
+#: many passages: batching pays up to ~8 (5.5, 5.15, 5.0 ms a passage alone, at 4, at 8),
+#: so a few concurrent callers still share one call
+MIN_SHARE = 8
 
 
 @lru_cache(maxsize=1)
@@ -138,34 +142,54 @@ class ModelCalls:
     """``shared.coalescing.Coalescer``'s pattern with up to ``calls`` requests in flight:
     a passage starts a model call at once when fewer than ``calls`` are running, and the
     passages that arrive while all are busy ride in the next call that finishes, at most
-    ``max_items`` per call. A failed call fails its own callers only."""
+    ``max_items`` per call. Calls starting together share the queue out (``MIN_SHARE``):
+    handlers that wait on the same ``_bulk`` come back together, and one call of all
+    their passages would leave the other core idle. A failed call fails its callers only.
+    """
 
-    def __init__(self, calls: int = MODEL_CALLS, max_items: int = BATCH) -> None:
-        self.calls, self.max_items = calls, max_items
+    def __init__(
+        self, calls: int = MODEL_CALLS, max_items: int = BATCH, min_share: int = MIN_SHARE
+    ) -> None:
+        self.calls, self.max_items, self.min_share = calls, max_items, min_share
         self._queue: list[tuple[str, asyncio.Future[np.ndarray]]] = []
-        self._running: set[asyncio.Task[None]] = set()  # also keeps the tasks referenced
+        self._tasks: set[asyncio.Task[None]] = set()  # keeps them referenced
+        self._drains = 0  # calls running or about to start (counted as they start and end)
+        self._calling = 0  # of those, how many are in a model call now
         self.batches = self.items = 0  # for tests and the bench
 
     async def submit(self, text: str) -> np.ndarray:
         future: asyncio.Future[np.ndarray] = asyncio.get_running_loop().create_future()
         self._queue.append((text, future))
-        if len(self._running) < self.calls:
+        if self._drains < self.calls:
+            self._drains += 1
             task = asyncio.create_task(self._drain(), name="sentence-model")
-            self._running.add(task)
-            task.add_done_callback(self._running.discard)
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
         return await future
 
     async def _drain(self) -> None:
-        await asyncio.sleep(0)  # callers scheduled in the same loop turn join this call
+        try:
+            await asyncio.sleep(0)  # callers scheduled in the same loop turn join this call
+            await self._calls()
+        finally:  # here, not in a done-callback: a submit right after must start a drain
+            self._drains -= 1
+
+    async def _calls(self) -> None:
         loop = asyncio.get_running_loop()
         while self._queue:
-            batch, self._queue = self._queue[: self.max_items], self._queue[self.max_items :]
+            starting = self._drains - self._calling  # this one and those about to call
+            take = min(self.max_items, max(self.min_share, -(-len(self._queue) // starting)))
+            batch, self._queue = self._queue[:take], self._queue[take:]
             self.batches += 1
             self.items += len(batch)
             texts = [text for text, _ in batch]
             try:
                 # numpy releases the GIL in the matrix products: the loop runs meanwhile
-                vectors = await loop.run_in_executor(_pool(), embed_many, texts)
+                self._calling += 1
+                try:
+                    vectors = await loop.run_in_executor(_pool(), embed_many, texts)
+                finally:
+                    self._calling -= 1
             except asyncio.CancelledError:
                 for _, future in batch + self._queue:
                     future.cancel()

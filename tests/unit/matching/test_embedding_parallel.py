@@ -100,3 +100,27 @@ async def test_handlers_get_two_model_calls_at_once_and_the_rest_ride_together(
     assert all(name.startswith("sentence-model") for _, name in calls)
     for text, vec in zip([a, b, *rest], vectors, strict=True):
         assert np.array_equal(vec, semantic.embed(text))
+
+
+async def test_callers_that_come_back_together_are_shared_out_between_calls(
+    monkeypatch,
+) -> None:
+    """Handlers that waited on the same ``_bulk`` submit together: two calls of 8, both in
+    flight at once, not one call of 16 and an idle core."""
+    real = semantic.embed_many
+    both_in = threading.Barrier(2, timeout=WAIT)
+    sizes: list[int] = []
+
+    def spy(texts: list[str]) -> list[np.ndarray]:
+        sizes.append(len(texts))
+        both_in.wait()
+        return real(texts)
+
+    monkeypatch.setattr(semantic, "embed_many", spy)
+    tag = uuid.uuid4().hex
+    texts = [f"{n} 氢燃料电池双极板涂层 {tag}" for n in range(2 * semantic.MIN_SHARE)]
+    vectors = await asyncio.gather(*(semantic.embed_async(t) for t in texts))
+    assert sizes == [semantic.MIN_SHARE, semantic.MIN_SHARE]
+    monkeypatch.undo()
+    for text, vec in zip(texts, vectors, strict=True):
+        assert np.array_equal(vec, semantic.embed(text))

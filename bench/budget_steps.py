@@ -474,6 +474,22 @@ async def opensearch(ctx: Context, n: int, batch: int, queries: int) -> list[Par
     async def index_plain() -> None:  # a lever: what a design without sentence vectors writes
         await index([without_vector(d) for d in docs[len(warm) :]], plain)
 
+    async def percolate_grouped() -> None:  # a lever: one percolation of 50 documents
+        supplies = [d for d in docs if d["kind"] == "tech_offer"][:queries]
+        bodies = []
+        for group in chunks(supplies, 50):
+            body = percolate(group[0])
+            clause = body["query"]["bool"]["must"][0]["percolate"]
+            clause.pop("document")
+            clause["documents"] = [
+                percolate(d)["query"]["bool"]["must"][0]["percolate"]["document"] for d in group
+            ]
+            body["size"] = ms.candidate_demands * len(group)
+            bodies.append(body)
+        for r in await search._msearch([(search.alias("tech_need"), b) for b in bodies]):
+            if isinstance(r, BaseException):
+                raise r
+
     large = [
         searches(f"forward @{size // 1000}k docs", "tech_need", forward, name, min(queries, 200))
         for name, size in await _largest(client, "bench-matching-*")
@@ -488,6 +504,9 @@ async def opensearch(ctx: Context, n: int, batch: int, queries: int) -> list[Par
         searches("percolate", "tech_offer", percolate),
         searches("forward lexical", "tech_need", forward_lexical),
         searches("percolate words", "tech_offer", lambda d: percolate(d, words_only=True)),
+        Part("percolate 50 docs", min(queries, sum(d["kind"] == "tech_offer" for d in fresh)),
+             "50 documents a query", lambda _k: percolate_grouped(), ("opensearch",),
+             warm=percolate_grouped),
         *large,
     ]  # fmt: skip
 

@@ -327,14 +327,14 @@ def report(parts: list[dict[str, Any]]) -> dict[str, Any]:
             totals[step] = totals.get(step, 0.0) + total
             print(
                 f"{step:<10} {p['part']:<21} {count:>5g} {p['client_ms']:>9.3f} "
-                f"{p['engine_ms']:>9.3f} {total:>8.3f}  {p['batch']} ({why})"
+                f"{p['engine_ms']:>9.3f} {total:>8.3f}  {p['batch']} ({why}){' BUSY' * p['busy']}"
             )
     for p in parts:
         if p["part"] not in counted:
             mine = p["client_ms"] + p["engine_ms"]
             print(
                 f"{'(ref)':<10} {p['part']:<21} {'-':>5} {p['client_ms']:>9.3f} "
-                f"{p['engine_ms']:>9.3f} {mine:>8.3f}  {p['batch']}"
+                f"{p['engine_ms']:>9.3f} {mine:>8.3f}  {p['batch']}{' BUSY' * p['busy']}"
             )
     floor = sum(totals.values())
     top = 2000 / floor if floor else 0.0

@@ -23,7 +23,7 @@ which BLAS kernels the model ran on (the embedding's CPU depends on them); ``cor
 the CPU per record times records/s: how much of the machine's 2 cores the path kept busy.
 
     uv run python bench/indexing.py [--records 3000] [--concurrency 16] [--rounds 3]
-        [--no-baseline] [--no-sync] [--variants one_call,whole]
+        [--no-baseline] [--no-sync] [--variants one_call]
 
 The last line is one JSON object: records, records_per_s, cpu_ms_per_record,
 segment_ms, embed_ms, baseline_records_per_s.
@@ -91,20 +91,17 @@ async def project_batched(change: RecordChange) -> dict[str, Any]:
     return doc
 
 
-#: other ways to share the model, by path name: ``ModelCalls`` options
-VARIANTS = {
-    "one_call": {"calls": 1},  # one model call at a time (the handlers before 229106c)
-    "whole": {"calls": 2, "min_share": semantic.BATCH},  # 2 at once, each takes the queue
-}
-_variant_calls: dict[str, semantic.ModelCalls] = {}
+#: other ways to share the model, by path name: ``semantic.model_calls`` options
+VARIANTS = {"one_call": {"calls": 1}}  # one model call at a time (as before 229106c)
+_variant_calls: dict[str, Any] = {}
 VARIANTS_HELP = (
-    "also run these ways to share the model, comma-separated: one_call (one call at a"
-    " time, as before 229106c), whole (2 at once, each takes the whole queue)"
+    "also run these ways to share the model, comma-separated: one_call (one model call"
+    " at a time, as before 229106c)"
 )
 
 
 def variant(name: str) -> Callable[[RecordChange], Any]:
-    """``project_batched`` over ``ModelCalls(**VARIANTS[name])``, the same document."""
+    """``project_batched`` over ``semantic.model_calls(**VARIANTS[name])``, the same document."""
 
     async def project_variant(change: RecordChange) -> dict[str, Any]:
         record = change.record.as_record()
@@ -112,7 +109,7 @@ def variant(name: str) -> Callable[[RecordChange], Any]:
         vector = semantic.cached(text)
         if vector is None:
             if name not in _variant_calls:  # made in the bench's one event loop
-                _variant_calls[name] = semantic.ModelCalls(**VARIANTS[name])
+                _variant_calls[name] = semantic.model_calls(**VARIANTS[name])
             vector = await _variant_calls[name].submit(text)
         doc = projection.to_index_doc(record, vector=vector)
         doc["owner_org_id"] = change.record.owner_org_id
@@ -156,15 +153,20 @@ class Timed:
 async def run_chunk(
     search: SearchProjection, changes: list[RecordChange],
     project_fn: Callable[[RecordChange], dict[str, Any]], concurrency: int,
+    waits: Counter[str],
 ) -> None:  # fmt: skip
     todo = iter(changes)
 
     async def handler() -> None:
         for change in todo:  # handlers share the iterator: each change is taken once
+            t0 = time.perf_counter()
             doc = project_fn(change)
             if asyncio.iscoroutine(doc):
                 doc = await doc
+            t1 = time.perf_counter()
             outcome = await search.put(change.record.kind, doc, change.version)
+            waits["project"] += t1 - t0
+            waits["put"] += time.perf_counter() - t1
             if outcome is not WriteOutcome.applied:
                 raise RuntimeError(f"{change.record.id}: {outcome}")
 
@@ -175,8 +177,10 @@ class Path_:
     def __init__(self, name: str, project_fn: Callable, counter: Counter[str]) -> None:
         self.name, self.project_fn, self.counter = name, project_fn, counter
         self.times: Counter[str] = Counter()  # this path's share of ``counter``
+        self.waits: Counter[str] = Counter()  # handlers' wall time in each step
         self.wall = self.bench_cpu = self.engine_cpu = 0.0
         self.records = 0
+        self.engine_own: dict[str, float] = {}  # ms the engine spent on this path's indices
 
     def summary(self) -> dict[str, Any]:
         n = max(self.records, 1)
@@ -193,6 +197,12 @@ class Path_:
             "opensearch_ms": round(engine_ms, 2),
             # cores this path kept busy (bench + engine) out of the machine's 2
             "cores": round((bench_ms + engine_ms) * rate / 1000, 2),
+            # a record's wall time in the projection (the model call) and in the _bulk
+            "project_wait_ms": round(self.waits["project"] / n * 1000, 1),
+            "put_wait_ms": round(self.waits["put"] / n * 1000, 1),
+            # OpenSearch's own time on this path's indices (index, refresh, merge threads):
+            # unlike opensearch_ms, others' use of the shared engine does not count here
+            **{f"os_{k}_ms": round(v / n, 2) for k, v in self.engine_own.items()},
         }
 
 
@@ -270,7 +280,7 @@ async def _run(paths: list[Path_], work: dict, rounds: int, concurrency: int, ta
                 chunk = changes[r * size : (r + 1) * size]
                 before, cpu0, t0 = cpu.snapshot(), time.process_time(), time.perf_counter()
                 counted = Counter(p.counter)
-                await run_chunk(searches[p.name], chunk, p.project_fn, concurrency)
+                await run_chunk(searches[p.name], chunk, p.project_fn, concurrency, p.waits)
                 p.times.update(Counter(p.counter) - counted)
                 p.wall += time.perf_counter() - t0
                 p.bench_cpu += time.process_time() - cpu0
@@ -282,12 +292,26 @@ async def _run(paths: list[Path_], work: dict, rounds: int, concurrency: int, ta
         made = {"service": semantic._batchers.get(loop), **_variant_calls}
         for name, calls in made.items():
             if calls is not None:
-                print(f"model calls, {name}: {calls.calls} at once, {calls.batches} calls, "
+                print(f"{name}: {calls.batches} batches, "
                       f"{calls.items / max(calls.batches, 1):.1f} passages each")  # fmt: skip
+        for p in paths:
+            p.engine_own = await _engine_own(client, searches[p.name].prefix)
     finally:
         for s in searches.values():
             await s.drop_all()
         await client.close()
+
+
+async def _engine_own(client: Any, prefix: str) -> dict[str, float]:
+    stats = await client.indices.stats(
+        index=f"{prefix}-matching-*", metric="indexing,refresh,merge", expand_wildcards="all"
+    )
+    total = stats["_all"]["total"]
+    return {
+        "index": total["indexing"]["index_time_in_millis"],
+        "refresh": total["refresh"]["total_time_in_millis"],
+        "merge": total["merges"]["total_time_in_millis"],
+    }
 
 
 if __name__ == "__main__":

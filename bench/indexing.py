@@ -216,12 +216,14 @@ def main(
     baseline: bool = typer.Option(True, help="also run the old path (same run)"),
     sync: bool = typer.Option(True, help="also run the synchronous to_index_doc (reindex's)"),
     variants: str = typer.Option("one_call", help=VARIANTS_HELP),
+    batch: int = typer.Option(0, help="passages per coalesced batch (0: semantic.BATCH)"),
     seed: int = typer.Option(0, help="0: a new seed (fresh texts) each run"),
 ) -> None:
     seed = seed or (time.time_ns() ^ os.getpid()) % 2**31
+    semantic.BATCH = batch or semantic.BATCH  # read when a batcher is made, in the run
     tag = f"ix{uuid.uuid4().hex[:8]}"
     print(f"seed {seed}, {records} records per path, concurrency {concurrency}, "
-          f"load {os.getloadavg()[0]:.1f}")  # fmt: skip
+          f"batch {semantic.BATCH}, load {os.getloadavg()[0]:.1f}")  # fmt: skip
     started = time.perf_counter()
     semantic.model()
     text.tokens("预热")

@@ -31,14 +31,14 @@ and one percolation, one inbox message. Only these are summed; "(ref)" rows are 
 CPU from /proc: this process (``time.process_time``), the HTTP server by its pid, each
 engine by the pid listening on its port (``bench/cpu.py``'s readers, JIT compiler threads
 apart: a part is warmed up until they spend under a tenth of a pass). The engines are
-shared: each run sits between two idle windows, and a run with an engine over 5 % of a
-core above its quiet rate in either is "busy". Engine CPU is net of the quiet rate (the
-lowest seen in any window). Each part runs ``--repeats`` times, up to three more while
-all were busy (indexing: three runs, each a third of the documents); the cheapest clean
-run is kept (others' load only adds), and a part with no clean run is marked BUSY.
-OpenSearch's own thread counters for this bench's indices are printed beside it (wall
-time of its threads: a check, not CPU).
-Throwaway names (``budget-<run>``) are dropped after each step.
+shared: each run sits between two idle windows (it waits up to 4 s for a quiet one), and
+a run with an engine over 5 % of a core above its quiet rate in either is "busy". Engine
+CPU is net of the quiet rate (the lowest seen in any window). Each part runs
+``--repeats`` times, up to three more while all were busy (indexing: three runs, each a
+third of the documents); the cheapest clean run is kept (others' load only adds), and a
+part with no clean run is marked BUSY. OpenSearch's own thread counters for this bench's
+indices are printed beside it (wall time of its threads: a check, not CPU). Throwaway
+names (``budget-<run>``) are dropped after each step.
 
     uv run python bench/budget.py [--items 1800] [--queries 250] [--batch 100] [--only kafka]
 
@@ -199,8 +199,13 @@ class Meter:
         return runs
 
     async def once(self, part: steps.Part, k: int) -> dict[str, Any]:
-        """Raw CPU seconds of one run, between two idle windows (1 s and 0.5 s)."""
+        """Raw CPU seconds of one run, between two idle windows: the one before is waited
+        for (up to 4 s more) until the run's engines are quiet; 0.5 s after."""
         before = await self.idle(1.0)  # also lets earlier work's tail settle
+        for _ in range(8):  # others' load comes in bursts: start in a lull if there is one
+            if self.clean({"around": {e: before[e] * 1000 for e in part.engines}}):
+                break
+            before = await self.idle(0.5)
         on_os = "opensearch" in part.engines
         th0 = self.threads() if on_os else 0.0
         e0, s0, t0 = self.engines(), self.of(part.server_pid)[0], time.perf_counter()

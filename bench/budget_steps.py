@@ -129,6 +129,8 @@ async def http(ctx: Context, n: int, clients: int = 32) -> list[Part]:
         "--port",
         str(port),
         "--no-access-log",
+        "--timeout-keep-alive",  # the bench's clients idle between runs: keep them connected
+        "120",
         "--log-level",
         "warning",
     ]

@@ -6,7 +6,8 @@ wheel, pure numpy, nothing fetched at run time). 512 dimensions, L2-normalised. 
 machine (2 cores): ~1.2 s to load; CPU grows with the passage's tokens (~1 per Chinese
 character): ~0.04 ms a token on OpenBLAS's Haswell kernels (which this environment
 forces with OPENBLAS_CORETYPE), ~0.03 on the AVX-512 ones it picks by itself; a
-126-token passage 5.5 / 3.6 ms alone, ~8% less in a batch (``embed_async``).
+126-token passage 5.5 / 3.6 ms alone, ~8% less in a batch (``embed_async``). Each model
+call runs on one BLAS thread, and up to ``MODEL_CALLS`` (2, one per core) run at once.
 
 The model loads once per process (``model()``), and every vector is cached by the
 SHA-256 of its passage, so a replay or a reindex of unchanged text costs nothing.

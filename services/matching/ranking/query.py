@@ -367,10 +367,22 @@ def words_of(doc: Doc) -> str:
 
 def build_percolate_query(supply: Doc, size: int = 10) -> dict[str, Any]:
     """Body for the demand index: published demands whose standing query admits ``supply``
-    by its words (then :func:`standing_admits` on each hit)."""
+    by its words (then :func:`standing_admits` on each hit), best first.
+
+    The percolate clause is a filter: scored, it ran every admitting standing query
+    against the document to score it (on bench data 820 of 1,000 demands admit a
+    supply: 14-15 ms of engine CPU a percolation at size 30); as a filter, candidates
+    whose extraction is exact are not run (4.5-6 ms). The order among them, which
+    matters when more than ``size`` admit it, comes from the index: the supply's words in
+    the demand's title and keywords (the words its standing query is made of). On the
+    dev set the found pairs are the same at size 200, 30 and 10 (bench-relevance).
+    """
     s = as_doc(supply)
     document = {k: v for k, v in s.items() if k not in {"semantic", "standing_query"}}
-    document["words_seg"] = words_of(s)
+    words = words_of(s)
+    document["words_seg"] = words
+    percolate = {"percolate": {"field": "standing_query", "document": document}}
+    ranked = {"query": _words(words, BODY_WORDS), "fields": ["title_seg", "keywords_seg"]}
     return {
         "size": size,
         "_source": {"excludes": ["*_seg", "keywords_exact", "standing_query"]},
@@ -379,8 +391,9 @@ def build_percolate_query(supply: Doc, size: int = 10) -> dict[str, Any]:
                 "filter": [
                     {"term": {"kind": REVERSE_PAIRS[s["kind"]]}},
                     {"term": {"status": PUBLISHED}},
+                    percolate,
                 ],
-                "must": [{"percolate": {"field": "standing_query", "document": document}}],
+                "should": [{"multi_match": {**ranked, "type": "most_fields"}}],
             }
         },
     }

@@ -149,7 +149,7 @@ def test_a_demand_is_admitted_once_words_first() -> None:
 
 def test_percolate_query_sends_the_projected_supply() -> None:
     body = build_percolate_query(SUPPLIES["pitch"])
-    perc = body["query"]["bool"]["must"][0]["percolate"]
+    (perc,) = [c["percolate"] for c in body["query"]["bool"]["filter"] if "percolate" in c]
     assert perc["field"] == "standing_query"
     assert perc["document"]["ask_cny"] == 20000000
     doc = to_index_doc(SUPPLIES["pitch"])
@@ -160,3 +160,15 @@ def test_percolate_query_sends_the_projected_supply() -> None:
     }
     assert set(perc["document"]["words_seg"].split()) == every
     assert "semantic" not in perc["document"], "the features are not a percolated field"
+
+
+def test_percolation_is_not_scored_the_supplys_words_order_the_hits() -> None:
+    """Scoring a percolate clause runs every matching stored query against the document;
+    as a filter the verified candidates are not run. The order comes from the index."""
+    query = build_percolate_query(SUPPLIES["pitch"])["query"]["bool"]
+    assert "must" not in query
+    assert not any("percolate" in c for c in query.get("should", []))
+    (ranked,) = query["should"]
+    assert ranked["multi_match"]["fields"] == ["title_seg", "keywords_seg"]
+    words = set(to_index_doc(SUPPLIES["pitch"])["title_seg"].split())
+    assert words <= set(ranked["multi_match"]["query"].split())

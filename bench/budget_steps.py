@@ -437,11 +437,17 @@ async def opensearch(ctx: Context, n: int, batch: int, queries: int) -> list[Par
     def forward_lexical(d: dict[str, Any]) -> dict[str, Any]:  # a lever, not the service's
         return build_match_query(d, size=ms.ranked_depth, params=lexical, highlight=False)
 
+    def clause_of(body: dict[str, Any]) -> dict[str, Any]:
+        """The body's percolate clause (a filter: the service's body does not score it)."""
+        query = body["query"]["bool"]
+        (found,) = [c["percolate"] for c in query["filter"] if "percolate" in c]
+        return found
+
     def percolate(d: dict[str, Any], words_only: bool = False) -> dict[str, Any]:
         body = build_percolate_query(d, size=ms.candidate_demands)
         body["_source"] = FULL_SOURCE
         if words_only:  # the standing query reads words_seg alone: a lever, not the service's
-            query = body["query"]["bool"]["must"][0]["percolate"]
+            query = clause_of(body)
             query["document"] = {"words_seg": query["document"]["words_seg"]}
         return body
 
@@ -488,11 +494,9 @@ async def opensearch(ctx: Context, n: int, batch: int, queries: int) -> list[Par
         bodies = []
         for group in chunks(supplies, 50):
             body = percolate(group[0])
-            clause = body["query"]["bool"]["must"][0]["percolate"]
+            clause = clause_of(body)
             clause.pop("document")
-            clause["documents"] = [
-                percolate(d)["query"]["bool"]["must"][0]["percolate"]["document"] for d in group
-            ]
+            clause["documents"] = [clause_of(percolate(d))["document"] for d in group]
             body["size"] = ms.candidate_demands * len(group)
             bodies.append(body)
         for r in await search._msearch([(search.alias("tech_need"), b) for b in bodies]):

@@ -27,7 +27,7 @@ import httpx
 from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.auth import Caller, CurrentCaller, JWKSCache, OrgType, Role, TokenVerifier
+from shared.auth import CurrentCaller, JWKSCache, OrgType, TokenVerifier
 
 ROOT = Path(__file__).resolve().parents[1]
 SLICES = 3  # runs of a part that cannot do the same work twice (indexing)
@@ -110,14 +110,14 @@ def http_app() -> FastAPI:
 
 
 async def http(ctx: Context, n: int, clients: int = 32) -> list[Part]:
-    from services.identity.domain.keys import generate_signing_key, jwks, sign_access_token
+    from services.identity.domain.keys import jwks
+    from tests.support.auth import TokenMint, bearer, make_caller
 
-    now = dt.datetime.now(dt.UTC)
-    key = generate_signing_key(now)
+    mint = TokenMint()  # signs as identity does; the server gets the public keys only
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, JWKS_ENV: json.dumps(jwks([key]))}
+    env = {**os.environ, JWKS_ENV: json.dumps(jwks([mint.key]))}
     cmd = [
         sys.executable,
         "-m",
@@ -141,17 +141,8 @@ async def http(ctx: Context, n: int, clients: int = 32) -> list[Part]:
         await asyncio.wait_for(server.wait(), 10)
 
     ctx.cleanup.append(stop)
-    caller = Caller(
-        user_id="budget-user",
-        user_name="预算",
-        organisation_id="budget-org",
-        org_type=OrgType.university,
-        role=Role.admin,
-    )
-    token = sign_access_token(
-        key, caller, now=now, ttl=dt.timedelta(hours=1), issuer="duijie-identity", audience="duijie"
-    )
-    headers = {"authorization": f"Bearer {token}", "content-type": "application/json"}
+    token = mint.token(make_caller(OrgType.university), ttl=3600)
+    headers = {**bearer(token), "content-type": "application/json"}
     bodies = [
         json.dumps(
             {k: r[k] for k in ("title", "description", "keywords", "domains", "attributes")},

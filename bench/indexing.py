@@ -91,31 +91,13 @@ async def project_batched(change: RecordChange) -> dict[str, Any]:
     return doc
 
 
-#: other ways to share the model, by path name: ``semantic.model_calls`` options
+#: other ways to share the model, by path name: ``semantic.model_calls`` options; such a
+#: path is the handlers' path (``project_batched``) with its own batcher in the loop
 VARIANTS = {"one_call": {"calls": 1}}  # one model call at a time (as before 229106c)
-_variant_calls: dict[str, Any] = {}
 VARIANTS_HELP = (
     "also run these ways to share the model, comma-separated: one_call (one model call"
     " at a time, as before 229106c)"
 )
-
-
-def variant(name: str) -> Callable[[RecordChange], Any]:
-    """``project_batched`` over ``semantic.model_calls(**VARIANTS[name])``, the same document."""
-
-    async def project_variant(change: RecordChange) -> dict[str, Any]:
-        record = change.record.as_record()
-        text = projection.passage_of(record)
-        vector = semantic.cached(text)
-        if vector is None:
-            if name not in _variant_calls:  # made in the bench's one event loop
-                _variant_calls[name] = semantic.model_calls(**VARIANTS[name])
-            vector = await _variant_calls[name].submit(text)
-        doc = projection.to_index_doc(record, vector=vector)
-        doc["owner_org_id"] = change.record.owner_org_id
-        return doc
-
-    return project_variant
 
 
 def baseline_project(change: RecordChange) -> dict[str, Any]:
@@ -174,8 +156,12 @@ async def run_chunk(
 
 
 class Path_:
-    def __init__(self, name: str, project_fn: Callable, counter: Counter[str]) -> None:
+    def __init__(
+        self, name: str, project_fn: Callable, counter: Counter[str],
+        calls: dict[str, Any] | None = None,
+    ) -> None:  # fmt: skip
         self.name, self.project_fn, self.counter = name, project_fn, counter
+        self.calls = calls  # semantic.model_calls options: the batcher it embeds through
         self.times: Counter[str] = Counter()  # this path's share of ``counter``
         self.waits: Counter[str] = Counter()  # handlers' wall time in each step
         self.wall = self.bench_cpu = self.engine_cpu = 0.0
@@ -234,9 +220,9 @@ def main(
     timed.wrap(projection, "segment", "segment")
     timed.wrap(projection, "segment_all", "segment")
     timed.wrap(semantic, "embed_many", "embed")  # the sync path and the batched one's thread
-    paths = [Path_("service", project_batched, timed.times)]
+    paths = [Path_("service", project_batched, timed.times, calls={})]
     for name in filter(None, variants.split(",")):
-        paths.append(Path_(name, variant(name), timed.times))
+        paths.append(Path_(name, project_batched, timed.times, calls=VARIANTS[name]))
     if sync:
         paths.append(Path_("sync", project, timed.times))
     if baseline:
@@ -275,6 +261,8 @@ async def _run(paths: list[Path_], work: dict, rounds: int, concurrency: int, ta
     try:
         for s in searches.values():
             await s.ensure_indexes(KINDS)
+        loop = asyncio.get_running_loop()  # a batcher belongs to its loop: made here
+        batchers = {p.name: semantic.model_calls(**p.calls) for p in paths if p.calls is not None}
         for r in range(rounds):
             for p in paths if r % 2 == 0 else paths[::-1]:
                 changes = work[p.name]
@@ -282,6 +270,8 @@ async def _run(paths: list[Path_], work: dict, rounds: int, concurrency: int, ta
                 chunk = changes[r * size : (r + 1) * size]
                 before, cpu0, t0 = cpu.snapshot(), time.process_time(), time.perf_counter()
                 counted = Counter(p.counter)
+                if p.name in batchers:  # what embed_async submits to, for this path's rounds
+                    semantic._batchers[loop] = batchers[p.name]
                 await run_chunk(searches[p.name], chunk, p.project_fn, concurrency, p.waits)
                 p.times.update(Counter(p.counter) - counted)
                 p.wall += time.perf_counter() - t0
@@ -290,12 +280,9 @@ async def _run(paths: list[Path_], work: dict, rounds: int, concurrency: int, ta
                 p.records += len(chunk)
                 print(f"round {r + 1} {p.name}: {len(chunk)} records, "
                       f"{p.records / p.wall:.0f} records/s so far")  # fmt: skip
-        loop = asyncio.get_running_loop()
-        made = {"service": semantic._batchers.get(loop), **_variant_calls}
-        for name, calls in made.items():
-            if calls is not None:
-                print(f"{name}: {calls.batches} batches, "
-                      f"{calls.items / max(calls.batches, 1):.1f} passages each")  # fmt: skip
+        for name, calls in batchers.items():
+            print(f"{name}: {calls.batches} batches, "
+                  f"{calls.items / max(calls.batches, 1):.1f} passages each")  # fmt: skip
         for p in paths:
             p.engine_own = await _engine_own(client, searches[p.name].prefix)
     finally:

@@ -362,11 +362,7 @@ class MongoAggregateStore(Generic[M]):
         }
         from shared import relay  # imports this module
 
-        previous = None
-        if self.lists is not None and loaded is not None and loaded.version == expected_version:
-            previous = self.to_doc(agg_id, loaded.state, expected_version)
-        elif self.lists is not None:
-            previous = await self._previous(agg_id, expected_version)
+        previous = await self._previous(agg_id, expected_version, loaded) if self.lists else None
         pending = _Pending(change, doc, relay.needs_nudge(self.db))
         if not await self._committer.submit(self.collection, pending):
             raise Conflict(self.kind, agg_id, expected_version)
@@ -379,11 +375,16 @@ class MongoAggregateStore(Generic[M]):
                 log.warning("keyed lists of %s %s not updated", self.kind, agg_id, exc_info=True)
         return Versioned(state, version)
 
-    async def _previous(self, agg_id: str, version: int) -> Mapping[str, Any] | None:
-        """The state at ``version`` (which lists it leaves): its change, by ``_id``, or
-        the state document when there is no change row (a bulk load)."""
+    async def _previous(
+        self, agg_id: str, version: int, loaded: Versioned[M] | None = None
+    ) -> Mapping[str, Any] | None:
+        """The state at ``version`` (which lists it leaves): what the caller ``loaded`` at
+        that version, else its change, by ``_id``, or the state document when there is
+        no change row (a bulk load)."""
         if version == 0:
             return None
+        if loaded is not None and loaded.version == version:
+            return self.to_doc(agg_id, loaded.state, version)
         change = await self.changes.find_one({"_id": change_id(self.kind, agg_id, version)})
         if change is not None:
             return change["state"]

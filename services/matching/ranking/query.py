@@ -435,7 +435,7 @@ def sign_agreement(
     sv = supply_vector if supply_vector is not None else query_vector(supply)
     if dv is None or sv is None:
         return None
-    top = np.argsort(-np.abs(dv), kind="stable")[:dims]  # as semantic.sign_tokens picks them
+    top = semantic.top_dims(dv, dims)
     return float(np.mean((dv[top] >= 0) == (sv[top] >= 0)))
 
 

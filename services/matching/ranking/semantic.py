@@ -201,6 +201,12 @@ def features(vec: np.ndarray) -> dict[str, float]:
     return dict(zip(_FEATURE_NAMES, values.tolist(), strict=True))
 
 
+def top_dims(vec: np.ndarray, dims: int) -> np.ndarray:
+    """The indices of the vector's ``dims`` largest dimensions by magnitude, in index
+    order (ties by index: the same choice for the same vector everywhere)."""
+    return np.sort(np.argsort(-np.abs(vec), kind="stable")[:dims])
+
+
 def similarity_clauses(
     vec: np.ndarray, *, dims: int, weight: float, field: str = "semantic"
 ) -> list[dict[str, Any]]:
@@ -208,22 +214,13 @@ def similarity_clauses(
     the query's ``dims`` largest dimensions (128 of 512 keep ranks close to the full
     product at a quarter of the cost)."""
     q = np.asarray(vec, dtype=np.float64)
-    top = np.argsort(-np.abs(q), kind="stable")[:dims]
     clauses = []
-    for j in sorted(top.tolist()):
+    for j in top_dims(q, dims).tolist():
         name = f"{field}.{'p' if q[j] > 0 else 'n'}{j}"
         boost = round(abs(float(q[j])) * weight, 6)
         if boost > 0:
             clauses.append({"rank_feature": {"field": name, "linear": {}, "boost": boost}})
     return clauses
-
-
-def sign_tokens(vec: np.ndarray, *, dims: int = DIM) -> list[str]:
-    """``<j>p`` or ``<j>n`` for each of the vector's ``dims`` largest dimensions (all by
-    default): the share of such tokens two vectors have in common tracks their angle."""
-    q = np.asarray(vec, dtype=np.float64)
-    top = np.argsort(-np.abs(q), kind="stable")[:dims]
-    return [f"{j}{'p' if q[j] >= 0 else 'n'}" for j in sorted(top.tolist())]
 
 
 def offset_of(vec: np.ndarray, *, dims: int) -> float:

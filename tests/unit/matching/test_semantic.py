@@ -106,6 +106,14 @@ def test_sign_agreement_is_the_share_of_the_demands_largest_dimensions() -> None
     assert standing_hits(capability, [], [doc], params=off) == [], "the vector gate is off"
 
 
+def sign_tokens(vec: np.ndarray, *, dims: int = semantic.DIM) -> list[str]:
+    """``<j>p`` or ``<j>n`` for each of the vector's ``dims`` largest dimensions: the
+    sign-token view of the vector gate (the reference it is checked against)."""
+    q = np.asarray(vec, dtype=np.float64)
+    top = np.argsort(-np.abs(q), kind="stable")[:dims]
+    return [f"{j}{'p' if q[j] >= 0 else 'n'}" for j in sorted(top.tolist())]
+
+
 def test_sign_agreement_is_the_share_of_the_demands_sign_tokens_the_supply_has() -> None:
     rng = np.random.default_rng(7)
     for _ in range(20):
@@ -113,6 +121,6 @@ def test_sign_agreement_is_the_share_of_the_demands_sign_tokens_the_supply_has()
         docs = ({"embedding": semantic.encode_vector(v)} for v in (d, s))
         demand, supply = next(docs), next(docs)
         dv, sv = semantic.vector_of(demand), semantic.vector_of(supply)
-        wanted = semantic.sign_tokens(dv, dims=128)
-        tokens = len(set(wanted) & set(semantic.sign_tokens(sv))) / len(wanted)
+        wanted = sign_tokens(dv, dims=128)
+        tokens = len(set(wanted) & set(sign_tokens(sv))) / len(wanted)
         assert sign_agreement(demand, supply, 128) == pytest.approx(tokens)
